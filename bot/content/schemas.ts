@@ -1,0 +1,290 @@
+/**
+ * The schemas of every content file a product owner or CI analyst edits.
+ * `bot/content/load.ts` validates each file against these at start-up and
+ * names file, line and field for anything wrong.
+ */
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only, starting with a letter (e.g. check_balance)');
+const actionName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'a dotted action name, e.g. orders.track');
+
+/**
+ * A condition: every key must hold. Keys are fact names (dotted for nested
+ * values); values are an exact match (`gold`, `true`, `3`), a list of
+ * acceptable values, or a comparison string: `">= 70"`, `"< 0.3"`,
+ * `"!= tech_support"`, `"has broadband"`, `"lacks broadband"`, `"set"`, `"unset"`.
+ */
+export const conditionSchema = z.record(
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))]),
+);
+export type Condition = z.infer<typeof conditionSchema>;
+
+/** The sections an agent's summary may show, drawn from the CI profile and the conversation. */
+export const summarySections = [
+  'products',
+  'devices',
+  'balance',
+  'last_payment',
+  'invoices',
+  'orders',
+  'contacts',
+  'tickets',
+  'tenure',
+  'value',
+  'churn_risk',
+  'contract',
+  'entitlements',
+  'campaigns',
+  'retention_offers',
+  'usage',
+] as const;
+export type SummarySection = (typeof summarySections)[number];
+
+export const summarySchema = z
+  .object({
+    /** Profile sections to show, in this order. Who, why and what the bot did are always shown. */
+    show: z.array(z.enum(summarySections)).default([]),
+    /** Contacts of the last N days only. */
+    contacts_days: z.number().int().positive().optional(),
+    /** Contacts about these topics only (any topic when absent). */
+    contacts_topics: z.array(z.string()).optional(),
+    /** How many invoices to list. */
+    invoices: z.number().int().positive().default(3),
+  })
+  .strict();
+export type SummarySpec = z.infer<typeof summarySchema>;
+
+export const intentSchema = z
+  .object({
+    intent: name,
+    /** How the bot names this request to a customer ("check your balance"). */
+    label: z.string().min(1),
+    description: z.string().optional(),
+    examples: z.array(z.string().min(1)).min(1),
+    /** The self-service flow that serves it. */
+    dialog: name.optional(),
+    /** Hand straight to a person. */
+    handoff: z.boolean().default(false),
+    /** The intent's own queue: where its handoffs go unless a routing rule says otherwise. */
+    queue: name.optional(),
+    /** Prefer the queue of the conversation's earlier topic, when there is one (e.g. "talk to a person"). */
+    queue_from_topic: z.boolean().default(false),
+    /** What the customer hears when the bot hands straight off. */
+    say: z.string().optional(),
+    /** What the agent's summary shows for this intent. */
+    summary: summarySchema.default({}),
+    /** Conversation intents (greeting, thanks) don't count as a topic. */
+    topic: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.dialog && !v.handoff)
+      ctx.addIssue({ code: 'custom', path: ['dialog'], message: 'give a dialog, or handoff: true' });
+    if (v.dialog && v.handoff)
+      ctx.addIssue({ code: 'custom', path: ['handoff'], message: 'give a dialog or handoff: true, not both' });
+    if (v.handoff && !v.queue)
+      ctx.addIssue({ code: 'custom', path: ['queue'], message: 'a handoff intent needs its queue' });
+  });
+export type Intent = z.infer<typeof intentSchema>;
+
+export const slotTypes = ['text', 'number', 'yesno', 'choice', 'date', 'order_number', 'postcode', 'amount'] as const;
+export type SlotType = (typeof slotTypes)[number];
+
+const choiceSchema = z
+  .object({
+    value: z.string(),
+    label: z.string(),
+    /** Other words a customer may use for it. */
+    synonyms: z.array(z.string()).default([]),
+  })
+  .strict();
+export type ChoiceSpec = z.infer<typeof choiceSchema>;
+
+const linkSchema = z.object({ url: z.string(), label: z.string() }).strict();
+
+export type Step =
+  | { say: string; speak?: string; link?: { url: string; label: string } }
+  | {
+      ask: string;
+      type: SlotType;
+      prompt: string;
+      speak?: string;
+      reprompt?: string;
+      choices?: ChoiceSpec[];
+      choices_from?: { list: string; value: string; label: string; synonyms?: string };
+      max_attempts: number;
+    }
+  | { call: string; args: Record<string, string>; as?: string }
+  | { if: Condition; then: Step[]; else: Step[] }
+  | { set: Record<string, string> }
+  | { note: string }
+  | { verify: true }
+  | { handoff: { reason: string; intent?: string; say?: string } }
+  | { end: string; say?: string };
+
+export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = z.lazy(() =>
+  z.union([
+    z.object({ say: z.string(), speak: z.string().optional(), link: linkSchema.optional() }).strict(),
+    z
+      .object({
+        ask: name,
+        type: z.enum(slotTypes),
+        prompt: z.string(),
+        speak: z.string().optional(),
+        reprompt: z.string().optional(),
+        choices: z.array(choiceSchema).optional(),
+        choices_from: z
+          .object({ list: z.string(), value: z.string(), label: z.string(), synonyms: z.string().optional() })
+          .strict()
+          .optional(),
+        max_attempts: z.number().int().min(1).max(5).default(3),
+      })
+      .strict(),
+    z.object({ call: actionName, args: z.record(z.string()).default({}), as: name.optional() }).strict(),
+    z.object({ if: conditionSchema, then: z.array(stepSchema), else: z.array(stepSchema).default([]) }).strict(),
+    z.object({ set: z.record(z.string()) }).strict(),
+    z.object({ note: z.string() }).strict(),
+    z.object({ verify: z.literal(true) }).strict(),
+    z
+      .object({
+        handoff: z
+          .object({ reason: z.string(), intent: name.optional(), say: z.string().optional() })
+          .strict(),
+      })
+      .strict(),
+    z.object({ end: name, say: z.string().optional() }).strict(),
+  ]),
+);
+
+export const dialogSchema = z
+  .object({
+    dialog: name,
+    description: z.string().optional(),
+    /** none: anyone; identified: a known customer; verified: a customer who proved who they are. */
+    needs: z.enum(['none', 'identified', 'verified']).default('none'),
+    steps: z.array(stepSchema).min(1),
+  })
+  .strict();
+export type Dialog = z.infer<typeof dialogSchema>;
+
+export const segmentsSchema = z
+  .object({
+    /** First match wins; a segment with no `when` catches everyone left. */
+    segments: z
+      .array(
+        z
+          .object({
+            segment: name,
+            when: conditionSchema.optional(),
+            strategy: z.string(),
+            intensity: z.string(),
+            description: z.string().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    /** The segment of a caller nobody recognises. */
+    unknown: name,
+  })
+  .strict();
+export type SegmentRules = z.infer<typeof segmentsSchema>;
+
+export const routingSchema = z
+  .object({
+    queues: z.record(
+      name,
+      z.object({ label: z.string(), expected_wait_minutes: z.number().nonnegative().optional() }).strict(),
+    ),
+    priority: z
+      .object({
+        by_segment: z.record(name, z.number().int()),
+        boosts: z.array(z.object({ when: conditionSchema, add: z.number().int() }).strict()).default([]),
+      })
+      .strict(),
+    /** First match wins. */
+    rules: z
+      .array(
+        z
+          .object({
+            when: conditionSchema.default({}),
+            queue: name.optional(),
+            /** Use the intent's own queue. */
+            intent_queue: z.boolean().optional(),
+            /** `segment` (default): the segment's priority; `value`: the customer's value score. */
+            priority: z.enum(['segment', 'value']).default('segment'),
+          })
+          .strict()
+          .refine((r) => Boolean(r.queue) !== Boolean(r.intent_queue), {
+            message: 'give either queue: NAME or intent_queue: true',
+          }),
+      )
+      .min(1),
+  })
+  .strict();
+export type RoutingRules = z.infer<typeof routingSchema>;
+
+export const offersSchema = z
+  .object({
+    /** No sales offers on these intents: the customer's problem comes first. */
+    no_sales_on: z.array(name).default([]),
+    offers: z.array(
+      z
+        .object({
+          offer: name,
+          kind: z.enum(['sales', 'retention', 'service']),
+          when: conditionSchema,
+          /** The prompt the agent reads. */
+          agent: z.string(),
+          /** What the bot may say itself at the end of a self-service flow. */
+          bot: z.string().optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type OfferRules = z.infer<typeof offersSchema>;
+
+export const assistantSchema = z
+  .object({
+    name: z.string(),
+    language: z.string().default('en-US'),
+    currency: z.string().length(3).default('USD'),
+    understanding: z
+      .object({
+        /** Below this confidence a message is out of scope. */
+        threshold: z.number().min(0).max(1),
+        /** When the top two intents are closer than this, ask which one. */
+        ambiguity_margin: z.number().min(0).max(1),
+        /** Misunderstood messages in a row before a person takes over. */
+        misses_before_handoff: z.number().int().min(1),
+      })
+      .strict(),
+    escape: z
+      .object({
+        /** Words that always reach a person. */
+        words: z.array(z.string()).min(1),
+        /** A keypad key that always reaches a person. */
+        dtmf: z.string().regex(/^[0-9*#]$/),
+        /** The intent that handles it. */
+        intent: name,
+      })
+      .strict(),
+    fallback: z.object({ queue: name, summary: summarySchema.default({}) }).strict(),
+    verification: z
+      .object({
+        max_attempts: z.number().int().min(1),
+        /** The web site's signed-in users count as verified. */
+        trust_signed_in: z.boolean().default(true),
+        queue: name,
+      })
+      .strict(),
+    /** Regular expressions for the entities a customer may mention. */
+    entities: z.object({ order_number: z.string(), postcode: z.string() }).strict(),
+    messages: z.record(name, z.string()),
+  })
+  .strict();
+export type AssistantSettings = z.infer<typeof assistantSchema>;

@@ -1,0 +1,103 @@
+/**
+ * The interfaces the engine needs from the outside world. Integrations
+ * implement them; `bot/compose.ts` is the one place that picks which.
+ */
+import type { Profile } from './profile';
+import type { Handoff } from './handoff';
+import type { ConversationState } from './state';
+
+/** How a channel says who is on the other end, before anyone is asked. */
+export type IdentityHint =
+  | { kind: 'phone'; value: string }
+  /** A user the web site signed in; `authenticated` when the site vouches for it. */
+  | { kind: 'customerId'; value: string; authenticated: boolean };
+
+/** A source of CI profiles. Either lookup resolves to null when nobody matches. */
+export interface ProfileSource {
+  byPhone(phone: string): Promise<Profile | null>;
+  byCustomerId(id: string): Promise<Profile | null>;
+}
+
+/** Why a profile lookup failed, as opposed to finding nobody. */
+export class ProfileSourceError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'ProfileSourceError';
+  }
+}
+
+/**
+ * Back-office actions a dialog may call by name (`call: orders.track`). Each
+ * returns a flat record the dialog can read; a failure throws and the
+ * dialog hands off.
+ */
+export interface BackOffice {
+  /** The action names this back office knows, for the content validator. */
+  readonly actions: readonly string[];
+  run(action: string, args: Record<string, unknown>, ctx: ActionContext): Promise<Record<string, unknown>>;
+}
+
+export interface ActionContext {
+  conversationId: string;
+  channel: string;
+  profile: Profile | null;
+}
+
+/** Where a warm handoff goes: the embedded queue, TaskRouter, a webhook … */
+export interface HandoffTarget {
+  deliver(handoff: Handoff): Promise<HandoffReceipt>;
+}
+
+export interface HandoffReceipt {
+  /** Where the contact waits now. */
+  queue: string;
+  /** 1 = next in line, when the target knows. */
+  position?: number;
+  /** Expected wait in seconds, when the target knows. */
+  expectedWaitSeconds?: number;
+}
+
+/** Conversation state by conversation id. */
+export interface StateStore {
+  load(conversationId: string): Promise<ConversationState | null>;
+  save(state: ConversationState): Promise<void>;
+}
+
+/** Serialises the turns of one conversation. */
+export interface ConversationLock {
+  run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A postal address, as the CI profile holds it. */
+export interface Address {
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postcode: string;
+}
+
+/** Writes back to the CI profile what self-service changed. */
+export interface ProfileUpdates {
+  updateAddress(customerId: string, address: Address): Promise<void>;
+}
+
+/** A back-office action failed or does not exist. The dialog hands off. */
+export class BackOfficeError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'BackOfficeError';
+  }
+}

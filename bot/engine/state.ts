@@ -1,0 +1,80 @@
+/**
+ * The one conversation-state type. It is versioned and checked with zod when
+ * loaded, so a store that returns something stale or corrupt starts the
+ * conversation afresh instead of crashing a turn.
+ */
+import { z } from 'zod';
+
+export const STATE_VERSION = 1;
+
+const identitySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('phone'), value: z.string() }),
+  z.object({ kind: z.literal('customerId'), value: z.string(), authenticated: z.boolean() }),
+]);
+
+const slotValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type SlotValue = z.infer<typeof slotValue>;
+
+export const transcriptEntrySchema = z.object({
+  from: z.enum(['customer', 'bot']),
+  text: z.string(),
+  at: z.string(),
+});
+export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
+
+/** A dialog in progress: where it is, what it has collected, what it is waiting for. */
+export const activeDialogSchema = z.object({
+  dialog: z.string(),
+  intent: z.string(),
+  /** Index into the compiled dialog's instructions. */
+  pc: z.number().int().nonnegative(),
+  /** Answers to `ask` steps, `set` values and action results (`as:`), flat and dotted. */
+  values: z.record(slotValue),
+  /** The slot the next message answers, and how many tries it has had. */
+  waiting: z.object({ slot: z.string(), attempts: z.number().int().nonnegative() }).nullable(),
+});
+export type ActiveDialog = z.infer<typeof activeDialogSchema>;
+
+/** Verification in progress: the dialog resumes when it succeeds. */
+export const verifyingSchema = z.object({
+  /** What the next message answers: who the customer is, or the check. */
+  asking: z.enum(['who', 'check']),
+  attempts: z.number().int().nonnegative(),
+});
+
+export const conversationStateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  conversationId: z.string(),
+  channel: z.enum(['chat', 'voice']),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  identity: identitySchema.nullable(),
+  /** The CI profile's customer id once found. */
+  customerId: z.string().nullable(),
+  /** Whether the lookup ran (found or not), so it runs once per conversation. */
+  lookedUp: z.boolean(),
+  verified: z.boolean(),
+  verifying: verifyingSchema.nullable(),
+  /** Messages in a row the bot did not understand. */
+  misses: z.number().int().nonnegative(),
+  /** The last intent that was a real topic (not a greeting), for "let me talk to a person". */
+  topic: z.string().nullable(),
+  /** The top intents offered when the bot asked which one was meant. */
+  clarifying: z.array(z.string()).nullable(),
+  dialog: activeDialogSchema.nullable(),
+  /** Confidence of the intent being served, for the agent. */
+  confidence: z.number().nullable(),
+  /** What the bot did, in the agent's words ("Checked outages at 94107: none known"). */
+  actions: z.array(z.string()),
+  /** The customer's own words that mattered (redacted). */
+  words: z.array(z.string()),
+  transcript: z.array(transcriptEntrySchema),
+  /** Set once the conversation has been handed to a person. */
+  handedOff: z.object({ queue: z.string(), at: z.string(), handoffId: z.string() }).nullable(),
+  /** How self-service flows ended (`end:` outcomes), for the figures. */
+  outcomes: z.array(z.object({ intent: z.string(), outcome: z.string(), at: z.string() })),
+  ended: z.boolean(),
+});
+export type ConversationState = z.infer<typeof conversationStateSchema>;
+export type Channel = ConversationState['channel'];
+export type Identity = z.infer<typeof identitySchema>;
