@@ -91,6 +91,8 @@ export const intentSchema = z
   });
 export type Intent = z.infer<typeof intentSchema>;
 
+export type ProfileList = 'orders' | 'products' | 'devices' | 'campaigns' | 'invoices' | 'tickets';
+
 export const slotTypes = ['text', 'number', 'yesno', 'choice', 'date', 'order_number', 'postcode', 'amount'] as const;
 export type SlotType = (typeof slotTypes)[number];
 
@@ -115,7 +117,7 @@ export type Step =
       speak?: string;
       reprompt?: string;
       choices?: ChoiceSpec[];
-      choices_from?: { list: string; value: string; label: string; synonyms?: string };
+      choices_from?: { list: ProfileList; where?: Condition; value: string; label: string };
       max_attempts: number;
     }
   | { call: string; args: Record<string, string>; as?: string }
@@ -124,41 +126,77 @@ export type Step =
   | { note: string }
   | { verify: true }
   | { handoff: { reason: string; intent?: string; say?: string } }
-  | { end: string; say?: string };
+  | { end: string; say?: string; close?: boolean };
 
-export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z.union([
-    z.object({ say: z.string(), speak: z.string().optional(), link: linkSchema.optional() }).strict(),
-    z
-      .object({
-        ask: name,
-        type: z.enum(slotTypes),
-        prompt: z.string(),
-        speak: z.string().optional(),
-        reprompt: z.string().optional(),
-        choices: z.array(choiceSchema).optional(),
-        choices_from: z
-          .object({ list: z.string(), value: z.string(), label: z.string(), synonyms: z.string().optional() })
-          .strict()
-          .optional(),
-        max_attempts: z.number().int().min(1).max(5).default(3),
-      })
-      .strict(),
-    z.object({ call: actionName, args: z.record(z.string()).default({}), as: name.optional() }).strict(),
-    z.object({ if: conditionSchema, then: z.array(stepSchema), else: z.array(stepSchema).default([]) }).strict(),
-    z.object({ set: z.record(z.string()) }).strict(),
-    z.object({ note: z.string() }).strict(),
-    z.object({ verify: z.literal(true) }).strict(),
-    z
-      .object({
-        handoff: z
-          .object({ reason: z.string(), intent: name.optional(), say: z.string().optional() })
-          .strict(),
-      })
-      .strict(),
-    z.object({ end: name, say: z.string().optional() }).strict(),
-  ]),
-);
+const stepKinds = {
+  say: z.object({ say: z.string(), speak: z.string().optional(), link: linkSchema.optional() }).strict(),
+  ask: z
+    .object({
+      ask: name,
+      type: z.enum(slotTypes),
+      prompt: z.string(),
+      speak: z.string().optional(),
+      reprompt: z.string().optional(),
+      choices: z.array(choiceSchema).optional(),
+      choices_from: z
+        .object({
+          /** A list of the customer's profile: orders, products, devices, campaigns, invoices, tickets. */
+          list: z.enum(['orders', 'products', 'devices', 'campaigns', 'invoices', 'tickets']),
+          /** Only the items for which this holds, e.g. `{ open: true }`. */
+          where: conditionSchema.optional(),
+          /** The item field that becomes the slot's value. */
+          value: z.string(),
+          /** How each item is shown: a template over its fields, e.g. "{item} ({id})". */
+          label: z.string(),
+        })
+        .strict()
+        .optional(),
+      max_attempts: z.number().int().min(1).max(5).default(3),
+    })
+    .strict(),
+  call: z.object({ call: actionName, args: z.record(z.string()).default({}), as: name.optional() }).strict(),
+  if: z.object({
+    if: conditionSchema,
+    then: z.array(z.lazy(() => stepSchema)),
+    else: z.array(z.lazy(() => stepSchema)).default([]),
+  }).strict(),
+  set: z.object({ set: z.record(z.string()) }).strict(),
+  note: z.object({ note: z.string() }).strict(),
+  verify: z.object({ verify: z.literal(true) }).strict(),
+  handoff: z
+    .object({
+      handoff: z.object({ reason: z.string(), intent: name.optional(), say: z.string().optional() }).strict(),
+    })
+    .strict(),
+  end: z.object({ end: name, say: z.string().optional(), close: z.boolean().optional() }).strict(),
+};
+// `say` last: `end` steps may carry a `say` too.
+const stepKindNames: (keyof typeof stepKinds)[] = [
+  ...(Object.keys(stepKinds) as (keyof typeof stepKinds)[]).filter((k) => k !== 'say'),
+  'say',
+];
+
+/**
+ * A step is recognised by its first key (`say:`, `ask:` …) and validated
+ * against that kind only, so an error names the field that is wrong rather
+ * than "no union member matched".
+ */
+export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = z.unknown().transform((raw, ctx): Step => {
+  const kind =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? stepKindNames.find((k) => Object.prototype.hasOwnProperty.call(raw, k))
+      : undefined;
+  if (!kind) {
+    ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${stepKindNames.join(', ')}` });
+    return z.NEVER;
+  }
+  const result = stepKinds[kind].safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue(issue as z.IssueData);
+    return z.NEVER;
+  }
+  return result.data as Step;
+});
 
 export const dialogSchema = z
   .object({
@@ -252,6 +290,8 @@ export const assistantSchema = z
   .object({
     name: z.string(),
     language: z.string().default('en-US'),
+    /** IANA time zone for times the bot says ("until 6pm"). */
+    timezone: z.string().default('UTC'),
     currency: z.string().length(3).default('USD'),
     understanding: z
       .object({

@@ -50,3 +50,21 @@ export interface Handoff {
   reason: string;
   transcript: TranscriptEntry[];
 }
+
+/** The handoff as plain text, the way an agent reads it (terminal, logs for developers, e-mail). */
+export function describeHandoff(h: Handoff): string {
+  const out: string[] = [];
+  const who = h.customer.name
+    ? `${h.customer.name} (${h.customer.id}), ${h.customer.segment}, ${h.customer.verified ? 'verified' : 'NOT verified'}`
+    : `Unknown customer, ${h.customer.segment}`;
+  out.push(`Queue ${h.queueLabel} (${h.queue}), priority ${h.priority}`);
+  out.push(`Who: ${who}`);
+  out.push(
+    `Why: ${h.intent ? `${h.intent.label} (${h.intent.name}${h.intent.confidence !== null ? `, ${Math.round(h.intent.confidence * 100)}%` : ''})` : 'not understood'}. ${h.reason}`,
+  );
+  if (h.words.length) out.push(`Said: ${h.words.map((w) => `"${w}"`).join(' / ')}`);
+  if (h.botActions.length) out.push(`Bot did: ${h.botActions.join('; ')}`);
+  for (const s of h.summary) out.push(`${s.title}:`, ...s.lines.map((l) => `  - ${l}`));
+  if (h.nextBestActions.length) out.push('Next best actions:', ...h.nextBestActions.map((a) => `  - [${a.kind}] ${a.prompt}`));
+  return out.join('\n');
+}

@@ -40,6 +40,8 @@ export const verifyingSchema = z.object({
   /** What the next message answers: who the customer is, or the check. */
   asking: z.enum(['who', 'check']),
   attempts: z.number().int().nonnegative(),
+  /** `identified`: knowing who it is is enough; `verified`: they must also pass the check. */
+  goal: z.enum(['identified', 'verified']),
 });
 
 export const conversationStateSchema = z.object({

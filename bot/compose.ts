@@ -1,0 +1,92 @@
+/**
+ * The composition root: the one place that picks the implementations of
+ * every port and wires them together.
+ */
+import { loadContent } from './content/load';
+import type { Config } from './config';
+import type { Brain } from './engine/context';
+import { Engine } from './engine/engine';
+import type { Clock, ProfileSource } from './engine/ports';
+import { systemClock } from './engine/ports';
+import type { Logger } from './log';
+import { trainFromContent } from './nlu/train';
+import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
+import { FileProfileSource } from '../integrations/ci/file-profiles';
+import { HttpProfileSource } from '../integrations/ci/http-profiles';
+import { EmbeddedQueue } from '../integrations/handoff/embedded-queue';
+import { MemoryLock, MemoryStateStore } from '../integrations/state/memory';
+
+export interface App {
+  config: Config;
+  engine: Engine;
+  queue: EmbeddedQueue;
+  /** The file-backed demo customers, when no CI API is configured. */
+  demoProfiles: FileProfileSource | null;
+  log: Logger;
+  trainMs: number;
+}
+
+export interface ComposeOverrides {
+  clock?: Clock;
+  profiles?: ProfileSource;
+  newId?: () => string;
+}
+
+/** Loads and validates the content and trains the model: throws ContentError on a broken file. */
+export function buildBrain(contentDir: string): Brain & { trainMs: number } {
+  const content = loadContent(contentDir);
+  const started = Date.now();
+  const model = trainFromContent(content);
+  return { content, model, trainMs: Date.now() - started };
+}
+
+export async function compose(config: Config, log: Logger, overrides: ComposeOverrides = {}): Promise<App> {
+  const clock = overrides.clock ?? systemClock;
+  const brain = buildBrain(config.CONTENT_DIR);
+  log.info('content.loaded', { intents: brain.content.intents.size, dialogs: brain.content.dialogs.size, trainMs: brain.trainMs });
+
+  let demoProfiles: FileProfileSource | null = null;
+  let profiles: ProfileSource;
+  if (overrides.profiles) profiles = overrides.profiles;
+  else if (config.CI_API_URL) {
+    profiles = new HttpProfileSource({
+      baseUrl: config.CI_API_URL,
+      ...(config.CI_API_KEY ? { apiKey: config.CI_API_KEY } : {}),
+      timeoutMs: config.CI_API_TIMEOUT_MS,
+    });
+    log.info('profiles.api', { timeoutMs: config.CI_API_TIMEOUT_MS });
+  } else {
+    demoProfiles = await FileProfileSource.load(config.CUSTOMERS_FILE, config.DEMO_FIXED_DATES ? {} : { today: clock.now() });
+    profiles = demoProfiles;
+  }
+
+  const backOffice = await EmbeddedBackOffice.load({
+    outagesFile: config.OUTAGES_FILE,
+    storesFile: config.STORES_FILE,
+    clock,
+    ...(demoProfiles ? { profiles: demoProfiles } : {}),
+    ...(brain.content.assistant.timezone ? { timeZone: brain.content.assistant.timezone } : {}),
+  });
+
+  let engine: Engine | null = null;
+  const queue = new EmbeddedQueue(() =>
+    Object.fromEntries(
+      Object.entries((engine?.current ?? brain).content.routing.queues).map(([name, q]) => [
+        name,
+        { label: q.label, ...(q.expected_wait_minutes !== undefined ? { expectedWaitMinutes: q.expected_wait_minutes } : {}) },
+      ]),
+    ),
+  );
+  engine = new Engine({
+    brain,
+    profiles,
+    backOffice,
+    handoffs: queue,
+    clock,
+    log,
+    store: new MemoryStateStore({ ttlMs: config.STATE_TTL_MINUTES * 60_000 }),
+    lock: new MemoryLock(),
+    ...(overrides.newId ? { newId: overrides.newId } : {}),
+  });
+  return { config, engine, queue, demoProfiles, log, trainMs: brain.trainMs };
+}

@@ -1,0 +1,57 @@
+/**
+ * Settings, read once from the environment at start-up and validated with
+ * zod. Every variable is listed in .env.example with a one-line comment.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.string().url('must be a URL such as https://ci.example.com/api').optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  CONTENT_DIR: z.string().default('.'),
+  CUSTOMERS_FILE: z.string().default('integrations/demo/customers.yaml'),
+  OUTAGES_FILE: z.string().default('integrations/demo/outages.yaml'),
+  STORES_FILE: z.string().default('integrations/demo/stores.yaml'),
+  /** Keep demo dates as written instead of moving them to today. */
+  DEMO_FIXED_DATES: z
+    .enum(['true', 'false', ''])
+    .default('false')
+    .transform((v) => v === 'true'),
+  CI_API_URL: optionalUrl.optional(),
+  CI_API_KEY: z.string().optional(),
+  CI_API_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+});
+
+export type Config = Readonly<z.infer<typeof schema>> & { readonly root: string };
+
+/** A setting is wrong: the message says which variable and why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`${issue.path.join('.')}: ${issue.message} (see .env.example)`);
+  }
+  const c = result.data;
+  const at = (p: string) => resolve(root, p);
+  return Object.freeze({
+    ...c,
+    root,
+    CONTENT_DIR: at(c.CONTENT_DIR),
+    CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),
+    OUTAGES_FILE: at(c.OUTAGES_FILE),
+    STORES_FILE: at(c.STORES_FILE),
+  });
+}

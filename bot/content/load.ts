@@ -1,0 +1,120 @@
+/**
+ * Loads every content file of a content directory, validated, into one
+ * immutable {@link Content}. The first problem stops the load with a
+ * {@link ContentError} naming file, line and field.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContentError, displayName, locate, readYaml } from './yaml-file';
+import {
+  assistantSchema,
+  dialogSchema,
+  intentSchema,
+  offersSchema,
+  routingSchema,
+  segmentsSchema,
+  type AssistantSettings,
+  type Dialog,
+  type Intent,
+  type OfferRules,
+  type RoutingRules,
+  type SegmentRules,
+} from './schemas';
+
+export interface Content {
+  intents: ReadonlyMap<string, Intent>;
+  dialogs: ReadonlyMap<string, Dialog>;
+  segments: SegmentRules;
+  routing: RoutingRules;
+  offers: OfferRules;
+  assistant: AssistantSettings;
+}
+
+/** Where each kind of content lives inside a content directory. */
+export const contentLayout = {
+  intents: 'intents',
+  dialogs: 'dialogs',
+  segments: 'rules/segments.yaml',
+  routing: 'rules/routing.yaml',
+  offers: 'rules/offers.yaml',
+  assistant: 'rules/assistant.yaml',
+} as const;
+
+function yamlFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new ContentError(`${displayName(dir)}: folder missing`, displayName(dir), null, null);
+  }
+  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+}
+
+/** One file per item: the name inside must match the file name. */
+function byName<T>(files: string[], parse: (file: string) => T, key: (item: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const file of files) {
+    const item = parse(file);
+    const expected = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+    if (key(item) !== expected)
+      throw new ContentError(
+        `${displayName(file)}:1 name "${key(item)}" differs from the file name; rename one so they match`,
+        displayName(file),
+        1,
+        'name',
+      );
+    out.set(key(item), item);
+  }
+  return out;
+}
+
+export function loadContent(dir: string): Content {
+  const intents = byName(yamlFiles(join(dir, contentLayout.intents)), (f) => readYaml(f, intentSchema), (i) => i.intent);
+  const dialogs = byName(yamlFiles(join(dir, contentLayout.dialogs)), (f) => readYaml(f, dialogSchema), (d) => d.dialog);
+  const content: Content = {
+    intents,
+    dialogs,
+    segments: readYaml(join(dir, contentLayout.segments), segmentsSchema),
+    routing: readYaml(join(dir, contentLayout.routing), routingSchema),
+    offers: readYaml(join(dir, contentLayout.offers), offersSchema),
+    assistant: readYaml(join(dir, contentLayout.assistant), assistantSchema),
+  };
+  checkReferences(content, dir);
+  return content;
+}
+
+/**
+ * The cross-file references the engine cannot run without. (`npm run
+ * validate` checks more, with lines.)
+ */
+function checkReferences(c: Content, dir: string): void {
+  const fail = (file: string, field: string, message: string): never => {
+    const path = join(dir, file);
+    const name = displayName(path);
+    const keys = field.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    const line = locate(path, keys) ?? 1;
+    throw new ContentError(`${name}:${line} ${field}: ${message}`, name, line, field);
+  };
+  if (c.intents.size === 0) fail(contentLayout.intents, 'intents', 'no intent files');
+  for (const intent of c.intents.values()) {
+    const file = `${contentLayout.intents}/${intent.intent}.yaml`;
+    if (intent.dialog && !c.dialogs.has(intent.dialog))
+      fail(file, 'dialog', `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/`);
+    if (intent.queue && !(intent.queue in c.routing.queues))
+      fail(file, 'queue', `no queue "${intent.queue}" in ${contentLayout.routing}`);
+  }
+  const a = c.assistant;
+  if (!c.intents.has(a.escape.intent)) fail(contentLayout.assistant, 'escape.intent', `no intent "${a.escape.intent}"`);
+  for (const [field, q] of [
+    ['fallback.queue', a.fallback.queue],
+    ['verification.queue', a.verification.queue],
+  ] as const)
+    if (!(q in c.routing.queues)) fail(contentLayout.assistant, field, `no queue "${q}" in ${contentLayout.routing}`);
+  c.routing.rules.forEach((r, i) => {
+    if (r.queue && !(r.queue in c.routing.queues)) fail(contentLayout.routing, `rules[${i}].queue`, `no queue "${r.queue}"`);
+  });
+  const segments = new Set(c.segments.segments.map((s) => s.segment));
+  if (!segments.has(c.segments.unknown)) fail(contentLayout.segments, 'unknown', `no segment "${c.segments.unknown}"`);
+  for (const s of Object.keys(c.routing.priority.by_segment))
+    if (!segments.has(s)) fail(contentLayout.routing, `priority.by_segment.${s}`, `no segment "${s}" in ${contentLayout.segments}`);
+}

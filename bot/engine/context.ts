@@ -1,0 +1,131 @@
+/**
+ * Everything one turn works with: the state being changed, the customer's
+ * profile and facts, the content, and the replies collected so far. Each
+ * pipeline stage is a function of this context.
+ */
+import type { Content } from '../content/load';
+import type { Logger } from '../log';
+import type { Facts, FactValue } from './conditions';
+import { profileFacts, segmentOf, type Segment } from './facts';
+import type { Profile } from './profile';
+import type { BackOffice, Clock, HandoffTarget, ProfileSource } from './ports';
+import type { ConversationState } from './state';
+import { Formatter, render, type Vars } from './template';
+import type { Reply, TurnInput, TurnOutput } from './turn';
+import type { EntityPatterns } from './slots';
+
+/** Ranks intents for an utterance, best first. The NLU implements it. */
+export interface IntentModel {
+  rank(text: string): { label: string; confidence: number }[];
+}
+
+/** The content and the model trained from it: swapped together on reload. */
+export interface Brain {
+  content: Content;
+  model: IntentModel;
+}
+
+export interface EngineServices {
+  profiles: ProfileSource;
+  backOffice: BackOffice;
+  handoffs: HandoffTarget;
+  clock: Clock;
+  log: Logger;
+  newId: () => string;
+}
+
+export class TurnContext {
+  readonly replies: Reply[] = [];
+  readonly output: TurnOutput = { replies: this.replies };
+  readonly now: Date;
+  readonly format: Formatter;
+  readonly patterns: EntityPatterns;
+  private cachedFacts: Record<string, FactValue> | null = null;
+
+  constructor(
+    readonly input: TurnInput,
+    readonly state: ConversationState,
+    public profile: Profile | null,
+    readonly brain: Brain,
+    readonly services: EngineServices,
+  ) {
+    this.now = services.clock.now();
+    const a = brain.content.assistant;
+    this.format = new Formatter(a.language, a.currency, a.timezone, () => this.now);
+    this.patterns = { orderNumber: new RegExp(a.entities.order_number, 'i'), postcode: new RegExp(a.entities.postcode) };
+  }
+
+  get content(): Content {
+    return this.brain.content;
+  }
+
+  get voice(): boolean {
+    return this.state.channel === 'voice';
+  }
+
+  /** The profile changed (found or verified): recompute facts. */
+  setProfile(profile: Profile | null): void {
+    this.profile = profile;
+    this.cachedFacts = null;
+  }
+
+  get segment(): Segment {
+    return segmentOf(this.content.segments, this.profile, this.profileFacts);
+  }
+
+  private get profileFacts(): Record<string, FactValue> {
+    this.cachedFacts ??= profileFacts(this.profile, this.now);
+    return this.cachedFacts;
+  }
+
+  /** Facts for rules: the profile's, the segment, the conversation's, the dialog's values. */
+  facts(extra: Record<string, FactValue> = {}): Facts {
+    const seg = this.segment;
+    return {
+      ...this.profileFacts,
+      segment: seg.segment,
+      strategy: seg.strategy,
+      intensity: seg.intensity,
+      verified: this.state.verified,
+      channel: this.state.channel,
+      topic: this.state.topic,
+      options: this.options(),
+      ...(this.state.dialog?.values ?? {}),
+      ...extra,
+    };
+  }
+
+  /** The self-service intents' labels, as a list a customer can read or hear. */
+  options(): string {
+    const labels = [...this.content.intents.values()].filter((i) => i.dialog && i.topic).map((i) => i.label);
+    if (labels.length <= 1) return labels.join('');
+    return `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+  }
+
+  /** A message from rules/assistant.yaml; the voice variant (`name_voice`) on the phone when there is one. */
+  message(name: string, vars: Vars = {}): Reply {
+    const messages = this.content.assistant.messages;
+    const template = (this.voice && messages[`${name}_voice`]) || messages[name] || '';
+    return this.toReply(template, undefined, vars);
+  }
+
+  say(name: string, vars: Vars = {}): void {
+    this.push(this.message(name, vars));
+  }
+
+  toReply(template: string, speak: string | undefined, vars: Vars = {}): Reply {
+    const r = render(template, { ...this.facts(), ...vars }, this.format, speak);
+    return r.speak === r.text ? { text: r.text } : { text: r.text, speak: r.speak };
+  }
+
+  push(reply: Reply): void {
+    if (!reply.text) return;
+    this.replies.push(reply);
+    this.state.transcript.push({ from: 'bot', text: reply.text, at: this.now.toISOString() });
+  }
+
+  /** Something the bot did, in the agent's words. */
+  did(action: string): void {
+    this.state.actions.push(action);
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Runs self-service dialogs. A dialog's steps compile to a flat list of
+ * instructions with forward jumps, so where a dialog stands is one number
+ * in the conversation state and a dialog can pause (to ask, or to verify)
+ * and resume on any later turn, on any instance.
+ */
+import type { ChoiceSpec, Condition, Dialog, Step } from '../content/schemas';
+import { holds, type FactValue } from './conditions';
+import type { TurnContext } from './context';
+import { handOff } from './hand-off';
+import { nextBestActions } from './offers';
+import { parseSlot } from './slots';
+import type { SlotValue } from './state';
+import { render } from './template';
+import type { Choice } from './turn';
+import { startVerification } from './verify';
+
+type AskStep = Extract<Step, { ask: string }>;
+
+type Instruction =
+  | { op: 'step'; step: Exclude<Step, { if: Condition }> }
+  | { op: 'unless'; when: Condition; jump: number }
+  | { op: 'jump'; to: number }
+  | { op: 'gate'; needs: 'identified' | 'verified' };
+
+const compiled = new WeakMap<Dialog, Instruction[]>();
+
+export function compile(dialog: Dialog): Instruction[] {
+  const cached = compiled.get(dialog);
+  if (cached) return cached;
+  const out: Instruction[] = [];
+  if (dialog.needs !== 'none') out.push({ op: 'gate', needs: dialog.needs });
+  const emit = (steps: Step[]) => {
+    for (const step of steps) {
+      if ('if' in step) {
+        const branch = { op: 'unless' as const, when: step.if, jump: -1 };
+        out.push(branch);
+        emit(step.then);
+        if (step.else.length) {
+          const skip = { op: 'jump' as const, to: -1 };
+          out.push(skip);
+          branch.jump = out.length;
+          emit(step.else);
+          skip.to = out.length;
+        } else branch.jump = out.length;
+      } else out.push({ op: 'step', step });
+    }
+  };
+  emit(dialog.steps);
+  compiled.set(dialog, out);
+  return out;
+}
+
+/** The choices an `ask` offers: its own, a profile list's, or yes and no. */
+export function choicesOf(ctx: TurnContext, step: AskStep): (Choice & { synonyms?: string[] })[] {
+  if (step.type === 'yesno') return [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }];
+  if (step.choices) return step.choices.map((c: ChoiceSpec) => ({ value: c.value, label: c.label, synonyms: c.synonyms }));
+  const from = step.choices_from;
+  if (!from || !ctx.profile) return [];
+  const p = ctx.profile;
+  const items = (from.list === 'invoices' ? p.billing.invoices : p[from.list]) as unknown as Record<string, FactValue>[];
+  return items
+    .filter((item) => holds(from.where, item))
+    .map((item) => ({
+      value: String(item[from.value] ?? ''),
+      label: render(from.label, item, ctx.format).text,
+    }));
+}
+
+function expecting(step: AskStep): 'text' | 'digits' | 'choice' {
+  if (step.type === 'choice' || step.type === 'yesno') return 'choice';
+  return step.type === 'text' ? 'text' : 'digits';
+}
+
+function ask(ctx: TurnContext, step: AskStep, again: boolean): void {
+  const choices = choicesOf(ctx, step);
+  const template = again ? (step.reprompt ?? ctx.content.assistant.messages.reprompt ?? step.prompt) : step.prompt;
+  const prompt = ctx.toReply(step.prompt, step.speak);
+  const reply = ctx.toReply(template, again && !step.reprompt ? undefined : step.speak, {
+    prompt: prompt.text,
+  });
+  if (again && !step.reprompt && prompt.speak) reply.speak = (reply.speak ?? reply.text).replace(prompt.text, prompt.speak);
+  if (choices.length) reply.choices = choices.map(({ value, label }) => ({ value, label }));
+  ctx.push(reply);
+  ctx.output.expecting = expecting(step);
+}
+
+/** Starts a dialog for an intent, with the entities the customer already gave. */
+export async function startDialog(ctx: TurnContext, dialogName: string, intent: string, prefill: Record<string, SlotValue>): Promise<void> {
+  ctx.state.dialog = { dialog: dialogName, intent, pc: 0, values: prefill, waiting: null };
+  await runDialog(ctx);
+}
+
+/** An answer to the slot the dialog is waiting for. Returns false when it did not parse (caller decides). */
+export function acceptAnswer(ctx: TurnContext): boolean {
+  const active = ctx.state.dialog;
+  if (!active?.waiting) return false;
+  const step = currentStep(ctx);
+  if (!step || !('ask' in step)) return false;
+  const parsed = parseSlot(
+    step.type,
+    { text: ctx.input.text, digits: ctx.input.digits },
+    { choices: choicesOf(ctx, step), patterns: ctx.patterns, now: ctx.now },
+  );
+  if (!parsed.ok) return false;
+  active.values[step.ask] = step.type === 'yesno' ? parsed.value === true : parsed.value;
+  active.waiting = null;
+  active.pc += 1;
+  return true;
+}
+
+/** The answer did not parse: ask again, or give up and hand off after the step's limit. */
+export async function retryAnswer(ctx: TurnContext): Promise<void> {
+  const active = ctx.state.dialog!;
+  const step = currentStep(ctx) as AskStep;
+  active.waiting!.attempts += 1;
+  if (active.waiting!.attempts >= step.max_attempts) {
+    ctx.say('too_many_attempts');
+    await handOff(ctx, {
+      intent: ctx.content.intents.get(active.intent) ?? null,
+      reason: `Could not understand the customer's answer for "${step.ask}" after ${step.max_attempts} tries`,
+    });
+    return;
+  }
+  ask(ctx, step, true);
+}
+
+function currentStep(ctx: TurnContext): Step | null {
+  const active = ctx.state.dialog;
+  if (!active) return null;
+  const dialog = ctx.content.dialogs.get(active.dialog);
+  const ins = dialog ? compile(dialog)[active.pc] : undefined;
+  return ins?.op === 'step' ? ins.step : null;
+}
+
+function stringArgs(ctx: TurnContext, args: Record<string, string>): Record<string, string> {
+  const vars = ctx.facts();
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, render(v, vars, ctx.format).text]));
+}
+
+/** Runs the active dialog from where it stands until it asks, verifies, hands off or ends. */
+export async function runDialog(ctx: TurnContext): Promise<void> {
+  const { state } = ctx;
+  for (let guard = 0; guard < 500 && state.dialog; guard++) {
+    const active = state.dialog;
+    const dialog = ctx.content.dialogs.get(active.dialog);
+    if (!dialog) {
+      // Content reloaded without this dialog: nothing sensible to resume.
+      state.dialog = null;
+      return;
+    }
+    const program = compile(dialog);
+    const ins = program[active.pc];
+    const intent = ctx.content.intents.get(active.intent) ?? null;
+    if (!ins) {
+      await finish(ctx, 'completed');
+      return;
+    }
+    switch (ins.op) {
+      case 'jump':
+        active.pc = ins.to;
+        continue;
+      case 'unless':
+        active.pc = holds(ins.when, ctx.facts()) ? active.pc + 1 : ins.jump;
+        continue;
+      case 'gate': {
+        if ((ins.needs === 'verified' && state.verified && ctx.profile) || (ins.needs === 'identified' && ctx.profile)) {
+          active.pc += 1;
+          continue;
+        }
+        startVerification(ctx, ins.needs);
+        return;
+      }
+    }
+    const step = ins.step;
+    if ('end' in step) {
+      if (step.say) ctx.push(ctx.toReply(step.say, undefined));
+      await finish(ctx, step.end, step.close === true);
+      return;
+    } else if ('say' in step) {
+      const reply = ctx.toReply(step.say, step.speak);
+      if (step.link) {
+        const url = render(step.link.url, ctx.facts(), ctx.format).text;
+        if (url) reply.link = { url, label: render(step.link.label, ctx.facts(), ctx.format).text };
+      }
+      ctx.push(reply);
+    } else if ('ask' in step) {
+      const value = active.values[step.ask];
+      if (value === undefined || value === null || value === '') {
+        active.waiting = { slot: step.ask, attempts: 0 };
+        ask(ctx, step, false);
+        return;
+      }
+    } else if ('call' in step) {
+      try {
+        const result = await ctx.services.backOffice.run(step.call, stringArgs(ctx, step.args), {
+          conversationId: state.conversationId,
+          channel: state.channel,
+          profile: ctx.profile,
+        });
+        const prefix = step.as ?? step.call.replace(/\./g, '_');
+        for (const [k, v] of Object.entries(result))
+          active.values[`${prefix}.${k}`] = v === undefined ? null : (v as SlotValue);
+      } catch (err) {
+        ctx.services.log.warn('backoffice.failed', { conversationId: state.conversationId, action: step.call, error: (err as Error).name });
+        ctx.did(`Tried "${step.call}": it failed`);
+        ctx.say('error');
+        await handOff(ctx, { intent, reason: `The back-office action "${step.call}" failed during ${active.dialog}` });
+        return;
+      }
+    } else if ('set' in step) {
+      const vars = ctx.facts();
+      for (const [k, v] of Object.entries(step.set)) active.values[k] = render(v, vars, ctx.format).text;
+    } else if ('note' in step) {
+      ctx.did(render(step.note, ctx.facts(), ctx.format).text);
+    } else if ('verify' in step) {
+      if (!(state.verified && ctx.profile)) {
+        startVerification(ctx, 'verified');
+        return;
+      }
+    } else if ('handoff' in step) {
+      const target = step.handoff.intent ? (ctx.content.intents.get(step.handoff.intent) ?? intent) : intent;
+      await handOff(ctx, {
+        intent: target,
+        reason: render(step.handoff.reason, ctx.facts(), ctx.format).text,
+        ...(step.handoff.say ? { say: step.handoff.say } : {}),
+      });
+      return;
+    }
+    active.pc += 1;
+  }
+}
+
+/** A dialog ended with an outcome: record it, maybe make an offer, ask what else. */
+async function finish(ctx: TurnContext, outcome: string, close = false): Promise<void> {
+  const { state } = ctx;
+  const active = state.dialog!;
+  const intent = ctx.content.intents.get(active.intent);
+  state.outcomes.push({ intent: active.intent, outcome, at: ctx.now.toISOString() });
+  state.dialog = null;
+  if (close) {
+    state.ended = true;
+    ctx.output.ended = true;
+    return;
+  }
+  if (!intent?.topic) return;
+  const offered = new Set(state.outcomes.map((o) => o.outcome));
+  if (state.verified && ctx.profile) {
+    const offer = nextBestActions(ctx.content.offers, ctx.facts({ intent: active.intent }), ctx.format).find(
+      (o) => o.bot && !offered.has(`offer:${o.offer}`),
+    );
+    if (offer?.bot) {
+      ctx.push(ctx.toReply(offer.bot, undefined));
+      ctx.did(`Mentioned the offer "${offer.offer}"`);
+      state.outcomes.push({ intent: active.intent, outcome: `offer:${offer.offer}`, at: ctx.now.toISOString() });
+    }
+  }
+  ctx.say('anything_else');
+}

@@ -1,0 +1,274 @@
+/**
+ * The turn engine: one channel-neutral pipeline for every channel.
+ *
+ *   lock → load state → identify/enrich → understand → decide → render → save
+ *
+ * Authentication and deduplication happen at the channel edge, before a
+ * turn reaches the engine.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log';
+import { TurnContext, type Brain, type EngineServices } from './context';
+import { acceptAnswer, retryAnswer, runDialog, startDialog } from './dialog-runner';
+import { handOff } from './hand-off';
+import type { Profile } from './profile';
+import { ProfileSourceError, type ConversationLock, type StateStore } from './ports';
+import { redact, REDACTED_VERIFICATION } from './redact';
+import { findOrderNumber, findPostcode, pickChoice } from './slots';
+import { conversationStateSchema, STATE_VERSION, type ConversationState, type SlotValue } from './state';
+import type { TurnInput, TurnOutput } from './turn';
+import { understand } from './understand';
+import { answerVerification } from './verify';
+
+export interface EngineOptions extends Omit<EngineServices, 'newId' | 'log'> {
+  brain: Brain;
+  store: StateStore;
+  lock: ConversationLock;
+  log: Logger;
+  newId?: () => string;
+}
+
+export class Engine {
+  private brain: Brain;
+  private readonly services: EngineServices;
+
+  constructor(private readonly options: EngineOptions) {
+    this.brain = options.brain;
+    this.services = { ...options, newId: options.newId ?? randomUUID };
+  }
+
+  /** Swaps in new content and model; turns already running finish with the old. */
+  swap(brain: Brain): void {
+    this.brain = brain;
+  }
+
+  get current(): Brain {
+    return this.brain;
+  }
+
+  /** Runs one turn. Never throws for the customer's sake: an internal error hands off politely. */
+  async turn(input: TurnInput): Promise<TurnOutput> {
+    return this.options.lock.run(input.conversationId, async () => {
+      const state = await this.loadState(input);
+      const ctx = new TurnContext(input, state, null, this.brain, this.services);
+      try {
+        await this.identify(ctx);
+        await this.decide(ctx);
+      } catch (err) {
+        this.services.log.error('turn.failed', {
+          conversationId: input.conversationId,
+          error: (err as Error).name,
+          message: (err as Error).message,
+        });
+        ctx.replies.length = 0;
+        ctx.say('error');
+        if (!state.handedOff) await handOff(ctx, { intent: null, reason: 'An internal error interrupted the conversation' }).catch(() => undefined);
+      }
+      state.updatedAt = ctx.now.toISOString();
+      await this.options.store.save(state);
+      return ctx.output;
+    });
+  }
+
+  private async loadState(input: TurnInput): Promise<ConversationState> {
+    const stored = await this.options.store.load(input.conversationId);
+    const parsed = stored ? conversationStateSchema.safeParse(stored) : null;
+    if (parsed?.success && parsed.data.channel === input.channel) return parsed.data;
+    if (parsed && !parsed.success)
+      this.services.log.warn('state.discarded', { conversationId: input.conversationId, reason: 'invalid or old version' });
+    const now = this.services.clock.now().toISOString();
+    return {
+      version: STATE_VERSION,
+      conversationId: input.conversationId,
+      channel: input.channel,
+      startedAt: now,
+      updatedAt: now,
+      identity: input.identity ?? null,
+      customerId: null,
+      lookedUp: false,
+      verified: false,
+      verifying: null,
+      misses: 0,
+      topic: null,
+      clarifying: null,
+      dialog: null,
+      confidence: null,
+      actions: [],
+      words: [],
+      transcript: [],
+      handedOff: null,
+      outcomes: [],
+      ended: false,
+    };
+  }
+
+  /** Identify/enrich: find the CI profile from the channel's hint, once; reload it by id on later turns. */
+  private async identify(ctx: TurnContext): Promise<void> {
+    const { state } = ctx;
+    if (!state.identity && ctx.input.identity) state.identity = ctx.input.identity;
+    let profile: Profile | null = null;
+    try {
+      if (state.customerId) profile = await this.services.profiles.byCustomerId(state.customerId);
+      else if (!state.lookedUp && state.identity) {
+        state.lookedUp = true;
+        const hint = state.identity;
+        profile = hint.kind === 'phone' ? await this.services.profiles.byPhone(hint.value) : await this.services.profiles.byCustomerId(hint.value);
+        if (profile) {
+          state.customerId = profile.id;
+          if (hint.kind === 'customerId' && hint.authenticated && ctx.content.assistant.verification.trust_signed_in)
+            state.verified = true;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof ProfileSourceError)) throw err;
+      // The CI system is down or slow: serve as an unknown customer rather than fail the turn.
+      this.services.log.warn('profiles.unavailable', { conversationId: state.conversationId, hint: err.hint });
+    }
+    ctx.setProfile(profile);
+  }
+
+  private record(ctx: TurnContext): void {
+    const { text, digits } = ctx.input;
+    const said = text ?? (digits !== undefined ? `[keypad] ${digits}` : null);
+    if (said === null) return;
+    const sensitive = ctx.state.verifying !== null;
+    ctx.state.transcript.push({
+      from: 'customer',
+      text: sensitive ? REDACTED_VERIFICATION : redact(said),
+      at: ctx.now.toISOString(),
+    });
+  }
+
+  /** Decide: what this message means in this conversation, and what the bot does about it. */
+  private async decide(ctx: TurnContext): Promise<void> {
+    const { state, input, content } = ctx;
+    this.record(ctx);
+    if (input.event === 'start') {
+      if (state.transcript.length > 0 && state.transcript.some((t) => t.from === 'bot')) return;
+      ctx.say(ctx.profile && state.verified ? 'welcome_known' : 'welcome');
+      return;
+    }
+    if (state.handedOff) {
+      const queue = content.routing.queues[state.handedOff.queue];
+      ctx.say('in_queue', { queue_label: queue?.label ?? state.handedOff.queue });
+      return;
+    }
+    if (state.ended) state.ended = false;
+    const text = input.text?.trim() ?? '';
+    const digits = input.digits?.trim() ?? '';
+    if (!text && !digits) {
+      ctx.say('not_understood');
+      return;
+    }
+
+    // A person is always one word or one key away.
+    if (this.isEscape(ctx, text, digits)) {
+      const intent = content.intents.get(content.assistant.escape.intent)!;
+      state.confidence = 1;
+      if (text) state.words.push(redact(text));
+      await handOff(ctx, { intent, reason: 'The customer asked for a person', ...(intent.say ? { say: intent.say } : {}) });
+      return;
+    }
+
+    if (state.verifying) {
+      if (await answerVerification(ctx)) await runDialog(ctx);
+      return;
+    }
+
+    if (state.dialog?.waiting) {
+      if (acceptAnswer(ctx)) {
+        await runDialog(ctx);
+        return;
+      }
+      // Not an answer; maybe the customer changed the subject.
+      const u = text ? understand(this.brain, text) : null;
+      if (u?.kind === 'intent' && u.confidence >= 0.7 && u.intent !== state.dialog.intent && content.intents.get(u.intent)?.topic) {
+        state.dialog = null;
+        await this.serve(ctx, u.intent, u.confidence, text);
+        return;
+      }
+      await retryAnswer(ctx);
+      return;
+    }
+
+    if (state.clarifying) {
+      const options = state.clarifying;
+      state.clarifying = null;
+      const picked = pickChoice(
+        { text, digits },
+        options.map((o) => ({ value: o, label: content.intents.get(o)?.label ?? o })),
+      );
+      if (picked) {
+        await this.serve(ctx, picked, state.confidence ?? 0.5, null);
+        return;
+      }
+    }
+
+    if (!text) {
+      await this.miss(ctx);
+      return;
+    }
+    const u = understand(this.brain, text);
+    if (u.kind === 'intent') await this.serve(ctx, u.intent, u.confidence, text);
+    else if (u.kind === 'unclear') {
+      state.clarifying = u.options;
+      state.confidence = u.confidence;
+      state.words.push(redact(text));
+      const [first, second] = u.options.map((o) => content.intents.get(o)!);
+      const reply = ctx.message('clarify', { first: first!.label, second: second!.label });
+      reply.choices = [first!, second!].map((i) => ({ value: i.intent, label: capitalize(i.label) }));
+      ctx.push(reply);
+      ctx.output.expecting = 'choice';
+    } else {
+      state.words.push(redact(text));
+      await this.miss(ctx);
+    }
+  }
+
+  private isEscape(ctx: TurnContext, text: string, digits: string): boolean {
+    const { escape } = ctx.content.assistant;
+    if (digits && digits === escape.dtmf) return true;
+    if (!text) return false;
+    const said = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+    // Short messages only: "agent" or "I want a real person", not "my agent said my bill was wrong".
+    if (said.trim().split(' ').length > 8) return false;
+    return escape.words.some((w) => said.includes(` ${w.toLowerCase()} `));
+  }
+
+  private async miss(ctx: TurnContext): Promise<void> {
+    const { state, content } = ctx;
+    state.misses += 1;
+    if (state.misses >= content.assistant.understanding.misses_before_handoff) {
+      ctx.say('not_understood_handoff');
+      await handOff(ctx, { intent: null, reason: `The bot did not understand ${state.misses} messages in a row` });
+      return;
+    }
+    ctx.say('not_understood');
+  }
+
+  /** Serve an understood intent: a dialog, or straight to a person. */
+  private async serve(ctx: TurnContext, name: string, confidence: number, text: string | null): Promise<void> {
+    const { state, content } = ctx;
+    const intent = content.intents.get(name);
+    if (!intent) return this.miss(ctx);
+    state.misses = 0;
+    state.confidence = confidence;
+    if (text && intent.topic) state.words.push(redact(text));
+    if (intent.topic && !intent.queue_from_topic) state.topic = intent.intent;
+    if (intent.handoff) {
+      await handOff(ctx, { intent, reason: `The customer asked to ${intent.label}`, ...(intent.say ? { say: intent.say } : {}) });
+      return;
+    }
+    const prefill: Record<string, SlotValue> = {};
+    const orderNumber = text ? findOrderNumber(text, ctx.patterns) : null;
+    if (orderNumber) prefill.order_number = orderNumber;
+    const postcode = text ? findPostcode(text, ctx.patterns) : null;
+    if (postcode) prefill.postcode_mentioned = postcode;
+    if (text) prefill.utterance = redact(text);
+    await startDialog(ctx, intent.dialog!, intent.intent, prefill);
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

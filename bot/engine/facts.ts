@@ -1,0 +1,82 @@
+/**
+ * What the rules can see: a flat record of facts derived from the CI profile
+ * and the conversation. Rule files name these facts; docs/content.md lists them.
+ */
+import type { SegmentRules } from '../content/schemas';
+import { holds, type FactValue, type Facts } from './conditions';
+import type { Profile } from './profile';
+
+const DAY = 86_400_000;
+
+/** Whole days from `from` to the date `to` (negative when `to` is past). */
+export function daysBetween(from: Date, to: string): number {
+  const end = Date.parse(to.length === 10 ? `${to}T00:00:00Z` : to);
+  const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+  return Math.round((end - start) / DAY);
+}
+
+export interface Segment {
+  segment: string;
+  strategy: string;
+  intensity: string;
+}
+
+/** The customer's facts, from the profile alone. */
+export function profileFacts(profile: Profile | null, now: Date): Record<string, FactValue> {
+  if (!profile) return { identified: false, product_kinds: [] };
+  const f: Record<string, FactValue> = {
+    identified: true,
+    first_name: profile.firstName,
+    last_name: profile.lastName,
+    name: `${profile.firstName} ${profile.lastName}`,
+    email: profile.email ?? null,
+    value: profile.scores.value,
+    potential: profile.scores.potential,
+    churn_risk: profile.scores.churnRisk,
+    tenure_months: Math.max(0, Math.floor(-daysBetween(now, profile.customerSince) / 30.44)),
+    customer_since: profile.customerSince,
+    postcode: profile.address.postcode,
+    address: [profile.address.line1, profile.address.line2, profile.address.city, profile.address.postcode]
+      .filter(Boolean)
+      .join(', '),
+    product_kinds: [...new Set(profile.products.map((p) => p.kind))],
+    balance: profile.billing.balance,
+    due_date: profile.billing.dueDate ?? null,
+    last_payment_amount: profile.billing.lastPayment?.amount ?? null,
+    last_payment_date: profile.billing.lastPayment?.date ?? null,
+    open_orders: profile.orders.filter((o) => o.open).length,
+    plan: profile.contract?.plan ?? null,
+    contract_end: profile.contract?.endDate ?? null,
+    contract_days_left: profile.contract?.endDate ? daysBetween(now, profile.contract.endDate) : null,
+    device: profile.devices[0]?.model ?? null,
+    retention_offer_count: profile.retentionOffers.length,
+    retention_offer: profile.retentionOffers.map((o) => o.description).join('; ') || null,
+  };
+  for (const [k, v] of Object.entries(profile.entitlements)) f[`entitlements.${k}`] = v;
+
+  const metered = profile.products.filter((p) => typeof p.allowanceGb === 'number' && p.allowanceGb > 0);
+  const usage = metered
+    .map((p) => ({ p, pct: Math.round(((p.usedGb ?? 0) / (p.allowanceGb as number)) * 100) }))
+    .sort((a, b) => b.pct - a.pct)[0];
+  f.data_used_pct = usage ? usage.pct : null;
+  f.data_used_gb = usage ? (usage.p.usedGb ?? 0) : null;
+  f.data_allowance_gb = usage ? (usage.p.allowanceGb as number) : null;
+  f.data_plan = usage ? usage.p.name : null;
+  f.data_cycle_end = usage?.p.cycleEnd ?? null;
+
+  const unanswered = profile.campaigns
+    .filter((c) => c.response === null)
+    .sort((a, b) => b.sentAt.localeCompare(a.sentAt))[0];
+  f.campaign_days_ago = unanswered ? -daysBetween(now, unanswered.sentAt) : null;
+  f.campaign_name = unanswered?.name ?? null;
+  f.campaign_offer = unanswered?.offer ?? null;
+  f.campaign_channel = unanswered?.channel ?? null;
+  return f;
+}
+
+/** The first segment whose rule holds; unknown customers get the `unknown` segment. */
+export function segmentOf(rules: SegmentRules, profile: Profile | null, facts: Facts): Segment {
+  const name = profile ? rules.segments.find((s) => holds(s.when, facts))?.segment : rules.unknown;
+  const seg = rules.segments.find((s) => s.segment === (name ?? rules.unknown)) ?? rules.segments.at(-1)!;
+  return { segment: seg.segment, strategy: seg.strategy, intensity: seg.intensity };
+}

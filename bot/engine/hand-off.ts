@@ -1,0 +1,100 @@
+/**
+ * The decide-to-hand-off stage: pick the queue and priority, build the one
+ * handoff object with the intent-specific summary and next best actions,
+ * deliver it, and tell the customer what happens next.
+ */
+import type { Intent } from '../content/schemas';
+import type { TurnContext } from './context';
+import type { Handoff } from './handoff';
+import { nextBestActions } from './offers';
+import { route } from './routing';
+import { summarize } from './summary';
+
+export interface HandoffRequest {
+  /** The intent the customer asked for; null when the bot understood nothing. */
+  intent: Intent | null;
+  /** Why, in the agent's words. */
+  reason: string;
+  /** What the customer hears first (the intent's or the dialog's line). */
+  say?: string;
+}
+
+/** The intent whose queue and summary apply: "talk to a person" takes the current topic's. */
+function effectiveIntent(ctx: TurnContext, intent: Intent | null): Intent | null {
+  if (intent?.queue_from_topic && ctx.state.topic && ctx.state.topic !== intent.intent) {
+    const topic = ctx.content.intents.get(ctx.state.topic);
+    if (topic?.queue) return topic;
+  }
+  return intent;
+}
+
+export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<void> {
+  const { content, state } = ctx;
+  const basis = effectiveIntent(ctx, req.intent);
+  const intentQueue = basis?.queue ?? content.assistant.fallback.queue;
+  const facts = ctx.facts({ intent: basis?.intent ?? null });
+  const where = route(content.routing, intentQueue, facts);
+  const seg = ctx.segment;
+  const p = ctx.profile;
+  const handoff: Handoff = {
+    id: ctx.services.newId(),
+    conversationId: state.conversationId,
+    channel: state.channel,
+    createdAt: ctx.now.toISOString(),
+    customer: {
+      id: p?.id ?? null,
+      name: p ? `${p.firstName} ${p.lastName}` : null,
+      segment: seg.segment,
+      strategy: seg.strategy,
+      intensity: seg.intensity,
+      verified: state.verified,
+    },
+    intent: req.intent
+      ? { name: req.intent.intent, label: req.intent.label, confidence: state.confidence }
+      : null,
+    words: [...state.words],
+    botActions: [...state.actions],
+    summary: summarize(basis?.summary ?? content.assistant.fallback.summary, p, ctx.now, ctx.format),
+    nextBestActions: nextBestActions(content.offers, facts, ctx.format).map(({ offer, kind, prompt }) => ({
+      offer,
+      kind,
+      prompt,
+    })),
+    queue: where.queue,
+    queueLabel: where.queueLabel,
+    priority: where.priority,
+    reason: req.reason,
+    transcript: [...state.transcript],
+  };
+
+  let receipt;
+  try {
+    receipt = await ctx.services.handoffs.deliver(handoff);
+  } catch (err) {
+    ctx.services.log.error('handoff.failed', {
+      conversationId: state.conversationId,
+      queue: where.queue,
+      error: (err as Error).name,
+    });
+    ctx.say('handoff_failed');
+    state.dialog = null;
+    state.verifying = null;
+    return;
+  }
+  if (req.say) ctx.push(ctx.toReply(req.say, undefined));
+  const minutes = receipt.expectedWaitSeconds !== undefined ? Math.max(1, Math.round(receipt.expectedWaitSeconds / 60)) : where.expectedWaitMinutes;
+  const vars = { queue_label: where.queueLabel, wait_minutes: minutes };
+  ctx.say(minutes === null ? 'handoff_no_wait' : 'handoff', vars);
+  state.handedOff = { queue: receipt.queue, at: ctx.now.toISOString(), handoffId: handoff.id };
+  state.dialog = null;
+  state.verifying = null;
+  state.clarifying = null;
+  ctx.output.handoff = { handoff, receipt };
+  ctx.services.log.info('handoff', {
+    conversationId: state.conversationId,
+    intent: handoff.intent?.name ?? null,
+    queue: handoff.queue,
+    priority: handoff.priority,
+    segment: seg.segment,
+  });
+}

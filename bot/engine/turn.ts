@@ -1,0 +1,50 @@
+/**
+ * The channel-neutral turn model. Channel adapters (Direct Line, Bot
+ * Framework, Twilio Voice) translate their native requests into a
+ * {@link TurnInput} and render a {@link TurnOutput} back; the engine never
+ * sees a channel SDK.
+ */
+import type { Handoff } from './handoff';
+import type { HandoffReceipt, IdentityHint } from './ports';
+import type { Channel } from './state';
+
+export interface TurnInput {
+  conversationId: string;
+  channel: Channel;
+  /** Who the channel says is there: caller ID, a signed-in user, or nobody. */
+  identity?: IdentityHint | null;
+  /** What the customer typed or said. */
+  text?: string;
+  /** Keypad digits (voice). */
+  digits?: string;
+  /** The speech recogniser's confidence, 0–1, when `text` was spoken. */
+  speechConfidence?: number;
+  /** `start`: the conversation opens (a call is answered, a chat window opens). */
+  event?: 'start';
+}
+
+export interface Choice {
+  /** What the engine receives back when it is picked. */
+  value: string;
+  /** What the customer sees or hears. */
+  label: string;
+}
+
+export interface Reply {
+  text: string;
+  /** The spoken wording, when it differs from `text` ("45 dollars and 20 cents"). */
+  speak?: string;
+  choices?: Choice[];
+  /** A link: a button in chat, an SMS offer on the phone. */
+  link?: { url: string; label: string };
+}
+
+export interface TurnOutput {
+  replies: Reply[];
+  /** Set on the turn that hands the conversation to a person. */
+  handoff?: { handoff: Handoff; receipt: HandoffReceipt };
+  /** The bot is waiting for an answer of this kind (voice uses it to pick keypad hints). */
+  expecting?: 'text' | 'digits' | 'choice';
+  /** The conversation is over (voice hangs up). */
+  ended?: boolean;
+}

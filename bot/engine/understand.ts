@@ -1,0 +1,25 @@
+/**
+ * The understand stage: which intent a message means, with an honest
+ * "I don't know" below the threshold and a clarifying question when the
+ * best two are too close to call.
+ */
+import type { Brain } from './context';
+
+export type Understanding =
+  | { kind: 'intent'; intent: string; confidence: number }
+  | { kind: 'unclear'; options: [string, string]; confidence: number }
+  | { kind: 'out_of_scope'; confidence: number; best: string | null };
+
+export function understand(brain: Brain, text: string): Understanding {
+  const { threshold, ambiguity_margin } = brain.content.assistant.understanding;
+  const [first, second] = brain.model.rank(text);
+  if (!first || first.confidence < threshold) {
+    // Two close candidates that together clear the bar: ask rather than give up.
+    if (first && second && first.confidence + second.confidence >= threshold * 1.5 && first.confidence - second.confidence < ambiguity_margin)
+      return { kind: 'unclear', options: [first.label, second.label], confidence: first.confidence };
+    return { kind: 'out_of_scope', confidence: first?.confidence ?? 0, best: first?.label ?? null };
+  }
+  if (second && first.confidence - second.confidence < ambiguity_margin)
+    return { kind: 'unclear', options: [first.label, second.label], confidence: first.confidence };
+  return { kind: 'intent', intent: first.label, confidence: first.confidence };
+}

@@ -1,0 +1,100 @@
+/**
+ * Identification and verification. A customer the channel could not
+ * identify is asked for the phone number on the account; account details
+ * are given only after a check (the postcode or date of birth on the
+ * profile). Too many failed attempts hand off to a person.
+ */
+import type { TurnContext } from './context';
+import { handOff } from './hand-off';
+import { ProfileSourceError } from './ports';
+import { findDate, findPostcode } from './slots';
+
+export function startVerification(ctx: TurnContext, goal: 'identified' | 'verified'): void {
+  if (!ctx.profile) {
+    ctx.state.verifying = { asking: 'who', attempts: 0, goal };
+    ctx.say('ask_phone');
+    ctx.output.expecting = 'digits';
+  } else {
+    ctx.state.verifying = { asking: 'check', attempts: 0, goal };
+    ctx.say('ask_check');
+    ctx.output.expecting = 'digits';
+  }
+}
+
+/** A phone number from what was typed, said or keyed: 10 digits (US) or a full +E.164 number. */
+function phoneFrom(text: string | undefined, digits: string | undefined): string | null {
+  const raw = digits ?? text ?? '';
+  const only = raw.replace(/[^\d+]/g, '');
+  const count = only.replace(/\D/g, '').length;
+  return count >= 10 && count <= 15 ? only : null;
+}
+
+/** Whether the answer matches the profile's postcode or date of birth. */
+export function passesCheck(ctx: TurnContext): boolean {
+  const p = ctx.profile;
+  if (!p) return false;
+  const { text, digits } = ctx.input;
+  const answer = digits ?? text ?? '';
+  const postcode = findPostcode(answer, ctx.patterns);
+  if (postcode && postcode.toUpperCase() === p.address.postcode.toUpperCase()) return true;
+  const date = findDate({ text, digits }, ctx.now);
+  return Boolean(date && p.dateOfBirth && date === p.dateOfBirth.slice(0, 10));
+}
+
+/**
+ * Handles the customer's answer while verifying. Resolves true when the
+ * customer has reached the goal and the paused dialog may resume.
+ */
+export async function answerVerification(ctx: TurnContext): Promise<boolean> {
+  const { state } = ctx;
+  const v = state.verifying!;
+  const max = ctx.content.assistant.verification.max_attempts;
+  const fail = async (retryMessage: string): Promise<boolean> => {
+    v.attempts += 1;
+    if (v.attempts >= max) {
+      ctx.did(`Verification failed ${v.attempts} times`);
+      ctx.say('verification_handoff');
+      const intent = state.dialog ? (ctx.content.intents.get(state.dialog.intent) ?? null) : null;
+      await handOff(ctx, {
+        intent,
+        reason: `The customer could not be ${v.goal === 'verified' ? 'verified' : 'identified'} after ${v.attempts} attempts`,
+      });
+      state.verifying = null;
+      return false;
+    }
+    ctx.say(retryMessage);
+    ctx.output.expecting = 'digits';
+    return false;
+  };
+
+  if (v.asking === 'who') {
+    const phone = phoneFrom(ctx.input.text, ctx.input.digits);
+    if (!phone) return fail('phone_not_found');
+    let found = null;
+    try {
+      found = await ctx.services.profiles.byPhone(phone);
+    } catch (err) {
+      if (!(err instanceof ProfileSourceError)) throw err;
+      ctx.services.log.warn('profiles.unavailable', { conversationId: state.conversationId, hint: err.hint });
+    }
+    if (!found) return fail('phone_not_found');
+    ctx.setProfile(found);
+    state.customerId = found.id;
+    state.lookedUp = true;
+    if (v.goal === 'identified') {
+      state.verifying = null;
+      return true;
+    }
+    state.verifying = { asking: 'check', attempts: 0, goal: v.goal };
+    ctx.say('ask_check');
+    ctx.output.expecting = 'digits';
+    return false;
+  }
+
+  if (!passesCheck(ctx)) return fail('check_failed');
+  state.verified = true;
+  state.verifying = null;
+  ctx.did('Verified the customer');
+  ctx.say('verified');
+  return true;
+}

@@ -1,0 +1,35 @@
+/**
+ * Start-up: read the settings, compose, listen. A broken setting or content
+ * file stops start-up with one line that says what to mend.
+ */
+import { compose } from './compose';
+import { ConfigError, readConfig } from './config';
+import { ContentError } from './content/yaml-file';
+import { createLogger } from './log';
+import { createServer } from './server';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const app = await compose(config, log);
+  const server = createServer({
+    log,
+    health: () => ({ intents: app.engine.current.content.intents.size }),
+    queues: () => app.queue.list(),
+  });
+  server.listen(config.PORT, config.HOST, () => {
+    log.info('listening', { url: `http://localhost:${server.address().port}/`, trainMs: app.trainMs });
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ContentError || err instanceof ConfigError) {
+    process.stderr.write(`Frontline cannot start: ${err.message}\n`);
+  } else {
+    process.stderr.write(`Frontline cannot start: ${(err as Error).name}: ${(err as Error).message}\n`);
+  }
+  process.exit(1);
+});

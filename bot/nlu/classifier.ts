@@ -1,0 +1,123 @@
+/**
+ * Intent classifier: multinomial logistic regression over TF-IDF n-grams,
+ * trained by SGD in-process at start-up. Softmax probabilities give one
+ * confidence scale across intents, so one out-of-scope threshold means the
+ * same for every intent.
+ */
+import { Vectorizer, type SparseVector } from './features';
+
+export interface Example {
+  text: string;
+  label: string;
+}
+
+export interface Ranked {
+  label: string;
+  confidence: number;
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  /** L2 regularisation strength. */
+  l2?: number;
+  learningRate?: number;
+  /** Seed for the shuffling, so training is reproducible. */
+  seed?: number;
+}
+
+/** A small deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class IntentClassifier {
+  private constructor(
+    readonly labels: readonly string[],
+    private readonly vectorizer: Vectorizer,
+    /** Row per feature, column per label. */
+    private readonly weights: Float32Array,
+    private readonly bias: Float32Array,
+  ) {}
+
+  static train(examples: readonly Example[], options: TrainOptions = {}): IntentClassifier {
+    if (examples.length === 0) throw new Error('no training examples');
+    const { epochs = 30, l2 = 1e-5, learningRate = 0.5, seed = 7 } = options;
+    const labels = [...new Set(examples.map((e) => e.label))].sort();
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    const vectorizer = new Vectorizer();
+    const xs = vectorizer.fit(examples.map((e) => e.text));
+    const ys = examples.map((e) => labelIndex.get(e.label)!);
+    const k = labels.length;
+    const w = new Float32Array(vectorizer.size * k);
+    const b = new Float32Array(k);
+    const rand = random(seed);
+    const order = xs.map((_, i) => i);
+    const p = new Float64Array(k);
+    // Weight decay applied lazily through a shared scale: w_true = scale * w.
+    let scale = 1;
+    let t = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (const n of order) {
+        const lr = learningRate / (1 + learningRate * l2 * t++);
+        const x = xs[n]!;
+        scores(x, w, b, k, scale, p);
+        softmax(p);
+        p[ys[n]!]! -= 1;
+        scale *= 1 - lr * l2;
+        if (scale < 1e-6) {
+          for (let i = 0; i < w.length; i++) w[i]! *= scale;
+          scale = 1;
+        }
+        const step = lr / scale;
+        for (let j = 0; j < x.idx.length; j++) {
+          const row = x.idx[j]! * k;
+          const v = x.val[j]! * step;
+          for (let c = 0; c < k; c++) w[row + c]! -= v * p[c]!;
+        }
+        for (let c = 0; c < k; c++) b[c]! -= lr * p[c]!;
+      }
+    }
+    for (let i = 0; i < w.length; i++) w[i]! *= scale;
+    return new IntentClassifier(labels, vectorizer, w, b);
+  }
+
+  /** Every label with its probability, best first. */
+  rank(text: string): Ranked[] {
+    const k = this.labels.length;
+    const p = new Float64Array(k);
+    scores(this.vectorizer.transform(text), this.weights, this.bias, k, 1, p);
+    softmax(p);
+    return this.labels
+      .map((label, i) => ({ label, confidence: p[i]! }))
+      .sort((a, b) => b.confidence - a.confidence);
+  }
+}
+
+function scores(x: SparseVector, w: Float32Array, b: Float32Array, k: number, scale: number, out: Float64Array): void {
+  for (let c = 0; c < k; c++) out[c] = 0;
+  for (let j = 0; j < x.idx.length; j++) {
+    const row = x.idx[j]! * k;
+    const v = x.val[j]! * scale;
+    for (let c = 0; c < k; c++) out[c]! += v * w[row + c]!;
+  }
+  for (let c = 0; c < k; c++) out[c]! += b[c]!;
+}
+
+function softmax(z: Float64Array): void {
+  let max = -Infinity;
+  for (const v of z) if (v > max) max = v;
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) sum += z[c] = Math.exp(z[c]! - max);
+  for (let c = 0; c < z.length; c++) z[c]! /= sum;
+}

@@ -1,0 +1,42 @@
+/**
+ * The HTTP server: health, the embedded queue for local development, and
+ * whatever routes the channels add. Errors answer JSON with a code and a
+ * safe message, never a stack trace or an internal error's text.
+ */
+import restify, { type Server } from 'restify';
+import type { Logger } from './log';
+
+export interface ServerOptions {
+  log: Logger;
+  /** Reported by /healthz. */
+  health: () => Record<string, unknown>;
+  /** The waiting contacts per queue, or null when the handoff target keeps none here. */
+  queues: () => unknown;
+}
+
+export function createServer(opts: ServerOptions): Server {
+  const server = restify.createServer({ name: 'frontline', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok', ...opts.health() });
+    return next();
+  });
+
+  server.get('/api/queues', (_req, res, next) => {
+    res.send(200, { queues: opts.queues() });
+    return next();
+  });
+
+  // Whatever went wrong inside, the caller gets a short, safe answer.
+  server.on('restifyError', (req, res, err, callback) => {
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 500) opts.log.error('http.error', { path: req.getPath(), status, error: err.name });
+    err.toJSON = () => ({
+      code: status >= 500 ? 'InternalError' : (err.body?.code ?? err.name),
+      message: status >= 500 ? 'Something went wrong on our side.' : (err.body?.message ?? 'Bad request'),
+    });
+    return callback();
+  });
+  return server;
+}

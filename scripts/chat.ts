@@ -1,0 +1,77 @@
+/**
+ * `npm run chat` — a conversation with the bot in the terminal.
+ *
+ *   npm run chat                      as a stranger on web chat
+ *   npm run chat -- --as C1001        as a signed-in demo customer
+ *   npm run chat -- --phone +15550100001 --voice
+ *                                     as a caller (caller ID), keypad digits typed as #123
+ *   npm run chat -- --list            the demo customers
+ *
+ * On a handoff it prints what the agent would see.
+ */
+import { createInterface } from 'node:readline/promises';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { compose } from '../bot/compose';
+import { readConfig } from '../bot/config';
+import { describeHandoff } from '../bot/engine/handoff';
+import type { IdentityHint } from '../bot/engine/ports';
+import type { TurnInput, TurnOutput } from '../bot/engine/turn';
+import { createLogger } from '../bot/log';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      as: { type: 'string' },
+      phone: { type: 'string' },
+      voice: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+    },
+  });
+  const config = readConfig();
+  const app = await compose(config, createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
+  if (values.list) {
+    for (const p of app.demoProfiles?.all() ?? []) console.log(`${p.id}  ${p.firstName} ${p.lastName}  ${p.phones[0]}  ZIP ${p.address.postcode}  born ${p.dateOfBirth ?? '-'}`);
+    return;
+  }
+  const identity: IdentityHint | null = values.as
+    ? { kind: 'customerId', value: values.as, authenticated: true }
+    : values.phone
+      ? { kind: 'phone', value: values.phone }
+      : null;
+  const channel = values.voice ? 'voice' : 'chat';
+  const conversationId = randomUUID();
+  const show = (out: TurnOutput) => {
+    for (const r of out.replies) {
+      console.log(`\x1b[36mbot>\x1b[0m ${channel === 'voice' ? (r.speak ?? r.text) : r.text}`);
+      if (r.choices?.length) console.log(`      [${r.choices.map((c, i) => `${i + 1}. ${c.label}`).join('  ')}]`);
+      if (r.link) console.log(`      (${r.link.label}: ${r.link.url})`);
+    }
+    if (out.handoff) {
+      console.log('\n\x1b[33m──── What the agent sees ────\x1b[0m');
+      console.log(describeHandoff(out.handoff.handoff));
+      console.log('\x1b[33m─────────────────────────────\x1b[0m\n');
+    }
+  };
+  const turn = (input: Partial<TurnInput>) => app.engine.turn({ conversationId, channel, identity, ...input });
+  show(await turn({ event: 'start' }));
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  console.log(`(${channel}${identity ? `, ${identity.kind} ${identity.value}` : ', anonymous'}; ${channel === 'voice' ? 'type #digits for the keypad, ' : ''}Ctrl-D to quit)`);
+  for (;;) {
+    let line: string;
+    try {
+      line = await rl.question('\x1b[32myou>\x1b[0m ');
+    } catch {
+      break;
+    }
+    const out = line.startsWith('#') ? await turn({ digits: line.slice(1) }) : await turn({ text: line });
+    show(out);
+    if (out.ended) break;
+  }
+  rl.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(`chat: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+/**
+ * Test harness: the real content and model, the embedded queue, a fixed
+ * clock, and either the demo customers or fixture profiles.
+ */
+import { join } from 'node:path';
+import { buildBrain } from '../../bot/compose';
+import type { Brain } from '../../bot/engine/context';
+import { Engine } from '../../bot/engine/engine';
+import type { Handoff } from '../../bot/engine/handoff';
+import { profileSchema, type Profile } from '../../bot/engine/profile';
+import type { BackOffice, Clock, IdentityHint, ProfileSource } from '../../bot/engine/ports';
+import type { TurnInput, TurnOutput } from '../../bot/engine/turn';
+import { silentLogger } from '../../bot/log';
+import { EmbeddedQueue } from '../../integrations/handoff/embedded-queue';
+import { MemoryLock, MemoryStateStore } from '../../integrations/state/memory';
+
+export const root = join(__dirname, '..', '..');
+/** Every test runs on this day: demo data is written relative to it. */
+export const TODAY = new Date('2026-11-24T17:00:00Z');
+export const fixedClock: Clock = { now: () => TODAY };
+
+let brain: Brain | null = null;
+/** The project's content and model, trained once per test file. */
+export function demoBrain(): Brain {
+  brain ??= buildBrain(root);
+  return brain;
+}
+
+export class FixtureProfiles implements ProfileSource {
+  constructor(private readonly profiles: Profile[]) {}
+  async byPhone(phone: string) {
+    return this.profiles.find((p) => p.phones.includes(phone)) ?? null;
+  }
+  async byCustomerId(id: string) {
+    return this.profiles.find((p) => p.id === id) ?? null;
+  }
+}
+
+/** A valid profile with the given changes. */
+export function makeProfile(over: Partial<Record<keyof Profile, unknown>> & { id: string }): Profile {
+  return profileSchema.parse({
+    firstName: 'Test',
+    lastName: over.id,
+    phones: [`+1555999${over.id.replace(/\D/g, '').padStart(4, '0').slice(-4)}`],
+    email: 'test@example.com',
+    dateOfBirth: '1980-01-01',
+    address: { line1: '1 Test Street', city: 'Oakland', postcode: '94607' },
+    customerSince: '2020-01-01',
+    scores: { value: 50, potential: 50, churnRisk: 0.1 },
+    billing: { currency: 'USD', balance: 0, invoices: [] },
+    ...over,
+  });
+}
+
+export const noBackOffice: BackOffice = {
+  actions: [],
+  async run(action) {
+    throw new Error(`no back office in this test (${action})`);
+  },
+};
+
+export interface Harness {
+  engine: Engine;
+  queue: EmbeddedQueue;
+  /** Starts a conversation and returns a function that sends turns in it. */
+  conversation(opts: { channel?: 'chat' | 'voice'; identity?: IdentityHint | null; id?: string }): Conversation;
+}
+
+export interface Conversation {
+  start(): Promise<TurnOutput>;
+  say(text: string): Promise<TurnOutput>;
+  press(digits: string): Promise<TurnOutput>;
+  /** Every reply text so far, in order. */
+  readonly texts: string[];
+  /** The last handoff of this conversation, if any. */
+  readonly handoff: Handoff | null;
+}
+
+let seq = 0;
+
+export function harness(opts: { profiles: ProfileSource; backOffice?: BackOffice; brain?: Brain }): Harness {
+  let engine: Engine | null = null;
+  const queue = new EmbeddedQueue(() =>
+    Object.fromEntries(
+      Object.entries((engine?.current ?? demoBrain()).content.routing.queues).map(([k, q]) => [
+        k,
+        { label: q.label, ...(q.expected_wait_minutes !== undefined ? { expectedWaitMinutes: q.expected_wait_minutes } : {}) },
+      ]),
+    ),
+  );
+  engine = new Engine({
+    brain: opts.brain ?? demoBrain(),
+    profiles: opts.profiles,
+    backOffice: opts.backOffice ?? noBackOffice,
+    handoffs: queue,
+    clock: fixedClock,
+    log: silentLogger,
+    store: new MemoryStateStore(),
+    lock: new MemoryLock(),
+    newId: () => `h${++seq}`,
+  });
+  const e = engine;
+  return {
+    engine: e,
+    queue,
+    conversation({ channel = 'chat', identity = null, id = `c${++seq}` }) {
+      const texts: string[] = [];
+      let handoff: Handoff | null = null;
+      const send = async (input: Partial<TurnInput>) => {
+        const out = await e.turn({ conversationId: id, channel, identity, ...input });
+        texts.push(...out.replies.map((r) => r.text));
+        if (out.handoff) handoff = out.handoff.handoff;
+        return out;
+      };
+      return {
+        start: () => send({ event: 'start' }),
+        say: (text) => send({ text }),
+        press: (digits) => send({ digits }),
+        texts,
+        get handoff() {
+          return handoff;
+        },
+      };
+    },
+  };
+}
