@@ -9,7 +9,7 @@
  *
  * On a handoff it prints what the agent would see.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { compose } from '../bot/compose';
@@ -57,16 +57,15 @@ async function main(): Promise<void> {
   show(await turn({ event: 'start' }));
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   console.log(`(${channel}${identity ? `, ${identity.kind} ${identity.value}` : ', anonymous'}; ${channel === 'voice' ? 'type #digits for the keypad, ' : ''}Ctrl-D to quit)`);
-  for (;;) {
-    let line: string;
-    try {
-      line = await rl.question('\x1b[32myou>\x1b[0m ');
-    } catch {
-      break;
-    }
+  const prompt = () => process.stdout.write('\x1b[32myou>\x1b[0m ');
+  prompt();
+  // Async iteration keeps lines that arrive while the bot is still answering (piped input).
+  for await (const line of rl) {
+    if (!process.stdin.isTTY) console.log(line);
     const out = line.startsWith('#') ? await turn({ digits: line.slice(1) }) : await turn({ text: line });
     show(out);
     if (out.ended) break;
+    prompt();
   }
   rl.close();
 }

@@ -45,21 +45,21 @@ function yamlFiles(dir: string): string[] {
   try {
     names = readdirSync(dir);
   } catch {
-    throw new ContentError(`${displayName(dir)}: folder missing`, displayName(dir), null, null);
+    throw new ContentError(`${dir}: folder missing`, dir, null, null);
   }
   return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
 }
 
 /** One file per item: the name inside must match the file name. */
-function byName<T>(files: string[], parse: (file: string) => T, key: (item: T) => string): Map<string, T> {
+function byName<T>(dir: string, files: string[], parse: (file: string) => T, key: (item: T) => string): Map<string, T> {
   const out = new Map<string, T>();
   for (const file of files) {
     const item = parse(file);
     const expected = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
     if (key(item) !== expected)
       throw new ContentError(
-        `${displayName(file)}:1 name "${key(item)}" differs from the file name; rename one so they match`,
-        displayName(file),
+        `${displayName(file, dir)}:1 name "${key(item)}" differs from the file name; rename one so they match`,
+        displayName(file, dir),
         1,
         'name',
       );
@@ -69,15 +69,15 @@ function byName<T>(files: string[], parse: (file: string) => T, key: (item: T) =
 }
 
 export function loadContent(dir: string): Content {
-  const intents = byName(yamlFiles(join(dir, contentLayout.intents)), (f) => readYaml(f, intentSchema), (i) => i.intent);
-  const dialogs = byName(yamlFiles(join(dir, contentLayout.dialogs)), (f) => readYaml(f, dialogSchema), (d) => d.dialog);
+  const intents = byName(dir, yamlFiles(join(dir, contentLayout.intents)), (f) => readYaml(f, intentSchema, dir), (i) => i.intent);
+  const dialogs = byName(dir, yamlFiles(join(dir, contentLayout.dialogs)), (f) => readYaml(f, dialogSchema, dir), (d) => d.dialog);
   const content: Content = {
     intents,
     dialogs,
-    segments: readYaml(join(dir, contentLayout.segments), segmentsSchema),
-    routing: readYaml(join(dir, contentLayout.routing), routingSchema),
-    offers: readYaml(join(dir, contentLayout.offers), offersSchema),
-    assistant: readYaml(join(dir, contentLayout.assistant), assistantSchema),
+    segments: readYaml(join(dir, contentLayout.segments), segmentsSchema, dir),
+    routing: readYaml(join(dir, contentLayout.routing), routingSchema, dir),
+    offers: readYaml(join(dir, contentLayout.offers), offersSchema, dir),
+    assistant: readYaml(join(dir, contentLayout.assistant), assistantSchema, dir),
   };
   checkReferences(content, dir);
   return content;
@@ -90,7 +90,7 @@ export function loadContent(dir: string): Content {
 function checkReferences(c: Content, dir: string): void {
   const fail = (file: string, field: string, message: string): never => {
     const path = join(dir, file);
-    const name = displayName(path);
+    const name = displayName(path, dir);
     const keys = field.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     const line = locate(path, keys) ?? 1;
     throw new ContentError(`${name}:${line} ${field}: ${message}`, name, line, field);

@@ -43,9 +43,9 @@ export function displayName(file: string, root = process.cwd()): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-/** Parses `text` as YAML (reporting as `file`) and validates it. */
-export function parseYaml<S extends z.ZodTypeAny>(text: string, file: string, schema: S): z.output<S> {
-  const name = displayName(file);
+/** Parses `text` as YAML (reporting `file` relative to `root`) and validates it. */
+export function parseYaml<S extends z.ZodTypeAny>(text: string, file: string, schema: S, root?: string): z.output<S> {
+  const name = displayName(file, root);
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
@@ -79,15 +79,15 @@ function pickIssue(issues: z.ZodIssue[]): z.ZodIssue {
   return best;
 }
 
-export function readYaml<S extends z.ZodTypeAny>(file: string, schema: S): z.output<S> {
+export function readYaml<S extends z.ZodTypeAny>(file: string, schema: S, root?: string): z.output<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const name = displayName(file);
+    const name = displayName(file, root);
     throw new ContentError(`${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, name, null, null);
   }
-  return parseYaml(text, file, schema);
+  return parseYaml(text, file, schema, root);
 }
 
 /** The line of `path` (e.g. `['rules', 2, 'queue']`) in a YAML file, or null. */

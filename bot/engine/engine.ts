@@ -171,6 +171,14 @@ export class Engine {
     }
 
     if (state.verifying) {
+      // "I want to cancel" is a new request, not a wrong ZIP code.
+      const switched = text && !/\d/.test(text) ? this.changedSubject(text) : null;
+      if (switched) {
+        state.verifying = null;
+        state.dialog = null;
+        await this.serve(ctx, switched.intent, switched.confidence, text);
+        return;
+      }
       if (await answerVerification(ctx)) await runDialog(ctx);
       return;
     }
@@ -181,10 +189,10 @@ export class Engine {
         return;
       }
       // Not an answer; maybe the customer changed the subject.
-      const u = text ? understand(this.brain, text) : null;
-      if (u?.kind === 'intent' && u.confidence >= 0.7 && u.intent !== state.dialog.intent && content.intents.get(u.intent)?.topic) {
+      const switched = text ? this.changedSubject(text) : null;
+      if (switched && switched.intent !== state.dialog.intent) {
         state.dialog = null;
-        await this.serve(ctx, u.intent, u.confidence, text);
+        await this.serve(ctx, switched.intent, switched.confidence, text);
         return;
       }
       await retryAnswer(ctx);
@@ -223,6 +231,17 @@ export class Engine {
       state.words.push(redact(text));
       await this.miss(ctx);
     }
+  }
+
+  /**
+   * A clear, full request for another topic in the middle of a question.
+   * Only that counts: "the router" is a bad answer, not a new topic.
+   */
+  private changedSubject(text: string): { intent: string; confidence: number } | null {
+    if (text.trim().split(/\s+/).length < 3) return null;
+    const u = understand(this.brain, text);
+    if (u.kind !== 'intent' || u.confidence < 0.8) return null;
+    return this.brain.content.intents.get(u.intent)?.topic ? { intent: u.intent, confidence: u.confidence } : null;
   }
 
   private isEscape(ctx: TurnContext, text: string, digits: string): boolean {

@@ -83,8 +83,9 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
   }
   if (req.say) ctx.push(ctx.toReply(req.say, undefined));
   const minutes = receipt.expectedWaitSeconds !== undefined ? Math.max(1, Math.round(receipt.expectedWaitSeconds / 60)) : where.expectedWaitMinutes;
-  const vars = { queue_label: where.queueLabel, wait_minutes: minutes };
-  ctx.say(minutes === null ? 'handoff_no_wait' : 'handoff', vars);
+  const vars = { queue_label: where.queueLabel, wait: minutes === null ? null : `${minutes} minute${minutes === 1 ? '' : 's'}` };
+  if (req.say && minutes !== null) ctx.say('handoff_wait', vars);
+  else if (!req.say) ctx.say(minutes === null ? 'handoff_no_wait' : 'handoff', vars);
   state.handedOff = { queue: receipt.queue, at: ctx.now.toISOString(), handoffId: handoff.id };
   state.dialog = null;
   state.verifying = null;

@@ -1,0 +1,80 @@
+/** JSON Schemas of the content files, generated from the zod schemas (see scripts/schemas.ts). */
+import { z } from 'zod';
+import { zodToJsonSchema } from 'zod-to-json-schema';
+
+// Typed loosely: the library's generics recurse too deep for tsc on these schemas.
+const toJson = zodToJsonSchema as unknown as (schema: z.ZodTypeAny, opts: object) => Record<string, unknown>;
+import {
+  assistantSchema,
+  conditionSchema,
+  dialogSchema,
+  intentSchema,
+  offersSchema,
+  routingSchema,
+  segmentsSchema,
+  slotTypes,
+} from './schemas';
+
+/**
+ * Steps are validated by a transform in zod (for precise errors), which JSON
+ * Schema cannot express; editors get this structural equivalent.
+ */
+function stepJsonSchema(): object {
+  const text = { type: 'string' };
+  const steps = { type: 'array', items: { $ref: '#/definitions/step' } };
+  const condition = toJson(conditionSchema, { target: 'jsonSchema7' });
+  const obj = (required: string[], properties: Record<string, object>) => ({
+    type: 'object',
+    required,
+    properties,
+    additionalProperties: false,
+  });
+  return {
+    anyOf: [
+      obj(['say'], { say: text, speak: text, link: obj(['url', 'label'], { url: text, label: text }) }),
+      obj(['ask', 'type', 'prompt'], {
+        ask: text,
+        type: { enum: [...slotTypes] },
+        prompt: text,
+        speak: text,
+        reprompt: text,
+        choices: { type: 'array', items: obj(['value', 'label'], { value: text, label: text, synonyms: { type: 'array', items: text } }) },
+        choices_from: obj(['list', 'value', 'label'], {
+          list: { enum: ['orders', 'products', 'devices', 'campaigns', 'invoices', 'tickets'] },
+          where: condition,
+          value: text,
+          label: text,
+        }),
+        max_attempts: { type: 'integer', minimum: 1, maximum: 5 },
+      }),
+      obj(['call'], { call: text, args: { type: 'object', additionalProperties: text }, as: text }),
+      obj(['if', 'then'], { if: condition, then: steps, else: steps }),
+      obj(['set'], { set: { type: 'object', additionalProperties: text } }),
+      obj(['note'], { note: text }),
+      obj(['verify'], { verify: { const: true } }),
+      obj(['handoff'], { handoff: obj(['reason'], { reason: text, intent: text, say: text }) }),
+      obj(['end'], { end: text, say: text, close: { type: 'boolean' } }),
+    ],
+  };
+}
+
+export function jsonSchemas(): Record<string, object> {
+  const gen = (schema: z.ZodTypeAny, name: string) => ({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `Frontline ${name}`,
+    ...toJson(schema, { target: 'jsonSchema7', $refStrategy: 'none' }),
+  });
+  const dialog = gen(dialogSchema.extend({ steps: z.array(z.any()).min(1) }), 'dialog') as unknown as Record<string, unknown> & {
+    properties: Record<string, unknown>;
+  };
+  dialog.properties.steps = { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } };
+  dialog.definitions = { step: stepJsonSchema() };
+  return {
+    intent: gen(intentSchema, 'intent'),
+    dialog,
+    segments: gen(segmentsSchema, 'segments'),
+    routing: gen(routingSchema, 'routing'),
+    offers: gen(offersSchema, 'offers'),
+    assistant: gen(assistantSchema, 'assistant settings'),
+  };
+}
