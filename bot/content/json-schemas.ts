@@ -10,6 +10,7 @@ import {
   dialogSchema,
   intentSchema,
   offersSchema,
+  outOfScopeSchema,
   routingSchema,
   segmentsSchema,
   slotTypes,
@@ -76,5 +77,6 @@ export function jsonSchemas(): Record<string, object> {
     routing: gen(routingSchema, 'routing'),
     offers: gen(offersSchema, 'offers'),
     assistant: gen(assistantSchema, 'assistant settings'),
+    'out-of-scope': gen(outOfScopeSchema, 'out-of-scope examples'),
   };
 }

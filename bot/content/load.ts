@@ -3,7 +3,7 @@
  * immutable {@link Content}. The first problem stops the load with a
  * {@link ContentError} naming file, line and field.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContentError, displayName, locate, readYaml } from './yaml-file';
 import {
@@ -11,6 +11,8 @@ import {
   dialogSchema,
   intentSchema,
   offersSchema,
+  outOfScopeSchema,
+  OUT_OF_SCOPE,
   routingSchema,
   segmentsSchema,
   type AssistantSettings,
@@ -28,6 +30,8 @@ export interface Content {
   routing: RoutingRules;
   offers: OfferRules;
   assistant: AssistantSettings;
+  /** Examples of what no intent covers. */
+  outOfScope: string[];
 }
 
 /** Where each kind of content lives inside a content directory. */
@@ -38,6 +42,7 @@ export const contentLayout = {
   routing: 'rules/routing.yaml',
   offers: 'rules/offers.yaml',
   assistant: 'rules/assistant.yaml',
+  outOfScope: 'rules/out_of_scope.yaml',
 } as const;
 
 function yamlFiles(dir: string): string[] {
@@ -78,6 +83,9 @@ export function loadContent(dir: string): Content {
     routing: readYaml(join(dir, contentLayout.routing), routingSchema, dir),
     offers: readYaml(join(dir, contentLayout.offers), offersSchema, dir),
     assistant: readYaml(join(dir, contentLayout.assistant), assistantSchema, dir),
+    outOfScope: existsSync(join(dir, contentLayout.outOfScope))
+      ? readYaml(join(dir, contentLayout.outOfScope), outOfScopeSchema, dir).examples
+      : [],
   };
   checkReferences(content, dir);
   return content;
@@ -96,6 +104,8 @@ function checkReferences(c: Content, dir: string): void {
     throw new ContentError(`${name}:${line} ${field}: ${message}`, name, line, field);
   };
   if (c.intents.size === 0) fail(contentLayout.intents, 'intents', 'no intent files');
+  if (c.intents.has(OUT_OF_SCOPE))
+    fail(`${contentLayout.intents}/${OUT_OF_SCOPE}.yaml`, 'intent', `"${OUT_OF_SCOPE}" is reserved: put such examples in ${contentLayout.outOfScope}`);
   for (const intent of c.intents.values()) {
     const file = `${contentLayout.intents}/${intent.intent}.yaml`;
     if (intent.dialog && !c.dialogs.has(intent.dialog))

@@ -286,6 +286,12 @@ export const offersSchema = z
   .strict();
 export type OfferRules = z.infer<typeof offersSchema>;
 
+/** Examples of what the bot does not handle: learnt as "none of the intents". */
+export const outOfScopeSchema = z.object({ examples: z.array(z.string().min(1)).default([]) }).strict();
+
+/** The label the classifier gives to out-of-scope messages. No intent may use it. */
+export const OUT_OF_SCOPE = 'out_of_scope';
+
 export const assistantSchema = z
   .object({
     name: z.string(),

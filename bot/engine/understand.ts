@@ -3,6 +3,7 @@
  * "I don't know" below the threshold and a clarifying question when the
  * best two are too close to call.
  */
+import { OUT_OF_SCOPE } from '../content/schemas';
 import type { Brain } from './context';
 
 export type Understanding =
@@ -12,7 +13,10 @@ export type Understanding =
 
 export function understand(brain: Brain, text: string): Understanding {
   const { threshold, ambiguity_margin } = brain.content.assistant.understanding;
-  const [first, second] = brain.model.rank(text);
+  const ranked = brain.model.rank(text);
+  // Learnt "none of these" beats any intent it outranks.
+  if (ranked[0]?.label === OUT_OF_SCOPE) return { kind: 'out_of_scope', confidence: 1 - ranked[0].confidence, best: ranked[1]?.label ?? null };
+  const [first, second] = ranked.filter((r) => r.label !== OUT_OF_SCOPE);
   if (!first || first.confidence < threshold) {
     // Two close candidates that together clear the bar: ask rather than give up.
     if (first && second && first.confidence + second.confidence >= threshold * 1.5 && first.confidence - second.confidence < ambiguity_margin)

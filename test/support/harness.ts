@@ -124,3 +124,22 @@ export function harness(opts: { profiles: ProfileSource; backOffice?: BackOffice
     },
   };
 }
+
+/** The demo customers and the embedded back office, on the fixed test day. */
+export async function demoHarness(): Promise<Harness & { profiles: import('../../integrations/ci/file-profiles').FileProfileSource }> {
+  const { FileProfileSource } = await import('../../integrations/ci/file-profiles');
+  const { EmbeddedBackOffice } = await import('../../integrations/backoffice/embedded');
+  const profiles = FileProfileSource.loadSync(join(root, 'integrations/demo/customers.yaml'), { today: TODAY });
+  const backOffice = await EmbeddedBackOffice.load({
+    outagesFile: join(root, 'integrations/demo/outages.yaml'),
+    storesFile: join(root, 'integrations/demo/stores.yaml'),
+    clock: fixedClock,
+    profiles,
+    timeZone: 'America/Los_Angeles',
+    idGen: () => 'BW-900001',
+  });
+  return { ...harness({ profiles, backOffice }), profiles };
+}
+
+/** A signed-in web customer (trusted as verified). */
+export const signedIn = (id: string): IdentityHint => ({ kind: 'customerId', value: id, authenticated: true });
