@@ -49,6 +49,8 @@ export class HttpProfileSource implements ProfileSource {
     if (hit) return hit.profile ? structuredClone(hit.profile) : null;
     const profile = await this.fetchProfile(path);
     this.cache.set(key, { profile }, profile ? {} : { ttl: this.notFoundTtlMs });
+    // Later turns look the customer up by id: found by phone is found by id too.
+    if (profile) this.cache.set(`id:${profile.id}`, { profile });
     return profile ? structuredClone(profile) : null;
   }
 
