@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonSchemas } from '../bot/content/json-schemas';
+import { ciOpenApi } from '../bot/content/openapi';
 
 const dir = join(__dirname, '..', 'schemas');
 mkdirSync(dir, { recursive: true });
@@ -14,3 +15,6 @@ for (const [name, schema] of Object.entries(jsonSchemas())) {
   writeFileSync(join(dir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
   console.log(`schemas/${name}.schema.json`);
 }
+
+writeFileSync(join(__dirname, '..', 'integrations', 'ci', 'openapi.yaml'), ciOpenApi());
+console.log('integrations/ci/openapi.yaml');

@@ -9,3 +9,10 @@ describe('JSON Schemas for editors', () => {
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(schema)));
   });
 });
+
+describe('the CI profile API description', () => {
+  it('integrations/ci/openapi.yaml matches the profile schema the client validates with (run npm run schemas)', () => {
+    const { ciOpenApi } = jest.requireActual('../../bot/content/openapi') as typeof import('../../bot/content/openapi');
+    expect(readFileSync(join(root, 'integrations/ci/openapi.yaml'), 'utf8')).toBe(ciOpenApi());
+  });
+});
