@@ -69,14 +69,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   });
 
   let engine: Engine | null = null;
-  const queue = new EmbeddedQueue(() =>
-    Object.fromEntries(
-      Object.entries((engine?.current ?? brain).content.routing.queues).map(([name, q]) => [
-        name,
-        { label: q.label, ...(q.expected_wait_minutes !== undefined ? { expectedWaitMinutes: q.expected_wait_minutes } : {}) },
-      ]),
-    ),
-  );
+  const queue = new EmbeddedQueue(() => (engine?.current ?? brain).content.routing.queues);
   engine = new Engine({
     brain,
     profiles,

@@ -6,9 +6,10 @@
 import type { Handoff } from '../../bot/engine/handoff';
 import type { HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
 
+/** A queue as the routing rules describe it. */
 export interface QueueInfo {
   label: string;
-  expectedWaitMinutes?: number;
+  expected_wait_minutes?: number | undefined;
 }
 
 export interface QueueView {
@@ -21,6 +22,7 @@ export class EmbeddedQueue implements HandoffTarget {
   private readonly waiting = new Map<string, Handoff[]>();
 
   constructor(
+    /** The content's queues (read on every call: content may be reloaded). */
     private readonly queues: () => Record<string, QueueInfo>,
     private readonly maxPerQueue = 1000,
   ) {}
@@ -34,7 +36,7 @@ export class EmbeddedQueue implements HandoffTarget {
     if (kept.length > this.maxPerQueue) kept.length = this.maxPerQueue;
     this.waiting.set(handoff.queue, kept);
     const position = kept.findIndex((h) => h.id === handoff.id) + 1;
-    const minutes = this.queues()[handoff.queue]?.expectedWaitMinutes;
+    const minutes = this.queues()[handoff.queue]?.expected_wait_minutes;
     return {
       queue: handoff.queue,
       position,

@@ -80,14 +80,7 @@ let seq = 0;
 
 export function harness(opts: { profiles: ProfileSource; backOffice?: BackOffice; brain?: Brain }): Harness {
   let engine: Engine | null = null;
-  const queue = new EmbeddedQueue(() =>
-    Object.fromEntries(
-      Object.entries((engine?.current ?? demoBrain()).content.routing.queues).map(([k, q]) => [
-        k,
-        { label: q.label, ...(q.expected_wait_minutes !== undefined ? { expectedWaitMinutes: q.expected_wait_minutes } : {}) },
-      ]),
-    ),
-  );
+  const queue = new EmbeddedQueue(() => (engine?.current ?? demoBrain()).content.routing.queues);
   engine = new Engine({
     brain: opts.brain ?? demoBrain(),
     profiles: opts.profiles,
