@@ -23,6 +23,7 @@ export interface App {
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
   log: Logger;
+  clock: Clock;
   trainMs: number;
 }
 
@@ -81,5 +82,5 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     lock: new MemoryLock(),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, queue, demoProfiles, log, trainMs: brain.trainMs };
+  return { config, engine, queue, demoProfiles, log, clock, trainMs: brain.trainMs };
 }

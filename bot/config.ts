@@ -29,6 +29,15 @@ const schema = z.object({
   CI_API_KEY: z.string().optional(),
   CI_API_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  DIRECTLINE_SECRET: z.string().optional(),
+  DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
+  /** Let web chat visitors pick a demo customer; default on outside production. */
+  DEMO_SIGN_IN: z.enum(['true', 'false', '']).optional(),
+  BOTFRAMEWORK_CHANNEL: z.enum(['on', 'off']).default('on'),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
 });
 
 export type Config = Readonly<z.infer<typeof schema>> & { readonly root: string };
@@ -45,6 +54,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     throw new ConfigError(`${issue.path.join('.')}: ${issue.message} (see .env.example)`);
   }
   const c = result.data;
+  const production = c.NODE_ENV === 'production';
+  if (production && c.BOTFRAMEWORK_CHANNEL === 'on' && !c.MicrosoftAppId)
+    throw new ConfigError(
+      'MicrosoftAppId: required in production, or /api/messages would accept anyone (set BOTFRAMEWORK_CHANNEL=off if you do not use Azure Bot Service)',
+    );
+  if (production && (!c.DIRECTLINE_SECRET || c.DIRECTLINE_SECRET.length < 32))
+    throw new ConfigError('DIRECTLINE_SECRET: required in production, at least 32 characters (see .env.example)');
   const at = (p: string) => resolve(root, p);
   return Object.freeze({
     ...c,
@@ -53,5 +69,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),
     OUTAGES_FILE: at(c.OUTAGES_FILE),
     STORES_FILE: at(c.STORES_FILE),
+    DEMO_SIGN_IN: c.DEMO_SIGN_IN === 'true' || ((c.DEMO_SIGN_IN ?? '') === '' && !production) ? 'true' : 'false',
   });
 }

@@ -6,17 +6,13 @@ import { compose } from './compose';
 import { ConfigError, readConfig } from './config';
 import { ContentError } from './content/yaml-file';
 import { createLogger } from './log';
-import { createServer } from './server';
+import { buildServer } from './http';
 
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.LOG_LEVEL);
   const app = await compose(config, log);
-  const server = createServer({
-    log,
-    health: () => ({ intents: app.engine.current.content.intents.size }),
-    queues: () => app.queue.list(),
-  });
+  const { server } = buildServer(app);
   server.listen(config.PORT, config.HOST, () => {
     log.info('listening', { url: `http://localhost:${server.address().port}/`, trainMs: app.trainMs });
   });

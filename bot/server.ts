@@ -17,6 +17,8 @@ export interface ServerOptions {
 export function createServer(opts: ServerOptions): Server {
   const server = restify.createServer({ name: 'frontline', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
+  // Bodies of 64 KB at most: larger ones answer 413, malformed ones 400.
+  server.use(restify.plugins.bodyParser({ mapParams: false, mapFiles: false, maxBodySize: 64 * 1024 }));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok', ...opts.health() });

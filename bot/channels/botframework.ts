@@ -1,0 +1,97 @@
+/**
+ * The Azure Bot Service channel: `POST /api/messages` through botbuilder's
+ * CloudAdapter. This is the only file that imports the Bot Framework SDK
+ * (archived upstream), so swapping it for its successor touches nothing else.
+ *
+ * Authentication is on whenever `MicrosoftAppId` is set (the SDK turns it
+ * off when the id is empty; production refuses to start that way, see
+ * config.ts). Errors never echo internal messages: CloudAdapter.process()
+ * would send `err.message` in its 500 answers, so its response is captured
+ * and a safe one written instead.
+ */
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity as SdkActivity,
+  type TurnContext,
+} from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import type { Engine } from '../engine/engine';
+import type { Logger } from '../log';
+import { inboundText, outboundActivities } from './activity';
+
+export interface BotFrameworkOptions {
+  engine: Engine;
+  log: Logger;
+  appId: string;
+  appPassword: string;
+  appType: string;
+  tenantId: string;
+}
+
+/** A stand-in response that records what CloudAdapter wanted to answer. */
+class CapturedResponse {
+  statusCode = 200;
+  body: unknown = undefined;
+  status(code: number) {
+    this.statusCode = code;
+    return this;
+  }
+  send(body: unknown) {
+    this.body = body;
+    return this;
+  }
+  header() {
+    return this;
+  }
+  end() {
+    return this;
+  }
+}
+
+export function registerBotFramework(server: Server, opts: BotFrameworkOptions): void {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: opts.appId,
+    MicrosoftAppPassword: opts.appPassword,
+    MicrosoftAppType: opts.appType,
+    MicrosoftAppTenantId: opts.tenantId,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    opts.log.error('botframework.turn_failed', { error: error.name });
+    await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.').catch(() => undefined);
+  };
+
+  const logic = async (context: TurnContext) => {
+    const activity = context.activity;
+    const conversationId = `botframework:${activity.channelId}:${activity.conversation.id}`;
+    let input: { text: string } | { event: 'start' } | null = null;
+    if (activity.type === 'conversationUpdate' && activity.membersAdded?.some((m) => m.id !== activity.recipient.id))
+      input = { event: 'start' };
+    else {
+      const text = inboundText({ type: activity.type, text: activity.text, value: activity.value });
+      if (text !== null) input = { text };
+    }
+    if (!input) return;
+    // The channel's user id is not proof of who the customer is: no identity hint.
+    const output = await opts.engine.turn({ conversationId, channel: 'chat', identity: null, ...input });
+    await context.sendActivities(outboundActivities(output) as Partial<SdkActivity>[]);
+  };
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const captured = new CapturedResponse();
+    await adapter.process(req as never, captured as never, logic);
+    const status = captured.statusCode;
+    if (status >= 400) {
+      if (status >= 500) opts.log.error('botframework.request_failed', { status });
+      const code = status === 401 ? 'Unauthorized' : status >= 500 ? 'InternalError' : 'BadRequest';
+      res.send(status, { error: { code } });
+      return;
+    }
+    if (captured.body !== undefined) res.send(status, captured.body);
+    else {
+      res.status(status);
+      res.end();
+    }
+  });
+}

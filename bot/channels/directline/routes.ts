@@ -1,0 +1,206 @@
+/**
+ * A Direct Line 3.0 endpoint inside the bot's own server, so Microsoft Web
+ * Chat and other Direct Line clients work unchanged with no cloud account:
+ *
+ *   POST /v3/directline/tokens/generate            (secret) → token for a user
+ *   POST /v3/directline/tokens/refresh             (token)  → fresh token
+ *   POST /v3/directline/conversations              (token or secret) → start
+ *   POST /v3/directline/conversations/:id/activities   send an activity
+ *   GET  /v3/directline/conversations/:id/activities?watermark=N   poll
+ *
+ * WebSocket streaming is not offered (`streamUrl` is absent); clients poll.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import type { Engine } from '../../engine/engine';
+import type { IdentityHint } from '../../engine/ports';
+import { redact } from '../../engine/redact';
+import type { Logger } from '../../log';
+import { inboundText, outboundActivities, type Activity } from '../activity';
+import { DirectLineConversations, type DirectLineConversation } from './conversations';
+import { TokenSigner } from './tokens';
+
+export interface DirectLineOptions {
+  engine: Engine;
+  secret: string;
+  log: Logger;
+  now?: () => Date;
+  tokenTtlSeconds?: number;
+  maxConversations?: number;
+  idleMinutes?: number;
+  /** Largest activity accepted, in bytes. */
+  maxActivityBytes?: number;
+  botName?: string;
+}
+
+/** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
+export const ANONYMOUS_PREFIX = 'dl_';
+
+/** Who the token's user is: a signed-in customer the web site vouched for, or nobody. */
+export function identityOf(user: string): IdentityHint | null {
+  return user.startsWith(ANONYMOUS_PREFIX) ? null : { kind: 'customerId', value: user, authenticated: true };
+}
+
+const fail = (res: Response, status: number, code: string, message: string) => {
+  res.send(status, { error: { code, message } });
+};
+
+export class DirectLine {
+  readonly signer: TokenSigner;
+  readonly conversations: DirectLineConversations;
+  private readonly now: () => Date;
+  private readonly secret: Buffer;
+
+  constructor(private readonly opts: DirectLineOptions) {
+    this.now = opts.now ?? (() => new Date());
+    this.secret = Buffer.from(opts.secret);
+    this.signer = new TokenSigner(opts.secret, opts.tokenTtlSeconds ?? 1800, () => this.now().getTime());
+    this.conversations = new DirectLineConversations({
+      maxConversations: opts.maxConversations ?? 5000,
+      idleMs: (opts.idleMinutes ?? 30) * 60_000,
+      maxActivities: 500,
+    });
+  }
+
+  /** A token for `user` in a new conversation, as `tokens/generate` answers. */
+  generate(user: string): { conversationId: string; token: string; expires_in: number } {
+    const conversationId = randomBytes(12).toString('base64url');
+    this.conversations.create(conversationId, user);
+    return { conversationId, token: this.signer.issue(user, conversationId), expires_in: this.signer.ttl };
+  }
+
+  register(server: Server): void {
+    const base = '/v3/directline';
+    const maxBytes = this.opts.maxActivityBytes ?? 64 * 1024;
+
+    server.post(`${base}/tokens/generate`, async (req: Request, res: Response) => {
+      if (!this.isSecret(req)) return fail(res, 403, 'Forbidden', 'a Direct Line secret is required');
+      const body = (req.body ?? {}) as { user?: { id?: unknown } };
+      const requested = typeof body.user?.id === 'string' && body.user.id.trim() ? body.user.id.trim() : null;
+      res.send(200, this.generate(requested ?? `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`));
+    });
+
+    server.post(`${base}/tokens/refresh`, async (req: Request, res: Response) => {
+      const claims = this.tokenOf(req);
+      if (!claims) return fail(res, 403, 'Forbidden', 'a valid token is required');
+      if (!this.conversations.get(claims.conversation)) return fail(res, 404, 'NotFound', 'conversation not found or expired');
+      res.send(200, {
+        conversationId: claims.conversation,
+        token: this.signer.issue(claims.user, claims.conversation),
+        expires_in: this.signer.ttl,
+      });
+    });
+
+    server.post(`${base}/conversations`, async (req: Request, res: Response) => {
+      let conversation: DirectLineConversation | undefined;
+      let token: string;
+      let status = 201;
+      if (this.isSecret(req)) {
+        const generated = this.generate(`${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`);
+        conversation = this.conversations.get(generated.conversationId)!;
+        token = generated.token;
+      } else {
+        const claims = this.tokenOf(req);
+        if (!claims) return fail(res, 403, 'Forbidden', 'a valid token or secret is required');
+        conversation = this.conversations.get(claims.conversation) ?? this.conversations.create(claims.conversation, claims.user);
+        token = this.bearer(req)!;
+        if (conversation.started) status = 200;
+      }
+      if (!conversation.started) {
+        conversation.started = true;
+        await this.deliver(conversation, { event: 'start' });
+      }
+      res.send(status, { conversationId: conversation.id, token, expires_in: this.signer.ttl });
+    });
+
+    server.post(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
+      const conversation = this.authorized(req, res);
+      if (!conversation) return;
+      const length = Number(req.header('content-length') ?? 0);
+      const raw = (req as Request & { rawBody?: string | Buffer }).rawBody;
+      if (length > maxBytes || (raw && Buffer.byteLength(raw) > maxBytes))
+        return fail(res, 413, 'MessageSizeTooBig', `an activity may be at most ${maxBytes} bytes`);
+      const activity = req.body as Activity | undefined;
+      if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string')
+        return fail(res, 400, 'BadArgument', 'the body must be an activity with a type');
+      const claims = this.tokenOf(req);
+      // The customer is who the token says, whatever `from` claims.
+      const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
+      const id = this.conversations.add(conversation, { ...sanitize(activity), from }, this.now());
+      const text = inboundText(activity);
+      if (text !== null) await this.deliver(conversation, { text });
+      res.send(200, { id });
+    });
+
+    server.get(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
+      const conversation = this.authorized(req, res);
+      if (!conversation) return;
+      const watermark = Number((req.query as { watermark?: string } | undefined)?.watermark ?? 0);
+      if (!Number.isInteger(watermark) || watermark < 0) return fail(res, 400, 'BadArgument', 'watermark must be a whole number');
+      res.send(200, this.conversations.since(conversation, watermark));
+    });
+  }
+
+  /** Runs a turn and appends the bot's activities to the conversation. */
+  private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
+    const bot = { id: 'frontline', name: this.opts.botName ?? 'Assistant', role: 'bot' as const };
+    // Shown as the typing indicator while the engine works.
+    this.conversations.add(conversation, { type: 'typing', from: bot }, this.now());
+    const output = await this.opts.engine.turn({
+      conversationId: `directline:${conversation.id}`,
+      channel: 'chat',
+      identity: identityOf(conversation.user),
+      ...input,
+    });
+    for (const activity of outboundActivities(output)) this.conversations.add(conversation, { ...activity, from: bot }, this.now());
+  }
+
+  private bearer(req: Request): string | null {
+    const m = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '');
+    return m ? m[1]!.trim() : null;
+  }
+
+  private isSecret(req: Request): boolean {
+    const given = Buffer.from(this.bearer(req) ?? '');
+    return given.length === this.secret.length && timingSafeEqual(given, this.secret);
+  }
+
+  private tokenOf(req: Request) {
+    const token = this.bearer(req);
+    return token ? this.signer.verify(token) : null;
+  }
+
+  /** The conversation of the URL, if the caller may use it; otherwise answers 403/404 and returns null. */
+  private authorized(req: Request, res: Response): DirectLineConversation | null {
+    const id = String(req.params.id ?? '');
+    const claims = this.tokenOf(req);
+    if (!claims && !this.isSecret(req)) {
+      fail(res, 403, 'Forbidden', 'a valid token or secret is required');
+      return null;
+    }
+    if (claims && claims.conversation !== id) {
+      fail(res, 403, 'Forbidden', 'the token is for another conversation');
+      return null;
+    }
+    const conversation = this.conversations.get(id);
+    if (!conversation) {
+      fail(res, 404, 'NotFound', 'conversation not found or expired');
+      return null;
+    }
+    return conversation;
+  }
+}
+
+/** Keeps what a client may send and nothing that could impersonate the bot. */
+function sanitize(activity: Activity): Activity {
+  const { type, text, value, name, attachments, channelData } = activity;
+  return {
+    type,
+    // The stored copy is what the client reads back: card numbers never stay in it.
+    ...(typeof text === 'string' ? { text: redact(text.slice(0, 4000)) } : {}),
+    ...(value !== undefined ? { value } : {}),
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(Array.isArray(attachments) ? { attachments } : {}),
+    ...(channelData !== undefined ? { channelData } : {}),
+  };
+}

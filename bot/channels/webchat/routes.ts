@@ -1,0 +1,72 @@
+/**
+ * The web chat page: Microsoft Web Chat served from the installed package
+ * (no CDN), talking to our own Direct Line endpoint. The page gets its token
+ * from this server; the Direct Line secret never reaches the browser.
+ *
+ * The demo sign-in stands in for a company's web site login: it lets a
+ * visitor pick a demo customer, and the token then carries that customer's
+ * id as a signed-in user. Real sites call `POST /v3/directline/tokens/generate`
+ * with the secret from their own back end instead.
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { ANONYMOUS_PREFIX, type DirectLine } from '../directline/routes';
+import { randomBytes } from 'node:crypto';
+
+export interface WebChatPageOptions {
+  directLine: DirectLine;
+  title: string;
+  locale: string;
+  /** Demo customers a visitor may sign in as; empty turns the demo sign-in off. */
+  demoCustomers: () => { id: string; name: string }[];
+}
+
+/** The UMD bundle in the installed package (its `exports` hide dist/, so it is found from the entry point). */
+function webChatBundle(): string {
+  const entry = require.resolve('botframework-webchat');
+  const root = entry.slice(0, entry.lastIndexOf(`${sep}botframework-webchat${sep}`) + `${sep}botframework-webchat`.length);
+  const bundle = join(root, 'dist', 'webchat.js');
+  if (!existsSync(bundle)) throw new Error(`Web Chat bundle missing at ${bundle}: run npm install`);
+  return bundle;
+}
+
+export function registerWebChatPage(server: Server, opts: WebChatPageOptions): void {
+  const page = readFileSync(join(__dirname, 'index.html'), 'utf8');
+  const bundle = webChatBundle();
+
+  server.get('/', async (_req: Request, res: Response) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(page);
+  });
+
+  server.get('/webchat/webchat.js', async (_req: Request, res: Response) => {
+    res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' });
+    createReadStream(bundle).pipe(res);
+  });
+
+  server.get('/api/webchat/config', async (_req: Request, res: Response) => {
+    const initials = opts.title
+      .split(/\s+/)
+      .map((w) => w[0])
+      .join('')
+      .slice(0, 2)
+      .toUpperCase();
+    res.send(200, { title: opts.title, locale: opts.locale, botInitials: initials, demoCustomers: opts.demoCustomers() });
+  });
+
+  server.post('/api/webchat/token', async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as { customerId?: unknown };
+    const wanted = typeof body.customerId === 'string' ? body.customerId : null;
+    if (wanted && !opts.demoCustomers().some((c) => c.id === wanted)) {
+      res.send(403, { error: { code: 'Forbidden', message: 'unknown demo customer' } });
+      return;
+    }
+    const user = wanted ?? `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`;
+    res.send(200, opts.directLine.generate(user));
+  });
+}

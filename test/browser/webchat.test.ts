@@ -1,0 +1,111 @@
+/**
+ * Microsoft Web Chat in a real browser (Debian's Chromium driven by
+ * playwright-core) against the bot's own Direct Line endpoint.
+ * Screenshots are kept in test-output/webchat/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { root } from '../support/harness';
+import { startApp, type RunningApp } from '../support/server';
+
+jest.setTimeout(90_000);
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = join(root, 'test-output', 'webchat');
+
+let app: RunningApp;
+let context: BrowserContext;
+let profileDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(executablePath))
+    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  mkdirSync(shots, { recursive: true });
+  app = await startApp();
+  profileDir = mkdtempSync(join(tmpdir(), 'frontline-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await app?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${app.url}${path}`);
+  return page;
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  const box = page.locator('[data-id="webchat-sendbox-input"]');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function expectText(page: Page, text: string): Promise<void> {
+  await page.getByText(text, { exact: false }).last().waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+describe('web chat in a browser', () => {
+  it('a signed-in customer tracks an order and reads its ETA', async () => {
+    const page = await open('/?as=C1001');
+    await expectText(page, 'Hi Maya');
+    await say(page, 'where is my order');
+    await expectText(page, 'expected on Thursday, November 26');
+    await expect(page.getByRole('button', { name: 'Track your parcel' })).toBeVisible();
+    await page.screenshot({ path: join(shots, 'track-order.png') });
+    await page.close();
+  });
+
+  it('choices are buttons the customer can click', async () => {
+    const page = await open('/?as=C1011');
+    await expectText(page, 'Hi Hannah');
+    await say(page, 'track my order');
+    await page.getByRole('button', { name: 'Samsung Galaxy S25 (BW-550002)' }).first().click();
+    await expectText(page, 'expected on Saturday, November 28');
+    await page.screenshot({ path: join(shots, 'choose-order.png') });
+    await page.close();
+  });
+
+  it('asking to cancel shows the handoff with the expected wait', async () => {
+    const page = await open('/?as=C1003');
+    await expectText(page, 'Hi Sofia');
+    await say(page, 'I want to cancel my contract');
+    await expectText(page, 'The expected wait is about 2 minutes');
+    await page.screenshot({ path: join(shots, 'cancel-handoff.png') });
+    await page.close();
+  });
+
+  it('an anonymous visitor asks for opening hours', async () => {
+    const page = await open('/');
+    await expectText(page, 'I can help with your bill, orders, data, outages and more');
+    await expect(page.locator('#customer')).toHaveValue('');
+    await say(page, 'what are your opening hours?');
+    await expectText(page, 'Brightwave Union Square');
+    await page.screenshot({ path: join(shots, 'anonymous-hours.png') });
+    await page.close();
+  });
+});
+
+/** Minimal async matchers on locators (jest has no Playwright expect). */
+async function expectVisible(l: ReturnType<Page['locator']>) {
+  await l.first().waitFor({ state: 'visible', timeout: 20_000 });
+}
+function expect(l: ReturnType<Page['locator']>) {
+  return {
+    toBeVisible: () => expectVisible(l),
+    toHaveValue: async (v: string) => {
+      const got = await l.inputValue();
+      if (got !== v) throw new Error(`expected value "${v}", got "${got}"`);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** The whole app over HTTP, in-process, on a free port, with a clock the test controls. */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import { compose } from '../../bot/compose';
+import { readConfig } from '../../bot/config';
+import type { DirectLine } from '../../bot/channels/directline/routes';
+import { buildServer } from '../../bot/http';
+import { silentLogger } from '../../bot/log';
+import { root, TODAY } from './harness';
+
+export const SECRET = 'test-directline-secret-0123456789abcdef';
+
+export interface RunningApp {
+  url: string;
+  server: Server;
+  directLine: DirectLine;
+  /** Moves the app's clock. */
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  let now = TODAY.getTime();
+  const config = readConfig(
+    { PORT: '0', DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true', ...env },
+    root,
+  );
+  const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) } });
+  const { server, directLine } = buildServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    directLine,
+    advance: (ms) => void (now += ms),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
