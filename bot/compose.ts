@@ -6,7 +6,7 @@ import { loadContent } from './content/load';
 import type { Config } from './config';
 import type { Brain } from './engine/context';
 import { Engine } from './engine/engine';
-import type { Clock, ProfileSource } from './engine/ports';
+import type { Clock, HandoffTarget, ProfileSource, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
 import type { Logger } from './log';
 import { trainFromContent } from './nlu/train';
@@ -15,6 +15,9 @@ import { FileProfileSource } from '../integrations/ci/file-profiles';
 import { HttpProfileSource } from '../integrations/ci/http-profiles';
 import { EmbeddedQueue } from '../integrations/handoff/embedded-queue';
 import { MemoryLock, MemoryStateStore } from '../integrations/state/memory';
+import { MirroredTarget, TaskRouterTarget } from '../integrations/handoff/taskrouter';
+import { SmsOutbox } from '../integrations/sms/outbox';
+import { TwilioSms } from '../integrations/sms/twilio-sms';
 
 export interface App {
   config: Config;
@@ -24,6 +27,7 @@ export interface App {
   demoProfiles: FileProfileSource | null;
   log: Logger;
   clock: Clock;
+  sms: SmsSender;
   trainMs: number;
 }
 
@@ -31,6 +35,7 @@ export interface ComposeOverrides {
   clock?: Clock;
   profiles?: ProfileSource;
   newId?: () => string;
+  sms?: SmsSender;
 }
 
 /** Loads and validates the content and trains the model: throws ContentError on a broken file. */
@@ -71,16 +76,34 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
 
   let engine: Engine | null = null;
   const queue = new EmbeddedQueue(() => (engine?.current ?? brain).content.routing.queues);
+  let handoffs: HandoffTarget = queue;
+  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_WORKSPACE_SID && config.TWILIO_WORKFLOW_SID && config.TWILIO_AUTH_TOKEN) {
+    handoffs = new MirroredTarget(
+      new TaskRouterTarget({
+        accountSid: config.TWILIO_ACCOUNT_SID,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        workspaceSid: config.TWILIO_WORKSPACE_SID,
+        workflowSid: config.TWILIO_WORKFLOW_SID,
+        timeoutSeconds: config.TWILIO_TASK_TIMEOUT_SECONDS,
+      }),
+      queue,
+    );
+    log.info('handoff.taskrouter', { workspace: config.TWILIO_WORKSPACE_SID });
+  }
+  const sms: SmsSender =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_SMS_FROM
+      ? new TwilioSms(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_SMS_FROM)
+      : (overrides.sms ?? new SmsOutbox());
   engine = new Engine({
     brain,
     profiles,
     backOffice,
-    handoffs: queue,
+    handoffs,
     clock,
     log,
     store: new MemoryStateStore({ ttlMs: config.STATE_TTL_MINUTES * 60_000 }),
     lock: new MemoryLock(),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, queue, demoProfiles, log, clock, trainMs: brain.trainMs };
+  return { config, engine, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs };
 }

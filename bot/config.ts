@@ -38,6 +38,19 @@ const schema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
+  /** The public https base URL Twilio calls; signatures are checked against it. */
+  PUBLIC_URL: optionalUrl.optional(),
+  TWILIO_AUTH_TOKEN: z.string().default(''),
+  /** off skips the signature check: local use only, refused in production. */
+  TWILIO_SIGNATURE_CHECK: z.enum(['on', 'off']).default('on'),
+  TWILIO_ACCOUNT_SID: z.string().default(''),
+  TWILIO_WORKSPACE_SID: z.string().default(''),
+  TWILIO_WORKFLOW_SID: z.string().default(''),
+  TWILIO_TASK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
+  TWILIO_SMS_FROM: z.string().default(''),
+  VOICE_AGENT_NUMBER: z.string().default(''),
+  VOICE_DEADLINE_MS: z.coerce.number().int().min(500).max(12_000).default(4000),
+  VOICE_TTS_VOICE: z.string().default(''),
 });
 
 export type Config = Readonly<z.infer<typeof schema>> & { readonly root: string };
@@ -59,6 +72,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     throw new ConfigError(
       'MicrosoftAppId: required in production, or /api/messages would accept anyone (set BOTFRAMEWORK_CHANNEL=off if you do not use Azure Bot Service)',
     );
+  if (production && c.TWILIO_SIGNATURE_CHECK === 'off')
+    throw new ConfigError('TWILIO_SIGNATURE_CHECK: off is for local use only and refused in production');
   if (production && (!c.DIRECTLINE_SECRET || c.DIRECTLINE_SECRET.length < 32))
     throw new ConfigError('DIRECTLINE_SECRET: required in production, at least 32 characters (see .env.example)');
   const at = (p: string) => resolve(root, p);

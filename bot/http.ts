@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'restify';
 import { registerBotFramework } from './channels/botframework';
 import { DirectLine } from './channels/directline/routes';
+import { VoiceChannel } from './channels/voice/routes';
 import { registerWebChatPage } from './channels/webchat/routes';
 import type { App } from './compose';
 import { createServer } from './server';
 
-export function buildServer(app: App): { server: Server; directLine: DirectLine } {
+export function buildServer(app: App): { server: Server; directLine: DirectLine; voice: VoiceChannel } {
   const { config, log, engine } = app;
   const server = createServer({
     log,
@@ -51,5 +52,30 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine 
       tenantId: config.MicrosoftAppTenantId,
     });
   }
-  return { server, directLine };
+  const voice = new VoiceChannel({
+    engine,
+    log,
+    verify:
+      config.TWILIO_SIGNATURE_CHECK === 'off'
+        ? null
+        : { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
+    handoff:
+      config.TWILIO_WORKFLOW_SID
+        ? { kind: 'taskrouter', workflowSid: config.TWILIO_WORKFLOW_SID, timeoutSeconds: config.TWILIO_TASK_TIMEOUT_SECONDS }
+        : config.VOICE_AGENT_NUMBER
+          ? { kind: 'dial', number: config.VOICE_AGENT_NUMBER }
+          : { kind: 'enqueue' },
+    sms: app.sms,
+    deadlineMs: config.VOICE_DEADLINE_MS,
+    publicUrl: config.PUBLIC_URL ?? '',
+    ...(config.VOICE_TTS_VOICE ? { ttsVoice: config.VOICE_TTS_VOICE } : {}),
+  });
+  voice.register(server);
+  if (config.TWILIO_SIGNATURE_CHECK === 'off')
+    log.warn('voice.SIGNATURE_CHECK_OFF', {
+      hint: '!!! TWILIO_SIGNATURE_CHECK=off: /api/voice accepts unsigned requests from anyone. Local use only. !!!',
+    });
+  else if (!config.TWILIO_AUTH_TOKEN || !config.PUBLIC_URL)
+    log.warn('voice.not_configured', { hint: 'set TWILIO_AUTH_TOKEN and PUBLIC_URL: until then /api/voice answers 403 to every request' });
+  return { server, directLine, voice };
 }

@@ -307,6 +307,10 @@ export const assistantSchema = z
         ambiguity_margin: z.number().min(0).max(1),
         /** Misunderstood messages in a row before a person takes over. */
         misses_before_handoff: z.number().int().min(1),
+        /** Speech recognised with less confidence than this is asked again (phone). */
+        min_speech_confidence: z.number().min(0).max(1).default(0.3),
+        /** Silences or unclear answers in a row before a person takes over (phone). */
+        silences_before_handoff: z.number().int().min(1).default(2),
       })
       .strict(),
     escape: z

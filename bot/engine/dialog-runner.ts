@@ -109,6 +109,12 @@ export function acceptAnswer(ctx: TurnContext): boolean {
   return true;
 }
 
+/** Asks the waiting question again, in its re-prompt wording, without counting an attempt. */
+export function repeatQuestion(ctx: TurnContext): void {
+  const step = currentStep(ctx);
+  if (step && 'ask' in step) ask(ctx, step, true);
+}
+
 /** The answer did not parse: ask again, or give up and hand off after the step's limit. */
 export async function retryAnswer(ctx: TurnContext): Promise<void> {
   const active = ctx.state.dialog!;

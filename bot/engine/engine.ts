@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
 import { TurnContext, type Brain, type EngineServices } from './context';
-import { acceptAnswer, retryAnswer, runDialog, startDialog } from './dialog-runner';
+import { acceptAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
 import { handOff } from './hand-off';
 import type { Profile } from './profile';
 import { ProfileSourceError, type ConversationLock, type StateStore } from './ports';
@@ -46,6 +46,13 @@ export class Engine {
     return this.brain;
   }
 
+  /** The stored state of a conversation, for channels that report how it ended. */
+  async peek(conversationId: string): Promise<ConversationState | null> {
+    const stored = await this.options.store.load(conversationId);
+    const parsed = stored ? conversationStateSchema.safeParse(stored) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
   /** Runs one turn. Never throws for the customer's sake: an internal error hands off politely. */
   async turn(input: TurnInput): Promise<TurnOutput> {
     return this.options.lock.run(input.conversationId, async () => {
@@ -65,6 +72,8 @@ export class Engine {
         if (!state.handedOff) await handOff(ctx, { intent: null, reason: 'An internal error interrupted the conversation' }).catch(() => undefined);
       }
       state.updatedAt = ctx.now.toISOString();
+      state.turns += 1;
+      ctx.output.turn = state.turns;
       await this.options.store.save(state);
       return ctx.output;
     });
@@ -89,6 +98,8 @@ export class Engine {
       verified: false,
       verifying: null,
       misses: 0,
+      silences: 0,
+      turns: 0,
       topic: null,
       clarifying: null,
       dialog: null,
@@ -156,10 +167,13 @@ export class Engine {
     if (state.ended) state.ended = false;
     const text = input.text?.trim() ?? '';
     const digits = input.digits?.trim() ?? '';
-    if (!text && !digits) {
-      ctx.say('not_understood');
+    const minConfidence = content.assistant.understanding.min_speech_confidence;
+    const unclear = text !== '' && input.speechConfidence !== undefined && input.speechConfidence < minConfidence;
+    if (input.event === 'no_input' || (!text && !digits) || unclear) {
+      await this.noInput(ctx, unclear ? 'speech_unclear' : 'no_input');
       return;
     }
+    state.silences = 0;
 
     // A person is always one word or one key away.
     if (this.isEscape(ctx, text, digits)) {
@@ -252,6 +266,25 @@ export class Engine {
     // Short messages only: "agent" or "I want a real person", not "my agent said my bill was wrong".
     if (said.trim().split(' ').length > 8) return false;
     return escape.words.some((w) => said.includes(` ${w.toLowerCase()} `));
+  }
+
+  /** Silence, or speech too unclear to use: ask again in other words, then a person takes over. */
+  private async noInput(ctx: TurnContext, kind: 'no_input' | 'speech_unclear'): Promise<void> {
+    const { state, content } = ctx;
+    state.silences += 1;
+    if (state.silences >= content.assistant.understanding.silences_before_handoff) {
+      ctx.say('no_input_handoff');
+      const intent = state.dialog ? (content.intents.get(state.dialog.intent) ?? null) : null;
+      const what = kind === 'no_input' ? 'did not answer' : 'could not be understood';
+      await handOff(ctx, { intent, reason: `The customer ${what} ${state.silences} times in a row` });
+      return;
+    }
+    ctx.say(kind);
+    if (state.dialog?.waiting) repeatQuestion(ctx);
+    else if (state.verifying) {
+      ctx.say(state.verifying.asking === 'who' ? 'ask_phone' : 'ask_check');
+      ctx.output.expecting = 'digits';
+    } else ctx.say('what_now');
   }
 
   private async miss(ctx: TurnContext): Promise<void> {

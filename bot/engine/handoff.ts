@@ -68,3 +68,33 @@ export function describeHandoff(h: Handoff): string {
   if (h.nextBestActions.length) out.push('Next best actions:', ...h.nextBestActions.map((a) => `  - [${a.kind}] ${a.prompt}`));
   return out.join('\n');
 }
+
+/**
+ * The handoff as flat attributes a routing engine can match on (TaskRouter
+ * workflow expressions such as `queue == "retention" AND priority > 50`),
+ * with the agent's summary alongside. No transcript: attributes are small.
+ */
+export function routingAttributes(h: Handoff): Record<string, unknown> {
+  return {
+    type: 'frontline_handoff',
+    handoff_id: h.id,
+    conversation_id: h.conversationId,
+    channel: h.channel,
+    queue: h.queue,
+    queue_label: h.queueLabel,
+    priority: h.priority,
+    segment: h.customer.segment,
+    strategy: h.customer.strategy,
+    verified: h.customer.verified,
+    customer_id: h.customer.id,
+    customer_name: h.customer.name,
+    intent: h.intent?.name ?? null,
+    intent_label: h.intent?.label ?? null,
+    confidence: h.intent?.confidence ?? null,
+    reason: h.reason,
+    customer_words: h.words,
+    bot_actions: h.botActions,
+    summary: h.summary.map((s) => ({ title: s.title, lines: s.lines })),
+    next_best_actions: h.nextBestActions.map((a) => ({ kind: a.kind, offer: a.offer, prompt: a.prompt })),
+  };
+}

@@ -58,6 +58,8 @@ export interface HandoffReceipt {
   position?: number;
   /** Expected wait in seconds, when the target knows. */
   expectedWaitSeconds?: number;
+  /** The target's own id for the contact (a TaskRouter task SID …). */
+  reference?: string;
 }
 
 /** Conversation state by conversation id. */
@@ -100,4 +102,9 @@ export class BackOfficeError extends Error {
     super(message);
     this.name = 'BackOfficeError';
   }
+}
+
+/** Sends a text message to a customer's phone (links on a call, payment links). */
+export interface SmsSender {
+  send(to: string, body: string): Promise<void>;
 }

@@ -59,6 +59,10 @@ export const conversationStateSchema = z.object({
   verifying: verifyingSchema.nullable(),
   /** Messages in a row the bot did not understand. */
   misses: z.number().int().nonnegative(),
+  /** Prompts in a row met with silence or speech too unclear to use. */
+  silences: z.number().int().nonnegative().default(0),
+  /** Turns taken so far: channels use it to tell a retried request from a new one. */
+  turns: z.number().int().nonnegative().default(0),
   /** The last intent that was a real topic (not a greeting), for "let me talk to a person". */
   topic: z.string().nullable(),
   /** The top intents offered when the bot asked which one was meant. */

@@ -19,8 +19,11 @@ export interface TurnInput {
   digits?: string;
   /** The speech recogniser's confidence, 0–1, when `text` was spoken. */
   speechConfidence?: number;
-  /** `start`: the conversation opens (a call is answered, a chat window opens). */
-  event?: 'start';
+  /**
+   * `start`: the conversation opens (a call is answered, a chat window opens).
+   * `no_input`: the customer said and pressed nothing (a phone gather timed out).
+   */
+  event?: 'start' | 'no_input';
 }
 
 export interface Choice {
@@ -47,4 +50,6 @@ export interface TurnOutput {
   expecting?: 'text' | 'digits' | 'choice';
   /** The conversation is over (voice hangs up). */
   ended?: boolean;
+  /** How many turns the conversation has had, this one included. */
+  turn?: number;
 }

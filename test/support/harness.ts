@@ -8,7 +8,7 @@ import type { Brain } from '../../bot/engine/context';
 import { Engine } from '../../bot/engine/engine';
 import type { Handoff } from '../../bot/engine/handoff';
 import { profileSchema, type Profile } from '../../bot/engine/profile';
-import type { BackOffice, Clock, IdentityHint, ProfileSource } from '../../bot/engine/ports';
+import type { BackOffice, Clock, HandoffTarget, IdentityHint, ProfileSource } from '../../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../../bot/engine/turn';
 import { silentLogger } from '../../bot/log';
 import { EmbeddedQueue } from '../../integrations/handoff/embedded-queue';
@@ -78,14 +78,22 @@ export interface Conversation {
 
 let seq = 0;
 
-export function harness(opts: { profiles: ProfileSource; backOffice?: BackOffice; brain?: Brain }): Harness {
+export interface HarnessOptions {
+  profiles: ProfileSource;
+  backOffice?: BackOffice;
+  brain?: Brain;
+  /** Where handoffs go, given the embedded queue (default: the queue itself). */
+  handoffs?: (queue: EmbeddedQueue) => HandoffTarget;
+}
+
+export function harness(opts: HarnessOptions): Harness {
   let engine: Engine | null = null;
   const queue = new EmbeddedQueue(() => (engine?.current ?? demoBrain()).content.routing.queues);
   engine = new Engine({
     brain: opts.brain ?? demoBrain(),
     profiles: opts.profiles,
     backOffice: opts.backOffice ?? noBackOffice,
-    handoffs: queue,
+    handoffs: opts.handoffs ? opts.handoffs(queue) : queue,
     clock: fixedClock,
     log: silentLogger,
     store: new MemoryStateStore(),
@@ -119,7 +127,7 @@ export function harness(opts: { profiles: ProfileSource; backOffice?: BackOffice
 }
 
 /** The demo customers and the embedded back office, on the fixed test day. */
-export async function demoHarness(): Promise<Harness & { profiles: import('../../integrations/ci/file-profiles').FileProfileSource }> {
+export async function demoHarness(extra: Pick<HarnessOptions, 'handoffs'> = {}): Promise<Harness & { profiles: import('../../integrations/ci/file-profiles').FileProfileSource }> {
   const { FileProfileSource } = await import('../../integrations/ci/file-profiles');
   const { EmbeddedBackOffice } = await import('../../integrations/backoffice/embedded');
   const profiles = FileProfileSource.loadSync(join(root, 'integrations/demo/customers.yaml'), { today: TODAY });
@@ -131,7 +139,7 @@ export async function demoHarness(): Promise<Harness & { profiles: import('../..
     timeZone: 'America/Los_Angeles',
     idGen: () => 'BW-900001',
   });
-  return { ...harness({ profiles, backOffice }), profiles };
+  return { ...harness({ profiles, backOffice, ...extra }), profiles };
 }
 
 /** A signed-in web customer (trusted as verified). */

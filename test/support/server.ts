@@ -1,7 +1,9 @@
 /** The whole app over HTTP, in-process, on a free port, with a clock the test controls. */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
-import { compose } from '../../bot/compose';
+import { compose, type App } from '../../bot/compose';
+import type { VoiceChannel } from '../../bot/channels/voice/routes';
+import { SmsOutbox } from '../../integrations/sms/outbox';
 import { readConfig } from '../../bot/config';
 import type { DirectLine } from '../../bot/channels/directline/routes';
 import { buildServer } from '../../bot/http';
@@ -14,25 +16,33 @@ export interface RunningApp {
   url: string;
   server: Server;
   directLine: DirectLine;
+  voice: VoiceChannel;
+  app: App;
+  sms: SmsOutbox;
   /** Moves the app's clock. */
   advance(ms: number): void;
   close(): Promise<void>;
 }
 
+/** Starts the app; `PUBLIC_URL` is set to where it listens unless the env gives one. */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   let now = TODAY.getTime();
   const config = readConfig(
     { PORT: '0', DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true', ...env },
     root,
   );
-  const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) } });
-  const { server, directLine } = buildServer(app);
+  const sms = new SmsOutbox();
+  const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) }, sms });
+  const { server, directLine, voice } = buildServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     server,
     directLine,
+    voice,
+    app,
+    sms,
     advance: (ms) => void (now += ms),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,24 @@
+/**
+ * Twilio request signatures. The URL signed is the configured public URL plus
+ * the request's path — never one rebuilt from Host or X-Forwarded-* headers,
+ * which a caller controls. (`twilio.webhook()` is Express-only and throws on
+ * restify, so the check is this small function.)
+ */
+import twilio from 'twilio';
+import type { Request } from 'restify';
+
+export function signedUrl(publicUrl: string, req: Request): string {
+  return `${publicUrl.replace(/\/+$/, '')}${req.getPath()}${req.getQuery() ? `?${req.getQuery()}` : ''}`;
+}
+
+export function hasValidSignature(req: Request, authToken: string, publicUrl: string): boolean {
+  const signature = req.header('x-twilio-signature');
+  if (!signature) return false;
+  const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
+  return twilio.validateRequest(authToken, signature, signedUrl(publicUrl, req), params);
+}
+
+/** Signs a request exactly as Twilio does: for tests and `npm run call`. */
+export function sign(authToken: string, url: string, params: Record<string, string>): string {
+  return twilio.getExpectedTwilioSignature(authToken, url, params);
+}

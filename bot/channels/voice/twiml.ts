@@ -1,0 +1,89 @@
+/**
+ * The engine's output as TwiML: replies spoken inside a `<Gather>` that takes
+ * speech and keypad together, or — on a handoff — spoken and then enqueued
+ * (TaskRouter with the handoff as task attributes, a named queue, or a dial).
+ */
+import twilio from 'twilio';
+import { routingAttributes, type Handoff } from '../../engine/handoff';
+import type { TurnOutput } from '../../engine/turn';
+import { spokenReply } from './spoken';
+
+export type VoiceHandoffMode =
+  | { kind: 'taskrouter'; workflowSid: string; timeoutSeconds: number }
+  | { kind: 'dial'; number: string }
+  | { kind: 'enqueue' };
+
+export interface TwimlOptions {
+  /** Where the Gather posts the answer (absolute URL under PUBLIC_URL, or a path). */
+  action: string;
+  language: string;
+  voice?: string;
+  /** Phrases that help the recogniser (comma separated in TwiML). */
+  hints: string[];
+  handoff: VoiceHandoffMode;
+}
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+
+function enqueue(r: VoiceResponse, handoff: Handoff, mode: VoiceHandoffMode): void {
+  if (mode.kind === 'dial') {
+    r.dial(mode.number);
+  } else if (mode.kind === 'taskrouter') {
+    r.enqueue({ workflowSid: mode.workflowSid }).task(
+      { priority: handoff.priority, timeout: mode.timeoutSeconds },
+      JSON.stringify(routingAttributes(handoff)),
+    );
+  } else {
+    r.enqueue(handoff.queue);
+  }
+}
+
+export function renderTwiml(output: TurnOutput, opts: TwimlOptions, extraSay: string[] = []): string {
+  const r = new twilio.twiml.VoiceResponse();
+  const sayAttrs = { language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) };
+  const lines = [...output.replies.map(spokenReply), ...extraSay].filter(Boolean);
+  if (output.handoff || output.ended) {
+    for (const line of lines) r.say(sayAttrs, line);
+    if (output.handoff) enqueue(r, output.handoff.handoff, opts.handoff);
+    else r.hangup();
+    return r.toString();
+  }
+  const gather = r.gather({
+    input: ['dtmf', 'speech'],
+    action: opts.action,
+    method: 'POST',
+    speechTimeout: 'auto',
+    actionOnEmptyResult: true,
+    language: opts.language as never,
+    timeout: output.expecting === 'digits' ? 8 : 5,
+    finishOnKey: '#',
+    ...(output.expecting === 'choice' ? { numDigits: 1 } : {}),
+    ...(opts.hints.length ? { hints: opts.hints.join(', ') } : {}),
+  });
+  for (const line of lines) gather.say(sayAttrs, line);
+  return r.toString();
+}
+
+/** The short line and the way to a person when a turn misses its deadline. */
+export function deadlineTwiml(opts: TwimlOptions, line: string, queue: string): string {
+  const r = new twilio.twiml.VoiceResponse();
+  r.say({ language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) }, line);
+  if (opts.handoff.kind === 'dial') r.dial(opts.handoff.number);
+  else if (opts.handoff.kind === 'taskrouter')
+    r.enqueue({ workflowSid: opts.handoff.workflowSid }).task(
+      { priority: 50, timeout: opts.handoff.timeoutSeconds },
+      JSON.stringify({ type: 'frontline_handoff', queue, reason: 'The bot did not answer in time' }),
+    );
+  else r.enqueue(queue);
+  return r.toString();
+}
+
+/** Speech hints from the content: intent labels and short examples (Twilio takes up to 500). */
+export function hintsFrom(intents: Iterable<{ label: string; examples: string[] }>): string[] {
+  const out = new Set<string>();
+  for (const i of intents) {
+    out.add(i.label);
+    for (const e of i.examples) if (e.split(/\s+/).length <= 4 && /^[\w' ]+$/.test(e)) out.add(e.toLowerCase());
+  }
+  return [...out].slice(0, 450);
+}
