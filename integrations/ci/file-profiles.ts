@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Address, ProfileSource, ProfileUpdates } from '../../bot/engine/ports';
+import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
 import { profileSchema, type Profile } from '../../bot/engine/profile';
 import { ContentError, displayName, locate, parseYaml } from '../../bot/content/yaml-file';
 
@@ -19,14 +19,15 @@ const fileSchema = z
 
 const DAY = 86_400_000;
 const isoDate = /^(\d{4}-\d{2}-\d{2})/;
-/** Fields that are facts about a person, not about the calendar: never shifted. */
+/** Facts about a person, not about the calendar: never shifted (verification asks for them). */
 const fixedFields = new Set(['dateOfBirth']);
 
 function shiftDate(value: string, days: number): string {
   const m = isoDate.exec(value);
   if (!m) return value;
-  const shifted = new Date(Date.parse(`${m[1]}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-  return shifted + value.slice(10);
+  const t = Date.parse(`${m[1]}T00:00:00Z`);
+  if (Number.isNaN(t)) return value; // matches the pattern but is no date (2026-13-45): leave it
+  return new Date(t + days * DAY).toISOString().slice(0, 10) + value.slice(10);
 }
 
 function shiftAll<T>(value: T, days: number, key = ''): T {
@@ -37,20 +38,33 @@ function shiftAll<T>(value: T, days: number, key = ''): T {
   return value;
 }
 
-/** `(555) 010-0001`, `555.010.0001`, `15550100001` → `+15550100001` (US numbers without a country code get +1). */
+/** Whole days from `asOf` (YYYY-MM-DD) to the UTC calendar day of `today`. */
+function daysFrom(asOf: string, today: Date): number {
+  const todayUtc = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  return Math.round((todayUtc - Date.parse(`${asOf}T00:00:00Z`)) / DAY);
+}
+
+/**
+ * `(555) 010-0001`, `555.010.0001`, `1-555-010-0001`, `+1 555 010 0001` → `+15550100001`.
+ * Ten digits are a US number without its country code (+1); eleven starting with 1 get a `+`.
+ */
 export function normalizePhone(raw: string): string {
-  const digits = raw.replace(/[^\d+]/g, '');
-  if (digits.startsWith('+')) return `+${digits.slice(1).replace(/\D/g, '')}`;
+  const trimmed = raw.trim();
+  const digits = trimmed.replace(/\D/g, '');
+  if (trimmed.startsWith('+')) return `+${digits}`;
   if (digits.length === 10) return `+1${digits}`;
-  if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
   return `+${digits}`;
 }
 
 export interface FileProfileOptions {
-  /** Move every date by the days between the file's `as_of` and this day. */
+  /**
+   * Move every date (but dates of birth) by the whole days between the file's
+   * `as_of` and this day, so the demo stays current. Without it, dates are used as written.
+   */
   today?: Date;
 }
 
+/** Profiles held in memory, loaded from a YAML file; address changes stay in memory. */
 export class FileProfileSource implements ProfileSource, ProfileUpdates {
   private readonly byId = new Map<string, Profile>();
   private readonly phoneIndex = new Map<string, string>();
@@ -62,48 +76,32 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
     }
   }
 
+  /** Reads and validates `file`; throws a {@link ContentError} naming file, line and field. */
   static async load(file: string, opts: FileProfileOptions = {}): Promise<FileProfileSource> {
     return FileProfileSource.loadSync(file, opts);
   }
 
   static loadSync(file: string, opts: FileProfileOptions = {}): FileProfileSource {
+    const name = displayName(file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new ContentError(`${displayName(file)}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, displayName(file), null, null);
+      throw new ContentError(`${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, name, null, null);
     }
     const data = parseYaml(text, file, fileSchema);
-    const seenIds = new Set<string>();
-    const seenPhones = new Set<string>();
-    data.customers.forEach((p, i) => {
-      const dup = (field: string, what: string) => {
-        const line = locate(file, ['customers', i, field]) ?? 1;
-        throw new ContentError(`${displayName(file)}:${line} customers[${i}].${field}: ${what}`, displayName(file), line, `customers[${i}].${field}`);
-      };
-      if (seenIds.has(p.id)) dup('id', `duplicate customer id ${p.id}`);
-      seenIds.add(p.id);
-      for (const phone of p.phones) {
-        const n = normalizePhone(phone);
-        if (seenPhones.has(n)) dup('phones', `a phone number is used by two customers`);
-        seenPhones.add(n);
-      }
-    });
-    let customers = data.customers;
-    if (opts.today && data.as_of) {
-      const days = Math.round(
-        (Date.UTC(opts.today.getUTCFullYear(), opts.today.getUTCMonth(), opts.today.getUTCDate()) - Date.parse(`${data.as_of}T00:00:00Z`)) / DAY,
-      );
-      if (days !== 0) customers = customers.map((p) => shiftAll(p, days));
-    }
-    return new FileProfileSource(customers);
+    checkUnique(file, data.customers);
+    const days = opts.today && data.as_of ? daysFrom(data.as_of, opts.today) : 0;
+    return new FileProfileSource(days === 0 ? data.customers : data.customers.map((p) => shiftAll(p, days)));
   }
 
+  /** The customer who owns this phone number, written any common way; a copy. */
   async byPhone(phone: string): Promise<Profile | null> {
     const id = this.phoneIndex.get(normalizePhone(phone));
     return id ? structuredClone(this.byId.get(id)!) : null;
   }
 
+  /** A copy: callers may change it without changing the store. */
   async byCustomerId(id: string): Promise<Profile | null> {
     const p = this.byId.get(id);
     return p ? structuredClone(p) : null;
@@ -114,9 +112,44 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
     return [...this.byId.values()].map((p) => structuredClone(p));
   }
 
+  /** Changes the profile in memory (never the file); later lookups see the new address. */
   async updateAddress(customerId: string, address: Address): Promise<void> {
     const p = this.byId.get(customerId);
-    if (!p) throw new Error(`no customer ${customerId}`);
-    p.address = { ...address };
+    if (!p) throw new ProfileSourceError(`no customer ${customerId} in the customers file`, 'the address was not changed');
+    p.address = {
+      line1: address.line1,
+      ...(address.line2 ? { line2: address.line2 } : {}),
+      city: address.city,
+      ...(address.region ? { region: address.region } : {}),
+      postcode: address.postcode,
+    };
   }
+}
+
+/** Two customers with one id, or one phone number on two customers, is a content error. */
+function checkUnique(file: string, customers: Profile[]): void {
+  const name = displayName(file);
+  const fail = (path: (string | number)[], field: string, what: string): never => {
+    const line = locate(file, path) ?? 1;
+    throw new ContentError(`${name}:${line} ${field}: ${what}`, name, line, field);
+  };
+  const ids = new Map<string, number>();
+  const phones = new Map<string, number>();
+  customers.forEach((p, i) => {
+    const first = ids.get(p.id);
+    if (first !== undefined) fail(['customers', i, 'id'], `customers[${i}].id`, `duplicate customer id ${p.id} (also customers[${first}])`);
+    ids.set(p.id, i);
+    p.phones.forEach((phone, j) => {
+      const n = normalizePhone(phone);
+      const owner = phones.get(n);
+      // The number itself stays out of the message: it is personal data.
+      if (owner !== undefined)
+        fail(
+          ['customers', i, 'phones', j],
+          `customers[${i}].phones[${j}]`,
+          owner === i ? 'this phone number is listed twice' : `a phone number of customers[${owner}] (${customers[owner]!.id}) too`,
+        );
+      phones.set(n, i);
+    });
+  });
 }

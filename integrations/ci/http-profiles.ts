@@ -3,6 +3,9 @@
  * Responses are validated; answers (including "not found") are cached; a
  * slow or failing API raises ProfileSourceError so the conversation goes on
  * with an unknown customer instead of waiting.
+ *
+ * Nothing here logs or reports a response body or a phone number: both are
+ * personal data. Errors name a status, a timeout or a field path.
  */
 import { LRUCache } from 'lru-cache';
 import { ProfileSourceError, type ProfileSource } from '../../bot/engine/ports';
@@ -11,35 +14,51 @@ import { fieldPath } from '../../bot/content/yaml-file';
 import { normalizePhone } from './file-profiles';
 
 export interface HttpProfileOptions {
+  /** e.g. `https://ci.example.com/api`; paths are appended to it. */
   baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when given. */
   apiKey?: string;
+  /** Give up on a lookup after this long (default 2000). */
   timeoutMs?: number;
+  /** How long a found profile is remembered (default 60 s). */
   cacheTtlMs?: number;
-  /** How long "nobody with that number" is remembered. */
+  /** How long "nobody with that number" is remembered (default 10 s). */
   notFoundTtlMs?: number;
+  /** Most lookups remembered at once (default 1000). */
   cacheMax?: number;
+  /** The fetch to use (default: Node's global fetch); for tests and proxies. */
+  fetch?: typeof fetch;
 }
 
 type Cached = { profile: Profile | null };
 
+const CONFIG_HINT = 'check CI_API_URL and CI_API_KEY, and that the CI system is up';
+const CONTRACT_HINT = 'the response does not match integrations/ci/openapi.yaml';
+
 export class HttpProfileSource implements ProfileSource {
   private readonly cache: LRUCache<string, Cached>;
+  /** Lookups on their way: a second caller for the same key waits for the first request. */
+  private readonly inFlight = new Map<string, Promise<Profile | null>>();
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly notFoundTtlMs: number;
+  private readonly fetch: typeof fetch;
 
   constructor(private readonly opts: HttpProfileOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.notFoundTtlMs = opts.notFoundTtlMs ?? 10_000;
     this.cache = new LRUCache({ max: opts.cacheMax ?? 1000, ttl: opts.cacheTtlMs ?? 60_000 });
+    this.fetch = opts.fetch ?? ((input, init) => fetch(input, init));
   }
 
+  /** `GET {baseUrl}/customers/by-phone/{e164}`; the number may be written any common way. */
   byPhone(phone: string): Promise<Profile | null> {
     const e164 = normalizePhone(phone);
     return this.get(`phone:${e164}`, `/customers/by-phone/${encodeURIComponent(e164)}`);
   }
 
+  /** `GET {baseUrl}/customers/{id}`. */
   byCustomerId(id: string): Promise<Profile | null> {
     return this.get(`id:${id}`, `/customers/${encodeURIComponent(id)}`);
   }
@@ -47,36 +66,53 @@ export class HttpProfileSource implements ProfileSource {
   private async get(key: string, path: string): Promise<Profile | null> {
     const hit = this.cache.get(key);
     if (hit) return hit.profile ? structuredClone(hit.profile) : null;
-    const profile = await this.fetchProfile(path);
-    this.cache.set(key, { profile }, profile ? {} : { ttl: this.notFoundTtlMs });
-    // Later turns look the customer up by id: found by phone is found by id too.
-    if (profile) this.cache.set(`id:${profile.id}`, { profile });
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.fetchProfile(path).then((profile) => {
+        this.cache.set(key, { profile }, profile ? {} : { ttl: this.notFoundTtlMs });
+        // Later turns look the customer up by id: found by phone is found by id too.
+        if (profile) this.cache.set(`id:${profile.id}`, { profile });
+        return profile;
+      });
+      this.inFlight.set(key, pending);
+      const forget = () => this.inFlight.delete(key);
+      pending.then(forget, forget);
+    }
+    const profile = await pending;
+    // Every caller gets its own copy: nobody changes what the cache holds.
     return profile ? structuredClone(profile) : null;
   }
 
   private async fetchProfile(path: string): Promise<Profile | null> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    let res: Response;
     let body: unknown;
     try {
-      res = await fetch(`${this.base}${path}`, {
+      const res = await this.fetch(`${this.base}${path}`, {
         headers: {
           Accept: 'application/json',
           ...(this.opts.apiKey ? { Authorization: `Bearer ${this.opts.apiKey}` } : {}),
         },
         signal: controller.signal,
       });
-      if (res.status === 404) return null;
-      if (!res.ok)
-        throw new ProfileSourceError(`CI profile API answered ${res.status}`, 'check CI_API_URL and CI_API_KEY, and the CI system');
-      body = await res.json().catch(() => {
-        throw new ProfileSourceError('CI profile API sent a body that is not JSON', 'see integrations/ci/openapi.yaml');
+      if (res.status !== 200) {
+        // Free the connection; the body is of no use (and may hold personal data).
+        await res.body?.cancel().catch(() => undefined);
+        if (res.status === 404) return null;
+        throw new ProfileSourceError(`CI profile API answered ${res.status}`, CONFIG_HINT);
+      }
+      body = await res.json().catch((err: unknown) => {
+        if (controller.signal.aborted) throw err;
+        throw new ProfileSourceError('CI profile API sent a body that is not JSON', CONTRACT_HINT);
       });
     } catch (err) {
       if (err instanceof ProfileSourceError) throw err;
       if (controller.signal.aborted)
-        throw new ProfileSourceError(`CI profile API did not answer within ${this.timeoutMs} ms`, 'the CI system is slow or down; raise CI_API_TIMEOUT_MS if it is just slow');
+        throw new ProfileSourceError(
+          `CI profile API did not answer within ${this.timeoutMs} ms`,
+          'the CI system is slow or down; raise CI_API_TIMEOUT_MS if it is only slow',
+        );
+      // The error's name only: some messages quote the URL, which may hold a phone number.
       throw new ProfileSourceError(`CI profile API unreachable (${(err as Error).name})`, 'check CI_API_URL and the network');
     } finally {
       clearTimeout(timer);
@@ -84,10 +120,11 @@ export class HttpProfileSource implements ProfileSource {
     const parsed = profileSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
+      const field = fieldPath(issue.path) || '(body)';
       // Name the field, never echo the body: it holds personal data.
       throw new ProfileSourceError(
-        `CI profile API sent an invalid profile: ${fieldPath(issue.path) || '(body)'}: ${issue.message}`,
-        'the response does not match integrations/ci/openapi.yaml',
+        `CI profile API sent an invalid profile: ${field}: ${issue.message}`,
+        `field ${field}: ${CONTRACT_HINT}`,
       );
     }
     return parsed.data;
