@@ -1,36 +1,45 @@
 /**
- * Text → sparse TF-IDF vector: stemmed word 1–2-grams and character 3–5-grams
- * (which survive typos: "ballance" shares most of its trigrams with
- * "balance"), sublinear term frequency, L2-normalised.
+ * Text → one feature vector: TF-IDF over words (stemmed 1–3-grams and the
+ * surface words) and character 3–5-grams (which survive typos: "ballance"
+ * shares most of its trigrams with "balance"), sublinear term frequency,
+ * L2-normalised; plus, when word vectors are available, the mean of the
+ * utterance's word vectors (what it means, beyond the exact words).
  *
  * `natural` is imported file by file: its index pulls in database drivers and
  * runs dotenv on import (see ../shared/stack-notes.md).
  */
 import { WordTokenizer } from 'natural/lib/natural/tokenizers';
 import { PorterStemmer } from 'natural/lib/natural/stemmers';
+import type { WordVectors } from './embeddings';
 
 const tokenizer = new WordTokenizer();
 
-/** Lower-case, entity-masked, stemmed word tokens. */
-export function tokens(text: string): string[] {
-  const masked = text
+/** Entities become placeholders: the amount or order number does not say what is meant. */
+function mask(text: string): string {
+  return text
     .toLowerCase()
     .replace(/[$£€]\s?\d[\d,]*(\.\d+)?/g, ' zamount ')
     .replace(/\b[a-z]{2}[-\s]?\d{5,}\b/g, ' zorderno ')
     .replace(/\d+/g, (d) => (d.length === 5 ? ' zpostcode ' : ' znum '))
     .replace(/[’']/g, '');
-  return tokenizer.tokenize(masked).map((t) => PorterStemmer.stem(t));
 }
 
-/** The feature strings of one utterance (with repeats: counts matter). */
+/** Lower-case, entity-masked word tokens. */
+export function words(text: string): string[] {
+  return tokenizer.tokenize(mask(text));
+}
+
+/** The sparse feature strings of one utterance (with repeats: counts matter). */
 export function featureStrings(text: string): string[] {
-  const words = tokens(text);
+  const raw = words(text);
+  const stems = raw.map((t) => PorterStemmer.stem(t));
   const out: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    out.push(`w:${words[i]}`);
-    if (i + 1 < words.length) out.push(`b:${words[i]} ${words[i + 1]}`);
+  for (let i = 0; i < stems.length; i++) {
+    out.push(`w:${stems[i]}`, `r:${raw[i]}`);
+    if (i + 1 < stems.length) out.push(`b:${stems[i]} ${stems[i + 1]}`);
+    if (i + 2 < stems.length) out.push(`t:${stems[i]} ${stems[i + 1]} ${stems[i + 2]}`);
   }
-  const joined = ` ${words.join(' ')} `;
+  const joined = ` ${raw.join(' ')} `;
   for (let n = 3; n <= 5; n++) for (let i = 0; i + n <= joined.length; i++) out.push(`c:${joined.slice(i, i + n)}`);
   return out;
 }
@@ -41,13 +50,19 @@ export interface SparseVector {
   val: Float32Array;
 }
 
-/** Vocabulary and inverse document frequencies learned from training texts. */
+/** Weight of the meaning (word-vector) part against the word part. */
+const DENSE_WEIGHT = 1.2;
+
+/** Vocabulary, inverse document frequencies and (optionally) word vectors. */
 export class Vectorizer {
   private readonly index = new Map<string, number>();
   private idf = new Float32Array(0);
 
+  constructor(private readonly vectors: WordVectors | null = null) {}
+
+  /** Feature count: the vocabulary, then the word-vector dimensions. */
   get size(): number {
-    return this.index.size;
+    return this.index.size + (this.vectors?.dims ?? 0);
   }
 
   fit(texts: readonly string[]): SparseVector[] {
@@ -66,21 +81,23 @@ export class Vectorizer {
     }
     const n = docs.length;
     this.idf = Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
-    return docs.map((d) => this.vectorOf(d));
+    return docs.map((d, i) => this.vectorOf(d, texts[i]!));
   }
 
   transform(text: string): SparseVector {
-    return this.vectorOf(featureStrings(text));
+    return this.vectorOf(featureStrings(text), text);
   }
 
-  private vectorOf(features: string[]): SparseVector {
+  private vectorOf(features: string[], text: string): SparseVector {
     const counts = new Map<number, number>();
     for (const f of features) {
       const i = this.index.get(f);
       if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
     }
-    const idx = new Int32Array(counts.size);
-    const val = new Float32Array(counts.size);
+    const meaning = this.meaning(text);
+    const size = counts.size + (meaning ? meaning.length : 0);
+    const idx = new Int32Array(size);
+    const val = new Float32Array(size);
     let k = 0;
     let norm = 0;
     for (const [i, c] of counts) {
@@ -91,7 +108,34 @@ export class Vectorizer {
       k++;
     }
     norm = Math.sqrt(norm) || 1;
-    for (let j = 0; j < val.length; j++) val[j]! /= norm;
+    for (let j = 0; j < k; j++) val[j]! /= norm;
+    if (meaning) {
+      const base = this.index.size;
+      for (let d = 0; d < meaning.length; d++, k++) {
+        idx[k] = base + d;
+        val[k] = meaning[d]!;
+      }
+    }
     return { idx, val };
+  }
+
+  /** The unit-length mean of the known words' vectors, weighted; null when no word is known. */
+  private meaning(text: string): Float32Array | null {
+    if (!this.vectors) return null;
+    const dims = this.vectors.dims;
+    const acc = new Float32Array(dims);
+    let found = 0;
+    for (const w of words(text)) {
+      const v = this.vectors.get(w);
+      if (!v) continue;
+      for (let d = 0; d < dims; d++) acc[d]! += v[d]!;
+      found++;
+    }
+    if (!found) return null;
+    let norm = 0;
+    for (let d = 0; d < dims; d++) norm += acc[d]! * acc[d]!;
+    const scale = DENSE_WEIGHT / (Math.sqrt(norm) || 1);
+    for (let d = 0; d < dims; d++) acc[d]! *= scale;
+    return acc;
   }
 }
