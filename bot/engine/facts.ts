@@ -80,3 +80,22 @@ export function segmentOf(rules: SegmentRules, profile: Profile | null, facts: F
   const seg = rules.segments.find((s) => s.segment === (name ?? rules.unknown)) ?? rules.segments.at(-1)!;
   return { segment: seg.segment, strategy: seg.strategy, intensity: seg.intensity };
 }
+
+/** Facts the conversation adds to the profile's (see TurnContext.facts). */
+export const conversationFacts = ['segment', 'strategy', 'intensity', 'verified', 'channel', 'topic', 'options', 'intent'] as const;
+
+/** Values the engine gives a dialog from the message that started it. */
+export const startValues = ['utterance', 'order_number', 'postcode_mentioned'] as const;
+
+/** Every fact name rules and texts may use; `entitlements.<name>` is open-ended. */
+export function knownFactNames(): Set<string> {
+  const sample = profileFacts(
+    {
+      id: 'x', firstName: 'x', lastName: 'x', phones: ['x'], address: { line1: 'x', city: 'x', postcode: 'x' }, customerSince: '2020-01-01',
+      scores: { value: 1, potential: 1, churnRisk: 0 }, products: [], devices: [], entitlements: {}, billing: { currency: 'USD', balance: 0, invoices: [] },
+      orders: [], contacts: [], tickets: [], campaigns: [], retentionOffers: [],
+    },
+    new Date(),
+  );
+  return new Set([...Object.keys(sample), ...conversationFacts]);
+}

@@ -67,7 +67,8 @@ const catalogue = ['iPhone 17', 'Samsung Galaxy S25', 'Google Pixel 10'];
 const DAY = 86_400_000;
 
 export class EmbeddedBackOffice implements BackOffice {
-  readonly actions = [
+  /** The actions a dialog may call, for the content validator. */
+  static readonly actionNames = [
     'outage.check',
     'stores.nearest',
     'payment.send_link',
@@ -78,6 +79,7 @@ export class EmbeddedBackOffice implements BackOffice {
     'orders.find',
     'campaigns.match',
   ] as const;
+  readonly actions = EmbeddedBackOffice.actionNames;
 
   private constructor(
     private readonly opts: EmbeddedBackOfficeOptions,

@@ -1,0 +1,262 @@
+/**
+ * `npm run validate`: every content file against its schema, every reference
+ * across files (intent → dialog → slot → queue → summary → offer), examples
+ * repeated or nearly repeated across intents, and anything a caller would
+ * hear that cannot be spoken (links, emoji, markup). Each problem names file,
+ * line and field.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { knownFactNames, startValues } from '../engine/facts';
+import { placeholders } from '../engine/template';
+import { contentLayout } from './load';
+import {
+  assistantSchema,
+  dialogSchema,
+  intentSchema,
+  offersSchema,
+  outOfScopeSchema,
+  routingSchema,
+  segmentsSchema,
+  type Condition,
+  type Dialog,
+  type Intent,
+  type Step,
+} from './schemas';
+import { ContentError, displayName, locate, readYaml } from './yaml-file';
+
+export interface Problem {
+  file: string;
+  line: number;
+  field: string;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line} ${p.field}: ${p.message}`;
+}
+
+type Path = (string | number)[];
+
+export function validateContent(dir: string, backOfficeActions: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const at = (file: string, path: Path, message: string) => {
+    const full = join(dir, file);
+    problems.push({ file: displayName(full, dir), line: locate(full, path) ?? 1, field: fieldName(path), message });
+  };
+  const load = <S extends z.ZodTypeAny>(file: string, schema: S): z.output<S> | null => {
+    try {
+      return readYaml(join(dir, file), schema, dir);
+    } catch (err) {
+      if (!(err instanceof ContentError)) throw err;
+      problems.push({ file: err.file, line: err.line ?? 1, field: err.field ?? '(file)', message: err.message.replace(/^\S+ (\S+: )?/, '') });
+      return null;
+    }
+  };
+  const files = (folder: string) =>
+    existsSync(join(dir, folder)) ? readdirSync(join(dir, folder)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => `${folder}/${f}`) : [];
+
+  const intents = new Map<string, { file: string; intent: Intent }>();
+  for (const file of files(contentLayout.intents)) {
+    const intent = load(file, intentSchema);
+    if (!intent) continue;
+    if (`${contentLayout.intents}/${intent.intent}.yaml` !== file) at(file, ['intent'], `"${intent.intent}" differs from the file name`);
+    intents.set(intent.intent, { file, intent });
+  }
+  const dialogs = new Map<string, { file: string; dialog: Dialog }>();
+  for (const file of files(contentLayout.dialogs)) {
+    const dialog = load(file, dialogSchema);
+    if (!dialog) continue;
+    if (`${contentLayout.dialogs}/${dialog.dialog}.yaml` !== file) at(file, ['dialog'], `"${dialog.dialog}" differs from the file name`);
+    dialogs.set(dialog.dialog, { file, dialog });
+  }
+  const segments = load(contentLayout.segments, segmentsSchema);
+  const routing = load(contentLayout.routing, routingSchema);
+  const offers = load(contentLayout.offers, offersSchema);
+  const assistant = load(contentLayout.assistant, assistantSchema);
+  const oos = existsSync(join(dir, contentLayout.outOfScope)) ? load(contentLayout.outOfScope, outOfScopeSchema) : { examples: [] };
+
+  const facts = knownFactNames();
+  const queues = new Set(Object.keys(routing?.queues ?? {}));
+  const segmentNames = new Set(segments?.segments.map((s) => s.segment) ?? []);
+  const isFact = (name: string) => facts.has(name) || name.startsWith('entitlements.');
+  const checkQueue = (file: string, path: Path, queue: string | undefined) => {
+    if (routing && queue && !queues.has(queue)) at(file, path, `no queue "${queue}" in ${contentLayout.routing} (known: ${[...queues].join(', ')})`);
+  };
+  const checkCondition = (file: string, path: Path, cond: Condition | undefined, extra: Set<string> = new Set()) => {
+    for (const key of Object.keys(cond ?? {}))
+      if (!isFact(key) && !extra.has(key) && !extra.has(key.split('.')[0]!)) at(file, [...path, key], `unknown fact "${key}"`);
+  };
+  const checkText = (file: string, path: Path, text: string | undefined, extra: Set<string>, spoken: boolean) => {
+    if (!text) return;
+    for (const name of placeholders(text))
+      if (!isFact(name) && !extra.has(name) && !extra.has(name.split('.')[0]!)) at(file, path, `"{${name}}" is neither a fact nor a value of this dialog`);
+    if (spoken) {
+      const unsafe = voiceUnsafe(text);
+      if (unsafe) at(file, path, `a caller would hear ${unsafe}; put links in a link: field and give a speak: wording`);
+    }
+  };
+
+  // Intents.
+  for (const { file, intent } of intents.values()) {
+    if (intent.dialog && !dialogs.has(intent.dialog)) at(file, ['dialog'], `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/`);
+    checkQueue(file, ['queue'], intent.queue);
+    if (intent.topic && intent.dialog && !intent.queue) at(file, ['queue'], 'a self-service intent needs a queue for when its dialog hands off');
+    checkText(file, ['say'], intent.say, new Set(), true);
+    if (intent.summary.contacts_topics)
+      intent.summary.contacts_topics.forEach((t, i) => {
+        if (!intents.has(t)) at(file, ['summary', 'contacts_topics', i], `no intent "${t}"`);
+      });
+  }
+
+  // Dialogs: slots, actions, handoff intents, texts.
+  for (const { file, dialog } of dialogs.values()) {
+    const values = new Set<string>([...startValues]);
+    const walk = (steps: Step[], path: Path) =>
+      steps.forEach((step, i) => {
+        const p = [...path, i];
+        if ('ask' in step) values.add(step.ask);
+        if ('call' in step) values.add(step.as ?? step.call.replace(/\./g, '_'));
+        if ('set' in step) Object.keys(step.set).forEach((k) => values.add(k));
+        if ('if' in step) {
+          walk(step.then, [...p, 'then']);
+          walk(step.else, [...p, 'else']);
+        }
+      });
+    walk(dialog.steps, ['steps']);
+    const check = (steps: Step[], path: Path) =>
+      steps.forEach((step, i) => {
+        const p = [...path, i];
+        if ('end' in step) checkText(file, [...p, 'say'], step.say, values, true);
+        else if ('say' in step) {
+          checkText(file, [...p, 'say'], step.say, values, !step.speak);
+          checkText(file, [...p, 'speak'], step.speak, values, true);
+          if (step.link) checkText(file, [...p, 'link', 'url'], step.link.url, values, false);
+        } else if ('ask' in step) {
+          checkText(file, [...p, 'prompt'], step.prompt, values, !step.speak);
+          checkText(file, [...p, 'speak'], step.speak, values, true);
+          checkText(file, [...p, 'reprompt'], step.reprompt, values, true);
+          if (step.type === 'choice' && !step.choices?.length && !step.choices_from) at(file, [...p, 'type'], 'a choice needs choices or choices_from');
+        } else if ('call' in step) {
+          if (!backOfficeActions.includes(step.call)) at(file, [...p, 'call'], `no back-office action "${step.call}" (known: ${backOfficeActions.join(', ')})`);
+          Object.entries(step.args).forEach(([k, v]) => checkText(file, [...p, 'args', k], v, values, false));
+        } else if ('if' in step) {
+          checkCondition(file, [...p, 'if'], step.if, values);
+          check(step.then, [...p, 'then']);
+          check(step.else, [...p, 'else']);
+        } else if ('note' in step) checkText(file, [...p, 'note'], step.note, values, false);
+        else if ('set' in step) Object.entries(step.set).forEach(([k, v]) => checkText(file, [...p, 'set', k], v, values, false));
+        else if ('handoff' in step) {
+          if (step.handoff.intent && !intents.has(step.handoff.intent)) at(file, [...p, 'handoff', 'intent'], `no intent "${step.handoff.intent}"`);
+          checkText(file, [...p, 'handoff', 'say'], step.handoff.say, values, true);
+          checkText(file, [...p, 'handoff', 'reason'], step.handoff.reason, values, false);
+        }
+      });
+    check(dialog.steps, ['steps']);
+    if (![...intents.values()].some((i) => i.intent.dialog === dialog.dialog)) at(file, ['dialog'], 'no intent uses this dialog');
+  }
+
+  // Rules.
+  if (segments) {
+    segments.segments.forEach((s, i) => checkCondition(contentLayout.segments, ['segments', i, 'when'], s.when));
+    if (!segmentNames.has(segments.unknown)) at(contentLayout.segments, ['unknown'], `no segment "${segments.unknown}"`);
+  }
+  if (routing) {
+    for (const s of Object.keys(routing.priority.by_segment))
+      if (segments && !segmentNames.has(s)) at(contentLayout.routing, ['priority', 'by_segment', s], `no segment "${s}" in ${contentLayout.segments}`);
+    routing.priority.boosts.forEach((b, i) => checkCondition(contentLayout.routing, ['priority', 'boosts', i, 'when'], b.when));
+    routing.rules.forEach((r, i) => {
+      checkCondition(contentLayout.routing, ['rules', i, 'when'], r.when);
+      checkQueue(contentLayout.routing, ['rules', i, 'queue'], r.queue);
+      const named = r.when.intent;
+      if (typeof named === 'string' && !named.includes(' ') && !intents.has(named)) at(contentLayout.routing, ['rules', i, 'when', 'intent'], `no intent "${named}"`);
+    });
+  }
+  if (offers) {
+    offers.no_sales_on.forEach((n, i) => {
+      if (!intents.has(n)) at(contentLayout.offers, ['no_sales_on', i], `no intent "${n}"`);
+    });
+    offers.offers.forEach((o, i) => {
+      checkCondition(contentLayout.offers, ['offers', i, 'when'], o.when);
+      checkText(contentLayout.offers, ['offers', i, 'agent'], o.agent, new Set(), false);
+      checkText(contentLayout.offers, ['offers', i, 'bot'], o.bot, new Set(), true);
+    });
+  }
+  if (assistant) {
+    if (!intents.has(assistant.escape.intent)) at(contentLayout.assistant, ['escape', 'intent'], `no intent "${assistant.escape.intent}"`);
+    checkQueue(contentLayout.assistant, ['fallback', 'queue'], assistant.fallback.queue);
+    checkQueue(contentLayout.assistant, ['verification', 'queue'], assistant.verification.queue);
+    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt']);
+    for (const [name, text] of Object.entries(assistant.messages)) checkText(contentLayout.assistant, ['messages', name], text, messageVars, true);
+    for (const needed of requiredMessages)
+      if (!(needed in assistant.messages)) at(contentLayout.assistant, ['messages'], `message "${needed}" is missing`);
+  }
+
+  problems.push(...duplicateExamples(dir, [...intents.values()], oos?.examples ?? []));
+  return problems;
+}
+
+/** Messages the engine says by name. */
+export const requiredMessages = [
+  'welcome', 'welcome_known', 'not_understood', 'not_understood_handoff', 'clarify', 'anything_else', 'ask_phone', 'phone_not_found',
+  'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'in_queue',
+  'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'no_input_handoff',
+] as const;
+
+/** What makes a text unspeakable, or null. */
+export function voiceUnsafe(text: string): string | null {
+  if (/https?:\/\/|www\./i.test(text)) return 'a link';
+  if (/[\p{Extended_Pictographic}]/u.test(text)) return 'an emoji';
+  if (/<[a-z/][^>]*>|\*\*|__|`|\[[^\]]+\]\(/i.test(text)) return 'markup';
+  return null;
+}
+
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Word-set similarity: 1 = the same words. */
+function jaccard(a: Set<string>, b: Set<string>): number {
+  let both = 0;
+  for (const w of a) if (b.has(w)) both++;
+  return both / (a.size + b.size - both || 1);
+}
+
+function duplicateExamples(dir: string, intents: { file: string; intent: Intent }[], oos: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const entries = intents.flatMap(({ file, intent }) =>
+    intent.examples.map((text, i) => ({ file, owner: intent.intent, index: i, text, norm: normalize(text), words: new Set(normalize(text).split(' ')) })),
+  );
+  entries.push(
+    ...oos.map((text, i) => ({ file: contentLayout.outOfScope, owner: '(out of scope)', index: i, text, norm: normalize(text), words: new Set(normalize(text).split(' ')) })),
+  );
+  const where = (e: (typeof entries)[number]) => `${e.file}:${locate(join(dir, e.file), ['examples', e.index]) ?? 1}`;
+  const seen = new Map<string, (typeof entries)[number]>();
+  for (const e of entries) {
+    const first = seen.get(e.norm);
+    if (first && first.owner !== e.owner)
+      problems.push({ file: e.file, line: locate(join(dir, e.file), ['examples', e.index]) ?? 1, field: `examples[${e.index}]`, message: `"${e.text}" is also an example of ${first.owner} (${where(first)})` });
+    else if (!first) seen.set(e.norm, e);
+  }
+  // Near-duplicates: three or more words, nearly the same words, different intents.
+  const long = entries.filter((e) => e.words.size >= 3);
+  for (let i = 0; i < long.length; i++)
+    for (let j = i + 1; j < long.length; j++) {
+      const a = long[i]!;
+      const b = long[j]!;
+      if (a.owner === b.owner || a.norm === b.norm) continue;
+      if (jaccard(a.words, b.words) >= 0.8)
+        problems.push({
+          file: b.file,
+          line: locate(join(dir, b.file), ['examples', b.index]) ?? 1,
+          field: `examples[${b.index}]`,
+          message: `"${b.text}" is nearly the same as "${a.text}" of ${a.owner} (${where(a)}): the classifier cannot tell them apart`,
+        });
+    }
+  return problems;
+}
+
+function fieldName(path: Path): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '') || '(file)';
+}
