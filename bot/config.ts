@@ -29,6 +29,8 @@ const schema = z.object({
   CI_API_KEY: z.string().optional(),
   CI_API_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  /** on: editing intents/, dialogs/ or rules/ retrains and swaps the content while the bot runs. */
+  CONTENT_RELOAD: z.enum(['on', 'off']).default('on'),
   DIRECTLINE_SECRET: z.string().optional(),
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
   /** Let web chat visitors pick a demo customer; default on outside production. */

@@ -2,7 +2,8 @@
  * Start-up: read the settings, compose, listen. A broken setting or content
  * file stops start-up with one line that says what to mend.
  */
-import { compose } from './compose';
+import { buildBrain, compose } from './compose';
+import { watchContent } from './content/watch';
 import { ConfigError, readConfig } from './config';
 import { ContentError } from './content/yaml-file';
 import { createLogger } from './log';
@@ -13,10 +14,17 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   const app = await compose(config, log);
   const { server } = buildServer(app);
+  const watcher =
+    config.CONTENT_RELOAD === 'on'
+      ? watchContent(config.CONTENT_DIR, buildBrain, (brain) => app.engine.swap(brain), log)
+      : null;
   server.listen(config.PORT, config.HOST, () => {
     log.info('listening', { url: `http://localhost:${server.address().port}/`, trainMs: app.trainMs });
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    watcher?.close();
+    server.close(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -10,7 +10,7 @@ import { loadLabelled } from '../bot/nlu/datasets';
 import { wordVectors } from '../bot/nlu/embeddings';
 import { predict, report, type Model } from '../bot/nlu/evaluate';
 
-const data = resolve(process.argv[2] ?? join(__dirname, '..', '..', 'shared', 'datasets', 'banking77'));
+const data = resolve(process.argv[2] ?? join(__dirname, '..', 'test', 'fixtures', 'banking77'));
 const train = loadLabelled(join(data, 'train.csv'));
 const test = loadLabelled(join(data, 'test.csv'));
 

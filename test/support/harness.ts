@@ -67,6 +67,7 @@ export interface Harness {
 }
 
 export interface Conversation {
+  readonly id: string;
   start(): Promise<TurnOutput>;
   say(text: string): Promise<TurnOutput>;
   press(digits: string): Promise<TurnOutput>;
@@ -114,6 +115,7 @@ export function harness(opts: HarnessOptions): Harness {
         return out;
       };
       return {
+        id,
         start: () => send({ event: 'start' }),
         say: (text) => send({ text }),
         press: (digits) => send({ digits }),
