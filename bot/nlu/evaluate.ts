@@ -36,6 +36,12 @@ export interface Report {
   in_scope_accuracy: number;
   oos_recall: number | null;
   oos_precision: number | null;
+  /**
+   * Expected calibration error of the best intent's confidence on in-scope
+   * messages (0 = a confidence of 0.7 is right 70% of the time, for every
+   * intent alike): what makes one threshold mean the same everywhere.
+   */
+  calibration_error: number;
   threshold: number;
   train_ms: number;
   latency_p50_ms: number;
@@ -116,12 +122,21 @@ export function report(
     };
   });
   const scored = perIntent.filter((s) => s.support > 0);
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+  for (const p of inScope) {
+    const bin = bins[Math.min(9, Math.floor(p.confidence * 10))]!;
+    bin.n++;
+    bin.conf += p.confidence;
+    bin.right += p.best === p.gold ? 1 : 0;
+  }
+  const ece = bins.reduce((s, b) => s + (b.n ? (b.n / (inScope.length || 1)) * Math.abs(b.conf / b.n - b.right / b.n) : 0), 0);
   return {
     accuracy: round(predictions.filter((p) => p.predicted === p.gold).length / (n || 1)),
     macro_f1: round(scored.reduce((s, x) => s + x.f1, 0) / (scored.length || 1)),
     in_scope_accuracy: round(inScope.filter((p) => p.best === p.gold).length / (inScope.length || 1)),
     oos_recall: oos.length ? round(oos.filter((p) => p.predicted === OOS).length / oos.length) : null,
     oos_precision: oos.length ? round(predictedOos.length ? predictedOos.filter((p) => p.gold === OOS).length / predictedOos.length : 0) : null,
+    calibration_error: round(ece),
     threshold: meta.threshold,
     train_ms: Math.round(meta.trainMs),
     latency_p50_ms: round(percentile(sorted, 50)),
@@ -139,7 +154,7 @@ export function formatReport(r: Report): string {
   const pct = (x: number | null) => (x === null ? '  n/a' : `${(x * 100).toFixed(1).padStart(5)}%`);
   const out: string[] = [];
   out.push(`Accuracy ${pct(r.accuracy)}   macro F1 ${pct(r.macro_f1)}   in-scope accuracy ${pct(r.in_scope_accuracy)}   (threshold ${r.threshold})`);
-  out.push(`Out of scope: recall ${pct(r.oos_recall)}, precision ${pct(r.oos_precision)}`);
+  out.push(`Out of scope: recall ${pct(r.oos_recall)}, precision ${pct(r.oos_precision)}   calibration error ${r.calibration_error}`);
   out.push(`Trained on ${r.n_train} in ${r.train_ms} ms; tested on ${r.n_test}; latency p50 ${r.latency_p50_ms} ms, p99 ${r.latency_p99_ms} ms`);
   out.push('', 'Per intent (worst F1 first):', '  intent                              precision  recall     F1  support');
   for (const s of [...r.per_intent].sort((a, b) => a.f1 - b.f1))
