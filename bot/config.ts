@@ -36,6 +36,8 @@ const schema = z.object({
   /** Let web chat visitors pick a demo customer; default on outside production. */
   DEMO_SIGN_IN: z.enum(['true', 'false', '']).optional(),
   BOTFRAMEWORK_CHANNEL: z.enum(['on', 'off']).default('on'),
+  /** GET /api/queues lists waiting contacts with their summaries (personal data): default on outside production only. */
+  QUEUES_API: z.enum(['on', 'off', '']).optional(),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -87,5 +89,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     OUTAGES_FILE: at(c.OUTAGES_FILE),
     STORES_FILE: at(c.STORES_FILE),
     DEMO_SIGN_IN: c.DEMO_SIGN_IN === 'true' || ((c.DEMO_SIGN_IN ?? '') === '' && !production) ? 'true' : 'false',
+    QUEUES_API: c.QUEUES_API === 'on' || ((c.QUEUES_API ?? '') === '' && !production) ? 'on' : 'off',
   });
 }

@@ -16,7 +16,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
   const server = createServer({
     log,
     health: () => ({ intents: engine.current.content.intents.size }),
-    queues: () => app.queue.list(),
+    queues: config.QUEUES_API === 'on' ? () => app.queue.list() : null,
   });
   let secret = config.DIRECTLINE_SECRET;
   if (!secret) {

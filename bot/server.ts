@@ -10,8 +10,8 @@ export interface ServerOptions {
   log: Logger;
   /** Reported by /healthz. */
   health: () => Record<string, unknown>;
-  /** The waiting contacts per queue, or null when the handoff target keeps none here. */
-  queues: () => unknown;
+  /** The waiting contacts per queue; null turns GET /api/queues off. */
+  queues: (() => unknown) | null;
 }
 
 export function createServer(opts: ServerOptions): Server {
@@ -25,10 +25,12 @@ export function createServer(opts: ServerOptions): Server {
     return next();
   });
 
-  server.get('/api/queues', (_req, res, next) => {
-    res.send(200, { queues: opts.queues() });
-    return next();
-  });
+  const queues = opts.queues;
+  if (queues)
+    server.get('/api/queues', (_req, res, next) => {
+      res.send(200, { queues: queues() });
+      return next();
+    });
 
   // Whatever went wrong inside, the caller gets a short, safe answer.
   server.on('restifyError', (req, res, err, callback) => {

@@ -57,3 +57,14 @@ describe('Bot Framework channel', () => {
     expect(() => readConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id' }, root)).toThrow(/^DIRECTLINE_SECRET: required in production/);
   });
 });
+
+describe('the development queue listing', () => {
+  it('is off in production unless asked for', async () => {
+    const prod = await startApp({ NODE_ENV: 'production', BOTFRAMEWORK_CHANNEL: 'off' });
+    try {
+      expect((await fetch(`${prod.url}/api/queues`)).status).toBe(404);
+    } finally {
+      await prod.close();
+    }
+  });
+});
