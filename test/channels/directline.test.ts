@@ -69,7 +69,8 @@ describe('tokens', () => {
     const [body, sig] = t.token.split('.');
     const forged = Buffer.from(JSON.stringify({ user: 'C1002', conversation: t.conversationId, exp: 9999999999 })).toString('base64url');
     expect((await start(`${forged}.${sig}`)).status).toBe(403);
-    expect((await start(`${body}.x${sig!.slice(1)}`)).status).toBe(403);
+    const flipped = `${sig![0] === 'A' ? 'B' : 'A'}${sig!.slice(1)}`; // one character of the signature changed
+    expect((await start(`${body}.${flipped}`)).status).toBe(403);
   });
 });
 
