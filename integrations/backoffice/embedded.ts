@@ -1,70 +1,95 @@
 /**
  * The embedded back office: the actions the demo's dialogs call
- * (`call: outage.check`), answered from demo files and the CI profile.
- * A production deployment implements the same BackOffice port against its
- * own systems (order management, billing, identity).
+ * (`call: outage.check`), answered from two content files (known outages,
+ * stores) and the CI profile. A production deployment implements the same
+ * BackOffice port against its own systems (order management, billing, identity).
+ *
+ * Arguments arrive as strings the engine rendered ('' = absent); every result
+ * is a flat record, and dates in it are ISO strings the engine formats.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { readYaml } from '../../bot/content/yaml-file';
-import { BackOfficeError, type ActionContext, type BackOffice, type Clock, type ProfileUpdates } from '../../bot/engine/ports';
+import { BackOfficeError, type ActionContext, type Address, type BackOffice, type Clock, type ProfileUpdates } from '../../bot/engine/ports';
 import type { Profile } from '../../bot/engine/profile';
-import { days, hoursPattern, isOpen, localTime, readableHours, weekSummary } from './stores';
+import { hoursPattern, isOpen, localTime, readableHours, weekSummary } from './stores';
+import { findOrder, matchCampaign } from './profile-lookups';
+import { addDays, addLocalDays, isTimeZone, isoInZone, localDate } from './time-zone';
 
 type Result = Record<string, string | number | boolean | null>;
 
+const DAY = 86_400_000;
+const zip = z.string().regex(/^\d{5}$/, 'a 5-digit ZIP code, e.g. "94110"');
+const timestamp = z.string().datetime({ offset: true, message: 'a timestamp with its offset, e.g. 2026-11-24T18:00:00-08:00' });
+const timeZone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Los_Angeles');
+
 const outagesSchema = z
   .object({
-    as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /** The day the timestamps were written for; absent = never shifted. */
+    as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, e.g. 2026-11-24').optional(),
     outages: z.array(
       z
         .object({
-          id: z.string(),
-          postcodes: z.array(z.string()).min(1),
-          service: z.string(),
-          description: z.string(),
-          started: z.string().datetime({ offset: true }),
-          until: z.string().datetime({ offset: true }),
+          id: z.string().min(1),
+          postcodes: z.array(zip).min(1),
+          service: z.string().min(1),
+          description: z.string().min(1),
+          started: timestamp,
+          until: timestamp,
         })
-        .strict(),
+        .strict()
+        .refine((o) => Date.parse(o.until) > Date.parse(o.started), { message: 'until must be after started', path: ['until'] }),
     ),
   })
   .strict();
 
-const hours = z.string().regex(hoursPattern, 'opening hours as "09:00-20:00" or closed');
+const hours = z
+  .string()
+  .regex(hoursPattern, 'opening hours as "09:00-20:00" or closed')
+  .refine((s) => s === 'closed' || s.slice(0, 5) < s.slice(6), 'the closing time must be after the opening time');
 const storesSchema = z
   .object({
-    time_zone: z.string(),
+    /** The stores' time zone; absent = the back office's `timeZone`. */
+    time_zone: timeZone.optional(),
+    support_hours: z.string().min(1).optional(),
     stores: z
       .array(
         z
           .object({
-            name: z.string(),
+            name: z.string().min(1),
             flagship: z.boolean().default(false),
-            address: z.string(),
-            city: z.string(),
-            postcode: z.string().regex(/^\d{5}$/, 'a 5-digit ZIP code'),
-            phone: z.string(),
-            hours: z.object(Object.fromEntries(days.map((d) => [d, hours])) as Record<(typeof days)[number], typeof hours>).strict(),
+            address: z.string().min(1),
+            city: z.string().min(1),
+            postcode: zip,
+            phone: z.string().min(1),
+            hours: z.object({ mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: hours }).strict(),
           })
           .strict(),
       )
-      .min(1),
+      .min(1)
+      .refine((list) => list.filter((s) => s.flagship).length <= 1, 'at most one store can be the flagship'),
   })
   .strict();
+
+type Outages = z.infer<typeof outagesSchema>;
+type Stores = z.infer<typeof storesSchema>;
 
 export interface EmbeddedBackOfficeOptions {
   outagesFile: string;
   storesFile: string;
   clock: Clock;
+  /** Where `address.update` writes; without it that action fails (and the dialog hands off). */
   profiles?: ProfileUpdates;
+  /** Default `https://pay.brightwave.example`. */
   paymentUrlBase?: string;
+  /** The contact center's time zone: what "today" is. Default `America/Los_Angeles`. */
   timeZone?: string;
+  /** A whole order id such as `BW-482913`; default `BW-` and six random digits. */
   idGen?: () => string;
 }
 
-const catalogue = ['iPhone 17', 'Samsung Galaxy S25', 'Google Pixel 10'];
-const DAY = 86_400_000;
+/** Devices an upgrade may offer; the first of the customer's brand that differs from the current one. */
+const catalogue = ['iPhone 17', 'iPhone 17 Pro', 'Samsung Galaxy S25', 'Google Pixel 10'];
 
 export class EmbeddedBackOffice implements BackOffice {
   /** The actions a dialog may call, for the content validator. */
@@ -80,19 +105,24 @@ export class EmbeddedBackOffice implements BackOffice {
     'campaigns.match',
   ] as const;
   readonly actions = EmbeddedBackOffice.actionNames;
+  private readonly timeZone: string;
 
   private constructor(
     private readonly opts: EmbeddedBackOfficeOptions,
-    private readonly outages: z.infer<typeof outagesSchema>,
-    private readonly stores: z.infer<typeof storesSchema>,
-  ) {}
+    private readonly outages: Outages,
+    private readonly stores: Stores,
+  ) {
+    this.timeZone = opts.timeZone ?? 'America/Los_Angeles';
+    if (!isTimeZone(this.timeZone)) throw new Error(`EmbeddedBackOffice: timeZone "${this.timeZone}" is not an IANA time zone (e.g. America/Los_Angeles)`);
+  }
 
+  /** Reads and validates both files; a broken file throws a ContentError naming file, line and field. */
   static async load(opts: EmbeddedBackOfficeOptions): Promise<EmbeddedBackOffice> {
     return new EmbeddedBackOffice(opts, readYaml(opts.outagesFile, outagesSchema), readYaml(opts.storesFile, storesSchema));
   }
 
   async run(action: string, args: Record<string, unknown>, ctx: ActionContext): Promise<Result> {
-    const arg = (k: string) => {
+    const arg = (k: string): string | null => {
       const v = args[k];
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
     };
@@ -103,41 +133,30 @@ export class EmbeddedBackOffice implements BackOffice {
         return this.nearestStore(arg('postcode') ?? ctx.profile?.address.postcode ?? null);
       case 'payment.send_link': {
         const p = need(ctx, action);
-        const amount = arg('amount') !== null ? Number(arg('amount')) : p.billing.balance;
-        const voice = (arg('channel') ?? ctx.channel) === 'voice';
-        const token = randomBytes(12).toString('base64url');
+        const amount = arg('amount') === null ? p.billing.balance : parseAmount(arg('amount')!);
+        if (!(amount > 0)) throw new BackOfficeError('payment.send_link: nothing to pay', 'the dialog should check the balance before sending a link');
+        const sms = (arg('channel') ?? ctx.channel) === 'voice';
         return {
-          url: `${this.opts.paymentUrlBase ?? 'https://pay.brightwave.example'}/p/${token}`,
-          sent_by: voice ? 'sms' : 'link',
-          to: voice ? `•••• ${p.phones[0]!.slice(-4)}` : null,
-          amount: Number.isFinite(amount) ? amount : p.billing.balance,
+          url: `${this.opts.paymentUrlBase ?? 'https://pay.brightwave.example'}/p/${randomBytes(16).toString('base64url')}`,
+          sent_by: sms ? 'sms' : 'link',
+          to: sms ? `•••• ${p.phones[0]!.replace(/\D/g, '').slice(-4)}` : null,
+          amount,
         };
       }
       case 'password.send_reset': {
         const p = need(ctx, action);
-        if (!p.email) throw new BackOfficeError('no email address on file', 'the dialog should check for an email first');
-        const [local, domain] = p.email.split('@') as [string, string];
-        return { email: `${local.charAt(0)}•••@${domain}` };
+        if (!p.email) throw new BackOfficeError('password.send_reset: no email address on file', 'the dialog should check for an email first');
+        const at = p.email.lastIndexOf('@');
+        return { email: `${p.email.charAt(0)}•••${p.email.slice(at)}` };
       }
-      case 'address.update': {
-        const p = need(ctx, action);
-        const line1 = arg('line1');
-        const city = arg('city');
-        const postcode = arg('postcode');
-        if (!line1 || !city) throw new BackOfficeError('street and city are needed', 'ask for line1 and city');
-        if (!postcode || !/^\d{5}$/.test(postcode)) throw new BackOfficeError('a 5-digit ZIP code is needed', 'ask for a postcode slot');
-        const address = { line1, city, postcode, ...(arg('region') ? { region: arg('region')! } : {}) };
-        await this.opts.profiles?.updateAddress(p.id, address);
-        return { done: true, address: `${line1}, ${city} ${postcode}` };
-      }
+      case 'address.update':
+        return this.updateAddress(need(ctx, action), arg('line1'), arg('city'), arg('postcode'), arg('region'));
       case 'upgrade.quote':
         return this.quote(need(ctx, action));
       case 'upgrade.place': {
         need(ctx, action);
-        const model = arg('model');
-        if (!model) throw new BackOfficeError('no model to order', 'pass the quoted model');
-        const eta = new Date(this.opts.clock.now().getTime() + 3 * DAY).toISOString().slice(0, 10);
-        return { order_id: this.opts.idGen?.() ?? `BW-${randomInt(100000, 1000000)}`, eta, model };
+        if (!arg('model')) throw new BackOfficeError('upgrade.place: no model to order', 'pass the quoted model: { model: "{quote.model}" }');
+        return { order_id: this.opts.idGen?.() ?? `BW-${randomInt(100000, 1000000)}`, eta: addDays(this.today(), 3) };
       }
       case 'orders.find':
         return findOrder(need(ctx, action), arg('order_number'));
@@ -148,33 +167,37 @@ export class EmbeddedBackOffice implements BackOffice {
     }
   }
 
-  private shiftDays(): number {
-    const asOf = this.outages.as_of;
-    if (!asOf) return 0;
-    const now = this.opts.clock.now();
-    return Math.round((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - Date.parse(`${asOf}T00:00:00Z`)) / DAY);
+  /** Today's date (YYYY-MM-DD) in the contact center's time zone. */
+  private today(): string {
+    return localDate(this.opts.clock.now().getTime(), this.timeZone);
   }
 
-  private outageCheck(postcode: string | null): Result {
-    const none = { found: false, postcode, service: null, description: null, until: null };
+  private outageCheck(raw: string | null): Result {
+    const postcode = raw ? normalZip(raw) : null;
+    const none = { found: false, postcode: postcode ?? raw, service: null, description: null, until: null };
     if (!postcode) return none;
-    const shift = this.shiftDays() * DAY;
+    const asOf = this.outages.as_of;
+    const shift = asOf ? Math.round((Date.parse(this.today()) - Date.parse(asOf)) / DAY) : 0;
     const now = this.opts.clock.now().getTime();
-    const hit = this.outages.outages.find(
-      (o) => o.postcodes.includes(postcode) && Date.parse(o.started) + shift <= now && now < Date.parse(o.until) + shift,
-    );
-    if (!hit) return none;
-    return { found: true, postcode, service: hit.service, description: hit.description, until: new Date(Date.parse(hit.until) + shift).toISOString() };
+    for (const o of this.outages.outages) {
+      if (!o.postcodes.includes(postcode)) continue;
+      const started = addLocalDays(Date.parse(o.started), shift, this.timeZone);
+      const until = addLocalDays(Date.parse(o.until), shift, this.timeZone);
+      if (started <= now && now < until)
+        return { found: true, postcode, service: o.service, description: o.description, until: isoInZone(until, this.timeZone) };
+    }
+    return none;
   }
 
-  private nearestStore(postcode: string | null): Result {
+  private nearestStore(raw: string | null): Result {
     const list = this.stores.stores;
-    const target = postcode && /^\d{5}$/.test(postcode) ? Number(postcode) : null;
+    const target = raw ? normalZip(raw) : null;
+    const distance = (s: Stores['stores'][number]) => Math.abs(Number(s.postcode) - Number(target));
     const store =
       target === null
         ? (list.find((s) => s.flagship) ?? list[0]!)
-        : [...list].sort((a, b) => Math.abs(Number(a.postcode) - target) - Math.abs(Number(b.postcode) - target))[0]!;
-    const { day, minutes } = localTime(this.opts.clock.now(), this.stores.time_zone);
+        : list.reduce((best, s) => (distance(s) < distance(best) ? s : best));
+    const { day, minutes } = localTime(this.opts.clock.now(), this.stores.time_zone ?? this.timeZone);
     return {
       name: store.name,
       address: `${store.address}, ${store.city} ${store.postcode}`,
@@ -182,24 +205,38 @@ export class EmbeddedBackOffice implements BackOffice {
       hours: weekSummary(store.hours),
       today: readableHours(store.hours[day]),
       open_now: isOpen(store.hours[day], minutes),
+      support_hours: this.stores.support_hours ?? null,
     };
   }
 
-  private quote(p: Profile): Result {
-    const device = p.devices[0];
-    if (!device || !p.products.some((x) => x.kind === 'mobile'))
-      throw new BackOfficeError('no mobile line with a device to upgrade', 'the customer has no phone with us');
-    const entitled = p.entitlements.free_upgrade === true;
-    const model = catalogue.find((m) => m !== device.model) ?? catalogue[0]!;
-    let fee = 0;
-    if (!entitled) {
-      const set = p.entitlements.early_upgrade_fee;
-      if (typeof set === 'number') fee = set;
-      else if (p.contract?.endDate) {
-        const months = Math.ceil((Date.parse(p.contract.endDate) - this.opts.clock.now().getTime()) / (30.44 * DAY));
-        fee = Math.max(0, 15 * months);
-      }
+  private async updateAddress(p: Profile, line1: string | null, city: string | null, postcode: string | null, region: string | null): Promise<Result> {
+    // Messages name the problem, never the customer's data: they end up in logs.
+    if (!line1) throw new BackOfficeError('address.update: no street address', 'ask for line1 before calling');
+    if (!city) throw new BackOfficeError('address.update: no city', 'ask for city before calling');
+    if (!postcode || !/^\d{5}$/.test(postcode)) throw new BackOfficeError('address.update: the ZIP code is not 5 digits', 'ask with a postcode slot');
+    if (!this.opts.profiles)
+      throw new BackOfficeError('address.update: no ProfileUpdates configured', 'pass `profiles` to EmbeddedBackOffice, or the customer is told a change that was never saved');
+    const address: Address = { line1, city, postcode, ...(region ? { region } : {}) };
+    try {
+      await this.opts.profiles.updateAddress(p.id, address);
+    } catch (err) {
+      if (err instanceof BackOfficeError) throw err;
+      throw new BackOfficeError(`address.update: the CI profile refused the change (${(err as Error).name})`, 'check the CI source that stores profiles');
     }
+    return { done: true, address: `${line1}, ${city}${region ? `, ${region}` : ''} ${postcode}` };
+  }
+
+  private quote(p: Profile): Result {
+    const mobile = p.products.filter((x) => x.kind === 'mobile');
+    const device = p.devices.find((d) => mobile.some((m) => m.id === d.productId)) ?? p.devices[0];
+    if (!device || mobile.length === 0) throw new BackOfficeError('upgrade.quote: no mobile line with a device', 'the dialog should check for a phone first');
+    const entitled = p.entitlements.free_upgrade === true;
+    const brand = (m: string) => m.split(/\s+/)[0]!.toLowerCase();
+    const others = catalogue.filter((m) => m.toLowerCase() !== device.model.toLowerCase());
+    const model = others.find((m) => brand(m) === brand(device.model)) ?? others[0]!;
+    let fee = 0;
+    const set = p.entitlements.early_upgrade_fee;
+    if (!entitled) fee = typeof set === 'number' ? set : 15 * monthsBetween(this.today(), p.contract?.endDate);
     return { entitled, current_model: device.model, model, fee };
   }
 }
@@ -209,43 +246,22 @@ function need(ctx: ActionContext, action: string): Profile {
   return ctx.profile;
 }
 
-function digitsOf(s: string): string {
-  return s.replace(/\D/g, '');
+/** "94110", "94110-1234" → "94110"; anything else → null. */
+function normalZip(s: string): string | null {
+  return /^\d{5}(-\d{4})?$/.test(s) ? s.slice(0, 5) : null;
 }
 
-function findOrder(p: Profile, orderNumber: string | null): Result {
-  const open = p.orders.filter((o) => o.open);
-  let order = null;
-  if (orderNumber) {
-    const wanted = digitsOf(orderNumber);
-    order = wanted ? (p.orders.find((o) => digitsOf(o.id) === wanted) ?? null) : null;
-  } else if (open.length === 1) order = open[0]!;
-  return {
-    found: order !== null,
-    open_count: open.length,
-    id: order?.id ?? null,
-    item: order?.item ?? null,
-    status: order?.status ?? null,
-    carrier: order?.carrier ?? null,
-    eta: order?.eta ?? null,
-    tracking_url: order?.trackingUrl ?? null,
-  };
+/** "140", "$140.00", "1,234.5" → a number; anything else is a content mistake. */
+function parseAmount(s: string): number {
+  const n = Number(s.replace(/^\$|,/g, ''));
+  if (!Number.isFinite(n)) throw new BackOfficeError('payment.send_link: the amount is not a number', 'pass a plain number, e.g. amount: "{balance}"');
+  return Math.round(n * 100) / 100;
 }
 
-function matchCampaign(p: Profile, text: string): Result {
-  const words = new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1));
-  const score = (c: Profile['campaigns'][number]) =>
-    [...c.keywords, ...c.name.toLowerCase().split(/\s+/)].reduce((n, k) => n + (k.toLowerCase().split(/\s+/).every((w) => words.has(w)) ? 1 : 0), 0);
-  const byRecent = [...p.campaigns].sort((a, b) => b.sentAt.localeCompare(a.sentAt));
-  const best = byRecent.map((c) => ({ c, s: score(c) })).sort((a, b) => b.s - a.s)[0];
-  const c = best && best.s > 0 ? best.c : byRecent[0];
-  return {
-    count: p.campaigns.length,
-    id: c?.id ?? null,
-    name: c?.name ?? null,
-    offer: c?.offer ?? null,
-    sent_at: c?.sentAt ?? null,
-    channel: c?.channel ?? null,
-    response: c?.response ?? null,
-  };
+/** Whole months from `from` to `to` (YYYY-MM-DD), never below 0; 0 when `to` is unknown. */
+function monthsBetween(from: string, to: string | undefined): number {
+  if (!to) return 0;
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return Math.max(0, (ty - fy) * 12 + (tm - fm) - (td < fd ? 1 : 0));
 }
