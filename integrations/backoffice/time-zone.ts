@@ -1,6 +1,7 @@
 /** Calendar and clock arithmetic in a named time zone (the stores' and the demo's). */
 
 const DAY = 86_400_000;
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
