@@ -7,5 +7,5 @@ import { wordVectors } from './embeddings';
 export function trainFromContent(content: Content): IntentClassifier {
   const examples = [...content.intents.values()].flatMap((i) => i.examples.map((text) => ({ text, label: i.intent })));
   for (const text of content.outOfScope) examples.push({ text, label: OUT_OF_SCOPE });
-  return IntentClassifier.train(examples, { vectors: wordVectors() });
+  return IntentClassifier.trainCalibrated(examples, { vectors: wordVectors() });
 }
