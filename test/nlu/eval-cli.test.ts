@@ -34,4 +34,6 @@ it('cross-validates the project\'s intents, with out-of-scope figures and a thre
   expect(r.oos_recall as number).toBeGreaterThan(0.3);
   expect(r.per_intent.length).toBeGreaterThanOrEqual(20);
   expect(r.sweep).toHaveLength(10);
+  // Calibrated: confidences mean what they say, so one threshold fits every intent.
+  expect(r.calibration_error as number).toBeLessThan(0.08);
 });
