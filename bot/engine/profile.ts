@@ -81,12 +81,12 @@ export const campaignSchema = z.object({
 export const offerSchema = z.object({ id: z.string(), description: z.string() });
 
 export const profileSchema = z.object({
-  id: z.string(),
+  id: z.string().describe('The CI system\'s customer id; later lookups in a conversation use it.'),
   firstName: z.string(),
   lastName: z.string(),
-  phones: z.array(z.string()).min(1),
-  email: z.string().email().optional(),
-  dateOfBirth: isoDate.optional(),
+  phones: z.array(z.string()).min(1).describe('Phone numbers in E.164 (+15550100001): caller ID finds the customer.'),
+  email: z.string().email().optional().describe('Where password resets go; the bot only ever says it masked.'),
+  dateOfBirth: isoDate.optional().describe('One of the two verification answers (with the postcode).'),
   address: z.object({
     line1: z.string(),
     line2: z.string().optional(),
@@ -94,7 +94,7 @@ export const profileSchema = z.object({
     region: z.string().optional(),
     postcode: z.string(),
   }),
-  customerSince: isoDate,
+  customerSince: isoDate.describe('Start of the relationship: tenure in summaries and rules.'),
   scores: z.object({
     /** Customer value, 0–100. */
     value: z.number().min(0).max(100),
@@ -103,9 +103,12 @@ export const profileSchema = z.object({
     /** Probability of leaving, 0–1. */
     churnRisk: z.number().min(0).max(1),
   }),
-  contract: z.object({ plan: z.string(), endDate: isoDate.optional() }).optional(),
-  products: z.array(productSchema).default([]),
-  devices: z.array(deviceSchema).default([]),
+  contract: z
+    .object({ plan: z.string(), endDate: isoDate.optional() })
+    .optional()
+    .describe('The plan and when the contract ends: renewal offers, cancel summaries.'),
+  products: z.array(productSchema).default([]).describe('Services held: usage, plan offers, cross-sell (by kind).'),
+  devices: z.array(deviceSchema).default([]).describe('Devices: upgrades and technical support summaries.'),
   /** Named entitlements, e.g. `{ free_upgrade: true, early_upgrade_fee: 120 }`. */
   entitlements: z.record(z.union([z.boolean(), z.number(), z.string()])).default({}),
   billing: z.object({
@@ -115,10 +118,10 @@ export const profileSchema = z.object({
     lastPayment: z.object({ amount: z.number(), date: isoDate }).optional(),
     invoices: z.array(invoiceSchema).default([]),
   }),
-  orders: z.array(orderSchema).default([]),
-  contacts: z.array(contactSchema).default([]),
-  tickets: z.array(ticketSchema).default([]),
-  campaigns: z.array(campaignSchema).default([]),
+  orders: z.array(orderSchema).default([]).describe('Orders; open ones can be tracked by the bot.'),
+  contacts: z.array(contactSchema).default([]).describe('Past contacts; topic is an intent name, used to filter summaries.'),
+  tickets: z.array(ticketSchema).default([]).describe('Service tickets; open ones appear in support and complaint summaries.'),
+  campaigns: z.array(campaignSchema).default([]).describe('Campaigns sent: "I got a letter about…" and follow-up offers.'),
   /** Retention offers this customer qualifies for, as the CI system decides. */
   retentionOffers: z.array(offerSchema).default([]),
 });
