@@ -36,6 +36,8 @@ export interface ComposeOverrides {
   profiles?: ProfileSource;
   newId?: () => string;
   sms?: SmsSender;
+  /** Content and model already built (tests share one). */
+  brain?: Brain & { trainMs?: number };
 }
 
 /** Loads and validates the content and trains the model: throws ContentError on a broken file. */
@@ -48,8 +50,8 @@ export function buildBrain(contentDir: string): Brain & { trainMs: number } {
 
 export async function compose(config: Config, log: Logger, overrides: ComposeOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? systemClock;
-  const brain = buildBrain(config.CONTENT_DIR);
-  log.info('content.loaded', { intents: brain.content.intents.size, dialogs: brain.content.dialogs.size, trainMs: brain.trainMs });
+  const brain = overrides.brain ?? buildBrain(config.CONTENT_DIR);
+  log.info('content.loaded', { intents: brain.content.intents.size, dialogs: brain.content.dialogs.size, trainMs: brain.trainMs ?? 0 });
 
   let demoProfiles: FileProfileSource | null = null;
   let profiles: ProfileSource;
@@ -105,5 +107,5 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     lock: new MemoryLock(),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs };
+  return { config, engine, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
 }

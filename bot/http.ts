@@ -58,7 +58,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     verify:
       config.TWILIO_SIGNATURE_CHECK === 'off'
         ? null
-        : { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
+        : { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL ?? '' },
     handoff:
       config.TWILIO_WORKFLOW_SID
         ? { kind: 'taskrouter', workflowSid: config.TWILIO_WORKFLOW_SID, timeoutSeconds: config.TWILIO_TASK_TIMEOUT_SECONDS }

@@ -36,10 +36,14 @@ export function createServer(opts: ServerOptions): Server {
   server.on('restifyError', (req, res, err, callback) => {
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 500) opts.log.error('http.error', { path: req.getPath(), status, error: err.name });
-    err.toJSON = () => ({
-      code: status >= 500 ? 'InternalError' : (err.body?.code ?? err.name),
-      message: status >= 500 ? 'Something went wrong on our side.' : (err.body?.message ?? 'Bad request'),
-    });
+    // A plain Error has no status: give it one, or restify wraps it and sends its message.
+    err.statusCode = status;
+    const code = status >= 500 ? 'InternalError' : (err.body?.code ?? err.name);
+    const message = status >= 500 ? 'Something went wrong on our side.' : (err.body?.message ?? 'Bad request');
+    // Direct Line clients expect Direct Line's error shape and codes.
+    const directLine = req.getPath().startsWith('/v3/directline');
+    const dlCode: Record<string, string> = { PayloadTooLarge: 'MessageSizeTooBig', InvalidContent: 'BadArgument', UnsupportedMediaType: 'BadArgument' };
+    err.toJSON = () => (directLine ? { error: { code: dlCode[code] ?? code, message } } : { code, message });
     return callback();
   });
   return server;

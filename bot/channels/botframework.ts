@@ -80,7 +80,13 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     const captured = new CapturedResponse();
-    await adapter.process(req as never, captured as never, logic);
+    try {
+      await adapter.process(req as never, captured as never, logic);
+    } catch (err) {
+      // Malformed activities throw before authentication; answer without the reason.
+      opts.log.warn('botframework.bad_request', { error: (err as Error).name });
+      captured.status(400);
+    }
     const status = captured.statusCode;
     if (status >= 400) {
       if (status >= 500) opts.log.error('botframework.request_failed', { status });

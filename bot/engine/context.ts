@@ -13,6 +13,7 @@ import type { ConversationState } from './state';
 import { Formatter, render, type Vars } from './template';
 import type { Reply, TurnInput, TurnOutput } from './turn';
 import type { EntityPatterns } from './slots';
+import { redact } from './redact';
 
 /** Ranks intents for an utterance, best first. The NLU implements it. */
 export interface IntentModel {
@@ -78,11 +79,21 @@ export class TurnContext {
     return this.cachedFacts;
   }
 
-  /** Facts for rules: the profile's, the segment, the conversation's, the dialog's values. */
+  /**
+   * Facts for what the customer sees and hears, and the dialog's branches:
+   * account details only once the customer is verified (a caller ID or a
+   * phone number given is not proof of who is asking).
+   */
   facts(extra: Record<string, FactValue> = {}): Facts {
+    return this.ruleFacts(extra, this.state.verified);
+  }
+
+  /** Facts for the rules the customer never sees (routing, the agent's next best actions). */
+  ruleFacts(extra: Record<string, FactValue> = {}, withProfile = true): Facts {
     const seg = this.segment;
+    const profile = withProfile ? this.profileFacts : { identified: this.profileFacts.identified ?? false };
     return {
-      ...this.profileFacts,
+      ...profile,
       segment: seg.segment,
       strategy: seg.strategy,
       intensity: seg.intensity,
@@ -120,6 +131,9 @@ export class TurnContext {
 
   push(reply: Reply): void {
     if (!reply.text) return;
+    // What the bot repeats back ("so the new address is …") is redacted like what the customer said.
+    reply.text = redact(reply.text);
+    if (reply.speak) reply.speak = redact(reply.speak);
     this.replies.push(reply);
     this.state.transcript.push({ from: 'bot', text: reply.text, at: this.now.toISOString() });
   }

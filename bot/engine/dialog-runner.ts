@@ -10,6 +10,7 @@ import type { TurnContext } from './context';
 import { handOff } from './hand-off';
 import { nextBestActions } from './offers';
 import { parseSlot } from './slots';
+import { redact } from './redact';
 import type { SlotValue } from './state';
 import { render } from './template';
 import type { Choice } from './turn';
@@ -103,7 +104,7 @@ export function acceptAnswer(ctx: TurnContext): boolean {
     { choices: choicesOf(ctx, step), patterns: ctx.patterns, now: ctx.now },
   );
   if (!parsed.ok) return false;
-  active.values[step.ask] = step.type === 'yesno' ? parsed.value === true : parsed.value;
+  active.values[step.ask] = step.type === 'yesno' ? parsed.value === true : typeof parsed.value === 'string' ? redact(parsed.value) : parsed.value;
   active.waiting = null;
   active.pc += 1;
   return true;
@@ -202,7 +203,8 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
         const result = await ctx.services.backOffice.run(step.call, stringArgs(ctx, step.args), {
           conversationId: state.conversationId,
           channel: state.channel,
-          profile: ctx.profile,
+          // Account data only for a verified customer.
+          profile: state.verified ? ctx.profile : null,
         });
         const prefix = step.as ?? step.call.replace(/\./g, '_');
         for (const [k, v] of Object.entries(result))

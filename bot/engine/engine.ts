@@ -62,10 +62,11 @@ export class Engine {
         await this.identify(ctx);
         await this.decide(ctx);
       } catch (err) {
+        // The name and where it happened, never the message: it may quote customer data.
         this.services.log.error('turn.failed', {
           conversationId: input.conversationId,
           error: (err as Error).name,
-          message: (err as Error).message,
+          at: (err as Error).stack?.split('\n').find((l) => l.includes(' at '))?.trim() ?? null,
         });
         ctx.replies.length = 0;
         ctx.say('error');
@@ -99,6 +100,7 @@ export class Engine {
       verifying: null,
       misses: 0,
       silences: 0,
+      verifyFailures: 0,
       turns: 0,
       topic: null,
       clarifying: null,
@@ -213,6 +215,7 @@ export class Engine {
       return;
     }
 
+    const wasClarifying = state.clarifying !== null;
     if (state.clarifying) {
       const options = state.clarifying;
       state.clarifying = null;
@@ -232,7 +235,11 @@ export class Engine {
     }
     const u = understand(this.brain, text);
     if (u.kind === 'intent') await this.serve(ctx, u.intent, u.confidence, text);
-    else if (u.kind === 'unclear') {
+    else if (u.kind === 'unclear' && wasClarifying) {
+      // Asked which one and still unclear: that counts as not understood.
+      state.words.push(redact(text));
+      await this.miss(ctx);
+    } else if (u.kind === 'unclear') {
       state.clarifying = u.options;
       state.confidence = u.confidence;
       state.words.push(redact(text));

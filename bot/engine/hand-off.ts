@@ -32,7 +32,7 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
   const { content, state } = ctx;
   const basis = effectiveIntent(ctx, req.intent);
   const intentQueue = basis?.queue ?? content.assistant.fallback.queue;
-  const facts = ctx.facts({ intent: basis?.intent ?? null });
+  const facts = ctx.ruleFacts({ intent: basis?.intent ?? null });
   const where = route(content.routing, intentQueue, facts);
   const seg = ctx.segment;
   const p = ctx.profile;

@@ -3,8 +3,11 @@
  * social security numbers a customer types despite being asked not to.
  * Applied to every customer message before it reaches the transcript.
  */
-const card = /\b(?:\d[ -]?){12,18}\d\b/g;
-const ssn = /\b\d{3}-\d{2}-\d{4}\b/g;
+/** 13–19 digits with any spaces, dots or dashes between them (typed, or as speech recognition writes them). */
+const card = /\b\d(?:[ .\-]*\d){12,18}\b/g;
+/** 123-45-6789, 123 45 6789, 123.45.6789; nine plain digits only when called an SSN or social security number. */
+const ssn = /\b\d{3}[ .\-]+\d{2}[ .\-]+\d{4}\b|\b\d{3}-\d{2}-\d{4}\b/g;
+const namedSsn = /\b(ssn|social security( number)?|social)(\s*(number|no\.?|#)?\s*(is|:)?\s*)\d{9}\b/gi;
 
 export const REDACTED_CARD = '[card number removed]';
 export const REDACTED_SSN = '[SSN removed]';
@@ -12,5 +15,8 @@ export const REDACTED_SSN = '[SSN removed]';
 export const REDACTED_VERIFICATION = '[verification answer]';
 
 export function redact(text: string): string {
-  return text.replace(card, REDACTED_CARD).replace(ssn, REDACTED_SSN);
+  return text
+    .replace(card, REDACTED_CARD)
+    .replace(ssn, REDACTED_SSN)
+    .replace(namedSsn, (_m, name: string, between: string) => `${name}${between}${REDACTED_SSN}`);
 }

@@ -57,6 +57,8 @@ export const conversationStateSchema = z.object({
   lookedUp: z.boolean(),
   verified: z.boolean(),
   verifying: verifyingSchema.nullable(),
+  /** Failed verification answers in this conversation: changing the subject does not reset them. */
+  verifyFailures: z.number().int().nonnegative().default(0),
   /** Messages in a row the bot did not understand. */
   misses: z.number().int().nonnegative(),
   /** Prompts in a row met with silence or speech too unclear to use. */

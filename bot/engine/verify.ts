@@ -51,13 +51,14 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
   const max = ctx.content.assistant.verification.max_attempts;
   const fail = async (retryMessage: string): Promise<boolean> => {
     v.attempts += 1;
-    if (v.attempts >= max) {
-      ctx.did(`Verification failed ${v.attempts} times`);
+    state.verifyFailures += 1;
+    if (state.verifyFailures >= max) {
+      ctx.did(`Verification failed ${state.verifyFailures} times`);
       ctx.say('verification_handoff');
       const intent = state.dialog ? (ctx.content.intents.get(state.dialog.intent) ?? null) : null;
       await handOff(ctx, {
         intent,
-        reason: `The customer could not be ${v.goal === 'verified' ? 'verified' : 'identified'} after ${v.attempts} attempts`,
+        reason: `The customer could not be ${v.goal === 'verified' ? 'verified' : 'identified'} after ${state.verifyFailures} attempts`,
       });
       state.verifying = null;
       return false;

@@ -172,7 +172,7 @@ describe('memory stays bounded', () => {
   it('forgets the least recently used conversations past the cap', async () => {
     const h = await demoHarness();
     const line = new DirectLine({ engine: h.engine, secret: SECRET, log: silentLogger, maxConversations: 3 });
-    const ids = [1, 2, 3, 4].map(() => line.generate('dl_x').conversationId);
+    const ids = [1, 2, 3, 4].map((i) => line.conversations.create(`c${i}`, 'dl_x').id);
     expect(line.conversations.get(ids[0]!)).toBeUndefined();
     expect(line.conversations.get(ids[3]!)).toBeDefined();
     expect(line.conversations.size).toBe(3);

@@ -8,7 +8,7 @@ import { readConfig } from '../../bot/config';
 import type { DirectLine } from '../../bot/channels/directline/routes';
 import { buildServer } from '../../bot/http';
 import { silentLogger } from '../../bot/log';
-import { root, TODAY } from './harness';
+import { demoBrain, root, TODAY } from './harness';
 
 export const SECRET = 'test-directline-secret-0123456789abcdef';
 
@@ -32,7 +32,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     root,
   );
   const sms = new SmsOutbox();
-  const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) }, sms });
+  const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) }, sms, brain: demoBrain() });
   const { server, directLine, voice } = buildServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

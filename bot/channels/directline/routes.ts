@@ -62,10 +62,13 @@ export class DirectLine {
     });
   }
 
-  /** A token for `user` in a new conversation, as `tokens/generate` answers. */
+  /**
+   * A token for `user` in a new conversation, as `tokens/generate` answers.
+   * Nothing is stored until the client starts the conversation, so minting
+   * tokens cannot push real conversations out of memory.
+   */
   generate(user: string): { conversationId: string; token: string; expires_in: number } {
     const conversationId = randomBytes(12).toString('base64url');
-    this.conversations.create(conversationId, user);
     return { conversationId, token: this.signer.issue(user, conversationId), expires_in: this.signer.ttl };
   }
 
@@ -83,7 +86,6 @@ export class DirectLine {
     server.post(`${base}/tokens/refresh`, async (req: Request, res: Response) => {
       const claims = this.tokenOf(req);
       if (!claims) return fail(res, 403, 'Forbidden', 'a valid token is required');
-      if (!this.conversations.get(claims.conversation)) return fail(res, 404, 'NotFound', 'conversation not found or expired');
       res.send(200, {
         conversationId: claims.conversation,
         token: this.signer.issue(claims.user, claims.conversation),
@@ -96,8 +98,9 @@ export class DirectLine {
       let token: string;
       let status = 201;
       if (this.isSecret(req)) {
-        const generated = this.generate(`${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`);
-        conversation = this.conversations.get(generated.conversationId)!;
+        const user = `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`;
+        const generated = this.generate(user);
+        conversation = this.conversations.create(generated.conversationId, user);
         token = generated.token;
       } else {
         const claims = this.tokenOf(req);
@@ -183,11 +186,12 @@ export class DirectLine {
       return null;
     }
     const conversation = this.conversations.get(id);
-    if (!conversation) {
-      fail(res, 404, 'NotFound', 'conversation not found or expired');
-      return null;
-    }
-    return conversation;
+    if (conversation) return conversation;
+    // Forgotten (idle, or pushed out at the cap) but the token still holds: carry on with it.
+    // The engine keeps the conversation's state on its own; only the activity history is gone.
+    if (claims) return Object.assign(this.conversations.create(id, claims.user), { started: true });
+    fail(res, 404, 'NotFound', 'conversation not found or expired');
+    return null;
   }
 }
 
@@ -198,7 +202,7 @@ function sanitize(activity: Activity): Activity {
     type,
     // The stored copy is what the client reads back: card numbers never stay in it.
     ...(typeof text === 'string' ? { text: redact(text.slice(0, 4000)) } : {}),
-    ...(value !== undefined ? { value } : {}),
+    ...(value !== undefined ? { value: typeof value === 'string' ? redact(value) : value } : {}),
     ...(typeof name === 'string' ? { name } : {}),
     ...(Array.isArray(attachments) ? { attachments } : {}),
     ...(channelData !== undefined ? { channelData } : {}),

@@ -149,12 +149,23 @@ export class VoiceChannel {
     const links = output.replies.flatMap((r) => (r.link ? [r.link] : []));
     if (!links.length) return [];
     if (!p.From) return [];
+    const from = p.From;
+    const sending = Promise.all(links.map((link) => this.opts.sms.send(from, `${link.label}: ${link.url}`)));
+    // The caller is waiting: a slow SMS API must not push the answer past Twilio's deadline.
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), 1500)));
     try {
-      for (const link of links) await this.opts.sms.send(p.From, `${link.label}: ${link.url}`);
+      const result = await Promise.race([sending.then(() => 'sent' as const), slow]);
+      if (result === 'slow') {
+        sending.catch((err: unknown) => this.opts.log.warn('voice.sms_failed', { callSid: p.CallSid, error: (err as Error).name }));
+        return ['I am sending you a text message with the link.'];
+      }
       return ['I have sent you a text message with the link.'];
     } catch (err) {
       this.opts.log.warn('voice.sms_failed', { callSid: p.CallSid, error: (err as Error).name });
       return ["I couldn't send you a text message just now."];
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -12,6 +12,8 @@ export function signedUrl(publicUrl: string, req: Request): string {
 }
 
 export function hasValidSignature(req: Request, authToken: string, publicUrl: string): boolean {
+  // Without a token anyone could compute the "signature" (an HMAC with an empty key).
+  if (!authToken || !publicUrl) return false;
   const signature = req.header('x-twilio-signature');
   if (!signature) return false;
   const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;

@@ -13,6 +13,7 @@ import { join, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { ANONYMOUS_PREFIX, type DirectLine } from '../directline/routes';
 import { randomBytes } from 'node:crypto';
+import { RateLimit } from './rate-limit';
 
 export interface WebChatPageOptions {
   directLine: DirectLine;
@@ -20,6 +21,8 @@ export interface WebChatPageOptions {
   locale: string;
   /** Demo customers a visitor may sign in as; empty turns the demo sign-in off. */
   demoCustomers: () => { id: string; name: string }[];
+  /** Tokens one client address may get per minute. */
+  tokensPerMinute?: number;
 }
 
 /** The UMD bundle in the installed package (its `exports` hide dist/, so it is found from the entry point). */
@@ -59,7 +62,13 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
     res.send(200, { title: opts.title, locale: opts.locale, botInitials: initials, demoCustomers: opts.demoCustomers() });
   });
 
+  // The page asks once per visit; more than this from one address is not a visitor.
+  const limit = new RateLimit(opts.tokensPerMinute ?? 30, 60_000);
   server.post('/api/webchat/token', async (req: Request, res: Response) => {
+    if (!limit.allow(req.socket.remoteAddress ?? 'unknown')) {
+      res.send(429, { error: { code: 'TooManyRequests', message: 'too many chats from this address; try again in a minute' } });
+      return;
+    }
     const body = (req.body ?? {}) as { customerId?: unknown };
     const wanted = typeof body.customerId === 'string' ? body.customerId : null;
     if (wanted && !opts.demoCustomers().some((c) => c.id === wanted)) {
