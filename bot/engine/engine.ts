@@ -53,6 +53,24 @@ export class Engine {
     return parsed?.success ? parsed.data : null;
   }
 
+  /**
+   * Hands a conversation to a person from outside a turn: a channel that had
+   * to put the customer through already (a phone turn past its deadline).
+   * Runs after the turn in progress, so the summary includes what it did; a
+   * conversation already handed off is left alone.
+   */
+  async escalate(conversationId: string, channel: TurnInput['channel'], reason: string): Promise<void> {
+    await this.options.lock.run(conversationId, async () => {
+      const state = await this.loadState({ conversationId, channel });
+      if (state.handedOff) return;
+      const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
+      await this.identify(ctx);
+      const intent = state.dialog ? (this.brain.content.intents.get(state.dialog.intent) ?? null) : null;
+      await handOff(ctx, { intent, reason });
+      await this.options.store.save(state);
+    });
+  }
+
   /** Runs one turn. Never throws for the customer's sake: an internal error hands off politely. */
   async turn(input: TurnInput): Promise<TurnOutput> {
     return this.options.lock.run(input.conversationId, async () => {

@@ -12,7 +12,15 @@ import { demoBrain } from '../support/harness';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
 
 it('puts the caller through to a person when the bot misses its deadline', async () => {
-  const stuck = { current: demoBrain(), turn: () => new Promise(() => undefined), peek: async () => null } as unknown as Engine;
+  const escalated: string[] = [];
+  let finish: () => void = () => undefined;
+  const slow = {
+    current: demoBrain(),
+    turn: () => new Promise((resolve) => (finish = () => resolve({ replies: [] }))),
+    peek: async () => null,
+    escalate: async (id: string) => void escalated.push(id),
+  } as unknown as Engine;
+  const stuck = slow;
   const server = createServer({ log: silentLogger, health: () => ({}), queues: () => [] });
   new VoiceChannel({
     engine: stuck,
@@ -32,6 +40,11 @@ it('puts the caller through to a person when the bot misses its deadline', async
     expect(out.status).toBe(200);
     expect(out.heard).toBe('Let me put you through to someone who can help.');
     expect(out.enqueue?.queue).toBe('customer_care');
+    // When the slow turn finally ends, the agent's queue gets the conversation with its context.
+    expect(escalated).toEqual([]);
+    finish();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(escalated).toEqual([`voice:${call.callSid}`]);
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }

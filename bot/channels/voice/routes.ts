@@ -137,7 +137,12 @@ export class VoiceChannel {
     const options = this.twimlOptions(output?.turn);
     if (!output) {
       this.opts.log.error('voice.deadline', { callSid: p.CallSid, deadlineMs: this.opts.deadlineMs });
-      running.catch(() => undefined);
+      // The caller is put through now; once the slow turn ends, the agent gets the whole story.
+      const conversationId = `voice:${p.CallSid}`;
+      void running
+        .catch(() => undefined)
+        .then(() => this.opts.engine.escalate(conversationId, 'voice', `The bot did not answer within ${this.opts.deadlineMs} ms`))
+        .catch((err: unknown) => this.opts.log.error('voice.escalate_failed', { callSid: p.CallSid, error: (err as Error).name }));
       return deadlineTwiml(options, content.assistant.messages.no_input_handoff ?? 'Let me put you through to someone.', content.assistant.fallback.queue);
     }
     const extra = await this.textLinks(p, output);
