@@ -30,8 +30,13 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     now: () => app.clock.now(),
     tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
     botName: engine.current.content.assistant.name,
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   });
   directLine.register(server);
+  server.server.on('upgrade', (req, socket, head) => {
+    if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  server.on('close', () => directLine.streams.close());
   registerWebChatPage(server, {
     directLine,
     title: engine.current.content.assistant.name,

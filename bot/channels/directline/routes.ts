@@ -8,7 +8,8 @@
  *   POST /v3/directline/conversations/:id/activities   send an activity
  *   GET  /v3/directline/conversations/:id/activities?watermark=N   poll
  *
- * WebSocket streaming is not offered (`streamUrl` is absent); clients poll.
+ *   GET  /v3/directline/conversations/:id         (token)  → a fresh stream URL (reconnect)
+ *   GET  /v3/directline/conversations/:id/stream?t=…       WebSocket stream of ActivitySets
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
@@ -18,6 +19,7 @@ import { redact } from '../../engine/redact';
 import type { Logger } from '../../log';
 import { inboundText, outboundActivities, type Activity } from '../activity';
 import { DirectLineConversations, type DirectLineConversation } from './conversations';
+import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
 
 export interface DirectLineOptions {
@@ -31,6 +33,8 @@ export interface DirectLineOptions {
   /** Largest activity accepted, in bytes. */
   maxActivityBytes?: number;
   botName?: string;
+  /** The public base URL, for stream URLs behind a proxy (else the request's Host). */
+  publicUrl?: string;
 }
 
 /** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
@@ -48,6 +52,7 @@ const fail = (res: Response, status: number, code: string, message: string) => {
 export class DirectLine {
   readonly signer: TokenSigner;
   readonly conversations: DirectLineConversations;
+  readonly streams: DirectLineStreams;
   private readonly now: () => Date;
   private readonly secret: Buffer;
 
@@ -60,6 +65,28 @@ export class DirectLine {
       idleMs: (opts.idleMinutes ?? 30) * 60_000,
       maxActivities: 500,
     });
+    this.streams = new DirectLineStreams(this.conversations, this.signer, (id, user) => this.recover(id, user), opts.log);
+  }
+
+  /** A conversation forgotten (idle, or pushed out at the cap) while its token still holds. */
+  private recover(id: string, user: string): DirectLineConversation {
+    return Object.assign(this.conversations.create(id, user), { started: true });
+  }
+
+  /** Appends an activity and pushes it to the conversation's stream. */
+  private append(conversation: DirectLineConversation, activity: Activity): string {
+    const before = conversation.count;
+    const id = this.conversations.add(conversation, activity, this.now());
+    this.streams.push(conversation, before);
+    return id;
+  }
+
+  /** Where a client connects the WebSocket stream of a conversation. */
+  private streamUrl(req: Request, conversationId: string, token: string): string {
+    const base = this.opts.publicUrl
+      ? this.opts.publicUrl.replace(/^http/, 'ws').replace(/\/+$/, '')
+      : `ws://${req.header('host') ?? 'localhost'}`;
+    return `${base}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?t=${encodeURIComponent(token)}`;
   }
 
   /**
@@ -113,7 +140,19 @@ export class DirectLine {
         conversation.started = true;
         await this.deliver(conversation, { event: 'start' });
       }
-      res.send(status, { conversationId: conversation.id, token, expires_in: this.signer.ttl });
+      // The first stream delivers the conversation from its start (the welcome is already there).
+      const streamUrl = `${this.streamUrl(req, conversation.id, token)}&watermark=0`;
+      res.send(status, { conversationId: conversation.id, token, expires_in: this.signer.ttl, streamUrl });
+    });
+
+    // Reconnect: a fresh stream URL for an existing conversation.
+    server.get(`${base}/conversations/:id`, async (req: Request, res: Response) => {
+      const conversation = this.authorized(req, res);
+      if (!conversation) return;
+      const token = this.bearer(req)!;
+      const watermark = (req.query as { watermark?: string } | undefined)?.watermark;
+      const url = this.streamUrl(req, conversation.id, token) + (watermark ? `&watermark=${encodeURIComponent(watermark)}` : '');
+      res.send(200, { conversationId: conversation.id, token, expires_in: this.signer.ttl, streamUrl: url });
     });
 
     server.post(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
@@ -129,7 +168,7 @@ export class DirectLine {
       const claims = this.tokenOf(req);
       // The customer is who the token says, whatever `from` claims.
       const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
-      const id = this.conversations.add(conversation, { ...sanitize(activity), from }, this.now());
+      const id = this.append(conversation, { ...sanitize(activity), from });
       const text = inboundText(activity);
       if (text !== null) await this.deliver(conversation, { text });
       res.send(200, { id });
@@ -148,14 +187,14 @@ export class DirectLine {
   private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
     const bot = { id: 'frontline', name: this.opts.botName ?? 'Assistant', role: 'bot' as const };
     // Shown as the typing indicator while the engine works.
-    this.conversations.add(conversation, { type: 'typing', from: bot }, this.now());
+    this.append(conversation, { type: 'typing', from: bot });
     const output = await this.opts.engine.turn({
       conversationId: `directline:${conversation.id}`,
       channel: 'chat',
       identity: identityOf(conversation.user),
       ...input,
     });
-    for (const activity of outboundActivities(output)) this.conversations.add(conversation, { ...activity, from: bot }, this.now());
+    for (const activity of outboundActivities(output)) this.append(conversation, { ...activity, from: bot });
   }
 
   private bearer(req: Request): string | null {
@@ -189,7 +228,7 @@ export class DirectLine {
     if (conversation) return conversation;
     // Forgotten (idle, or pushed out at the cap) but the token still holds: carry on with it.
     // The engine keeps the conversation's state on its own; only the activity history is gone.
-    if (claims) return Object.assign(this.conversations.create(id, claims.user), { started: true });
+    if (claims) return this.recover(id, claims.user);
     fail(res, 404, 'NotFound', 'conversation not found or expired');
     return null;
   }
