@@ -24,7 +24,19 @@ export function readChoices(choices: readonly Choice[]): string {
   return `${joined.charAt(0).toUpperCase()}${joined.slice(1)}.`;
 }
 
+/**
+ * Codes a person reads one character at a time: ZIP codes, order and ticket
+ * numbers ("94110" → "9 4 1 1 0", "BW-482913" → "B W 4 8 2 9 1 3"). Text
+ * already spelled by the content (`{x|code}`) is left as it is.
+ */
+export function spellCodes(text: string): string {
+  const spell = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase().split('').join(' ');
+  return text
+    .replace(/\b[A-Z]{1,4}-?\d{4,}\b/g, spell)
+    .replace(/(^|[^$\d.,])\b(\d{5})\b(?![.,]\d)(?!\s*(dollars?|cents?|euros?|pounds?|percent|gigabytes|GB|minutes|seconds))/g, (_m, before: string, zip: string) => `${before}${spell(zip)}`);
+}
+
 export function spokenReply(reply: Reply): string {
-  const said = speakable(reply.speak ?? reply.text);
+  const said = spellCodes(speakable(reply.speak ?? reply.text));
   return reply.choices?.length ? `${said} ${readChoices(reply.choices)}` : said;
 }
