@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContentError, displayName, locate, readYaml } from './yaml-file';
+import type { z } from 'zod';
+import { ContentError, errorAt, readYaml, type FieldPath } from './yaml-file';
 import {
   assistantSchema,
   dialogSchema,
@@ -45,37 +46,54 @@ export const contentLayout = {
   outOfScope: 'rules/out_of_scope.yaml',
 } as const;
 
-function yamlFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    throw new ContentError(`${dir}: folder missing`, dir, null, null);
-  }
-  return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
-}
+/** Where a content problem was found, as `checkReferences` reports it. */
+export type Report = (file: string, path: FieldPath, detail: string) => void;
 
-/** One file per item: the name inside must match the file name. */
-function byName<T>(dir: string, files: string[], parse: (file: string) => T, key: (item: T) => string): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const file of files) {
-    const item = parse(file);
-    const expected = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-    if (key(item) !== expected)
-      throw new ContentError(
-        `${displayName(file, dir)}:1 name "${key(item)}" differs from the file name; rename one so they match`,
-        displayName(file, dir),
-        1,
-        'name',
-      );
-    out.set(key(item), item);
+/**
+ * Reads every YAML file of a content folder (`intents/`, `dialogs/`); the
+ * name inside each must match its file name. Problems go to `onError`, which
+ * may throw (start-up) or collect (`npm run validate`).
+ */
+export function readFolder<S extends z.ZodTypeAny>(
+  dir: string,
+  folder: string,
+  schema: S,
+  key: keyof z.output<S> & string,
+  onError: (err: ContentError) => void,
+): Map<string, { file: string; item: z.output<S> }> {
+  const out = new Map<string, { file: string; item: z.output<S> }>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(dir, folder));
+  } catch {
+    onError(new ContentError(folder, null, null, 'folder missing'));
+  }
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const file = `${folder}/${name}`;
+    let item: z.output<S>;
+    try {
+      item = readYaml(join(dir, file), schema, dir);
+    } catch (err) {
+      if (!(err instanceof ContentError)) throw err;
+      onError(err);
+      continue;
+    }
+    const named = String(item[key]);
+    if (`${folder}/${named}.yaml` !== file && `${folder}/${named}.yml` !== file)
+      onError(errorAt(join(dir, file), [key], `"${named}" differs from the file name; rename one so they match`, dir));
+    out.set(named, { file, item });
   }
   return out;
 }
 
+const items = <T>(m: Map<string, { item: T }>) => new Map([...m].map(([k, v]) => [k, v.item]));
+
 export function loadContent(dir: string): Content {
-  const intents = byName(dir, yamlFiles(join(dir, contentLayout.intents)), (f) => readYaml(f, intentSchema, dir), (i) => i.intent);
-  const dialogs = byName(dir, yamlFiles(join(dir, contentLayout.dialogs)), (f) => readYaml(f, dialogSchema, dir), (d) => d.dialog);
+  const raise = (err: ContentError): never => {
+    throw err;
+  };
+  const intents = items(readFolder(dir, contentLayout.intents, intentSchema, 'intent', raise));
+  const dialogs = items(readFolder(dir, contentLayout.dialogs, dialogSchema, 'dialog', raise));
   const content: Content = {
     intents,
     dialogs,
@@ -87,44 +105,48 @@ export function loadContent(dir: string): Content {
       ? readYaml(join(dir, contentLayout.outOfScope), outOfScopeSchema, dir).examples
       : [],
   };
-  checkReferences(content, dir);
+  checkReferences(content, (file, path, detail) => raise(errorAt(join(dir, file), path, detail, dir)));
   return content;
 }
 
+/** Content as far as it loaded: `npm run validate` checks what it has. */
+export interface ContentParts {
+  intents: ReadonlyMap<string, Intent>;
+  dialogs: ReadonlyMap<string, Dialog>;
+  segments: SegmentRules | null;
+  routing: RoutingRules | null;
+  assistant: AssistantSettings | null;
+}
+
 /**
- * The cross-file references the engine cannot run without. (`npm run
- * validate` checks more, with lines.)
+ * The cross-file references the engine cannot run without: start-up stops at
+ * the first, `npm run validate` lists them all (and checks more).
  */
-function checkReferences(c: Content, dir: string): void {
-  const fail = (file: string, field: string, message: string): never => {
-    const path = join(dir, file);
-    const name = displayName(path, dir);
-    const keys = field.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-    const line = locate(path, keys) ?? 1;
-    throw new ContentError(`${name}:${line} ${field}: ${message}`, name, line, field);
+export function checkReferences(c: ContentParts, report: Report): void {
+  const intentFile = (name: string) => `${contentLayout.intents}/${name}.yaml`;
+  const queues = c.routing ? new Set(Object.keys(c.routing.queues)) : null;
+  const checkQueue = (file: string, path: FieldPath, queue: string | undefined) => {
+    if (queues && queue && !queues.has(queue))
+      report(file, path, `no queue "${queue}"${file === contentLayout.routing ? '' : ` in ${contentLayout.routing}`}`);
   };
-  if (c.intents.size === 0) fail(contentLayout.intents, 'intents', 'no intent files');
+  if (c.intents.size === 0) report(contentLayout.intents, [], 'no intent files');
   if (c.intents.has(OUT_OF_SCOPE))
-    fail(`${contentLayout.intents}/${OUT_OF_SCOPE}.yaml`, 'intent', `"${OUT_OF_SCOPE}" is reserved: put such examples in ${contentLayout.outOfScope}`);
+    report(intentFile(OUT_OF_SCOPE), ['intent'], `"${OUT_OF_SCOPE}" is reserved: put such examples in ${contentLayout.outOfScope}`);
   for (const intent of c.intents.values()) {
-    const file = `${contentLayout.intents}/${intent.intent}.yaml`;
     if (intent.dialog && !c.dialogs.has(intent.dialog))
-      fail(file, 'dialog', `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/`);
-    if (intent.queue && !(intent.queue in c.routing.queues))
-      fail(file, 'queue', `no queue "${intent.queue}" in ${contentLayout.routing}`);
+      report(intentFile(intent.intent), ['dialog'], `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/`);
+    checkQueue(intentFile(intent.intent), ['queue'], intent.queue);
   }
   const a = c.assistant;
-  if (!c.intents.has(a.escape.intent)) fail(contentLayout.assistant, 'escape.intent', `no intent "${a.escape.intent}"`);
-  for (const [field, q] of [
-    ['fallback.queue', a.fallback.queue],
-    ['verification.queue', a.verification.queue],
-  ] as const)
-    if (!(q in c.routing.queues)) fail(contentLayout.assistant, field, `no queue "${q}" in ${contentLayout.routing}`);
-  c.routing.rules.forEach((r, i) => {
-    if (r.queue && !(r.queue in c.routing.queues)) fail(contentLayout.routing, `rules[${i}].queue`, `no queue "${r.queue}"`);
-  });
+  if (a) {
+    if (!c.intents.has(a.escape.intent)) report(contentLayout.assistant, ['escape', 'intent'], `no intent "${a.escape.intent}"`);
+    checkQueue(contentLayout.assistant, ['fallback', 'queue'], a.fallback.queue);
+    checkQueue(contentLayout.assistant, ['verification', 'queue'], a.verification.queue);
+  }
+  c.routing?.rules.forEach((r, i) => checkQueue(contentLayout.routing, ['rules', i, 'queue'], r.queue));
+  if (!c.segments) return;
   const segments = new Set(c.segments.segments.map((s) => s.segment));
-  if (!segments.has(c.segments.unknown)) fail(contentLayout.segments, 'unknown', `no segment "${c.segments.unknown}"`);
-  for (const s of Object.keys(c.routing.priority.by_segment))
-    if (!segments.has(s)) fail(contentLayout.routing, `priority.by_segment.${s}`, `no segment "${s}" in ${contentLayout.segments}`);
+  if (!segments.has(c.segments.unknown)) report(contentLayout.segments, ['unknown'], `no segment "${c.segments.unknown}"`);
+  for (const s of Object.keys(c.routing?.priority.by_segment ?? {}))
+    if (!segments.has(s)) report(contentLayout.routing, ['priority', 'by_segment', s], `no segment "${s}" in ${contentLayout.segments}`);
 }

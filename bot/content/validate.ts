@@ -5,12 +5,13 @@
  * hear that cannot be spoken (links, emoji, markup). Each problem names file,
  * line and field.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { knownFactNames, startValues } from '../engine/facts';
+import { plainWords } from '../engine/slots';
 import { placeholders } from '../engine/template';
-import { contentLayout } from './load';
+import { checkReferences, contentLayout, readFolder } from './load';
 import {
   assistantSchema,
   dialogSchema,
@@ -20,11 +21,10 @@ import {
   routingSchema,
   segmentsSchema,
   type Condition,
-  type Dialog,
   type Intent,
   type Step,
 } from './schemas';
-import { ContentError, displayName, locate, readYaml } from './yaml-file';
+import { ContentError, errorAt, locate, readYaml, type FieldPath } from './yaml-file';
 
 export interface Problem {
   file: string;
@@ -37,53 +37,40 @@ export function formatProblem(p: Problem): string {
   return `${p.file}:${p.line} ${p.field}: ${p.message}`;
 }
 
-type Path = (string | number)[];
+type Path = FieldPath;
 
 export function validateContent(dir: string, backOfficeActions: readonly string[]): Problem[] {
   const problems: Problem[] = [];
-  const at = (file: string, path: Path, message: string) => {
-    const full = join(dir, file);
-    problems.push({ file: displayName(full, dir), line: locate(full, path) ?? 1, field: fieldName(path), message });
-  };
+  const collect = (err: ContentError) => problems.push({ file: err.file, line: err.line ?? 1, field: err.field ?? '(file)', message: err.detail });
+  const at = (file: string, path: Path, message: string) => collect(errorAt(join(dir, file), path, message, dir));
   const load = <S extends z.ZodTypeAny>(file: string, schema: S): z.output<S> | null => {
     try {
       return readYaml(join(dir, file), schema, dir);
     } catch (err) {
       if (!(err instanceof ContentError)) throw err;
-      problems.push({ file: err.file, line: err.line ?? 1, field: err.field ?? '(file)', message: err.message.replace(/^\S+ (\S+: )?/, '') });
+      collect(err);
       return null;
     }
   };
-  const files = (folder: string) =>
-    existsSync(join(dir, folder)) ? readdirSync(join(dir, folder)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => `${folder}/${f}`) : [];
 
-  const intents = new Map<string, { file: string; intent: Intent }>();
-  for (const file of files(contentLayout.intents)) {
-    const intent = load(file, intentSchema);
-    if (!intent) continue;
-    if (`${contentLayout.intents}/${intent.intent}.yaml` !== file) at(file, ['intent'], `"${intent.intent}" differs from the file name`);
-    intents.set(intent.intent, { file, intent });
-  }
-  const dialogs = new Map<string, { file: string; dialog: Dialog }>();
-  for (const file of files(contentLayout.dialogs)) {
-    const dialog = load(file, dialogSchema);
-    if (!dialog) continue;
-    if (`${contentLayout.dialogs}/${dialog.dialog}.yaml` !== file) at(file, ['dialog'], `"${dialog.dialog}" differs from the file name`);
-    dialogs.set(dialog.dialog, { file, dialog });
-  }
+  const intentFiles = readFolder(dir, contentLayout.intents, intentSchema, 'intent', collect);
+  const dialogFiles = readFolder(dir, contentLayout.dialogs, dialogSchema, 'dialog', collect);
+  const intents = new Map([...intentFiles].map(([k, { file, item }]) => [k, { file, intent: item }]));
+  const dialogs = new Map([...dialogFiles].map(([k, { file, item }]) => [k, { file, dialog: item }]));
   const segments = load(contentLayout.segments, segmentsSchema);
   const routing = load(contentLayout.routing, routingSchema);
   const offers = load(contentLayout.offers, offersSchema);
   const assistant = load(contentLayout.assistant, assistantSchema);
   const oos = existsSync(join(dir, contentLayout.outOfScope)) ? load(contentLayout.outOfScope, outOfScopeSchema) : { examples: [] };
 
+  // What start-up checks too, then what only the validator does.
+  checkReferences(
+    { intents: new Map([...intentFiles].map(([k, v]) => [k, v.item])), dialogs: new Map([...dialogFiles].map(([k, v]) => [k, v.item])), segments, routing, assistant },
+    at,
+  );
+
   const facts = knownFactNames();
-  const queues = new Set(Object.keys(routing?.queues ?? {}));
-  const segmentNames = new Set(segments?.segments.map((s) => s.segment) ?? []);
   const isFact = (name: string) => facts.has(name) || name.startsWith('entitlements.');
-  const checkQueue = (file: string, path: Path, queue: string | undefined) => {
-    if (routing && queue && !queues.has(queue)) at(file, path, `no queue "${queue}" in ${contentLayout.routing} (known: ${[...queues].join(', ')})`);
-  };
   const checkCondition = (file: string, path: Path, cond: Condition | undefined, extra: Set<string> = new Set()) => {
     for (const key of Object.keys(cond ?? {}))
       if (!isFact(key) && !extra.has(key) && !extra.has(key.split('.')[0]!)) at(file, [...path, key], `unknown fact "${key}"`);
@@ -100,8 +87,6 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
 
   // Intents.
   for (const { file, intent } of intents.values()) {
-    if (intent.dialog && !dialogs.has(intent.dialog)) at(file, ['dialog'], `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/`);
-    checkQueue(file, ['queue'], intent.queue);
     if (intent.topic && intent.dialog && !intent.queue) at(file, ['queue'], 'a self-service intent needs a queue for when its dialog hands off');
     checkText(file, ['say'], intent.say, new Set(), true);
     if (intent.summary.contacts_topics)
@@ -158,17 +143,11 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
   }
 
   // Rules.
-  if (segments) {
-    segments.segments.forEach((s, i) => checkCondition(contentLayout.segments, ['segments', i, 'when'], s.when));
-    if (!segmentNames.has(segments.unknown)) at(contentLayout.segments, ['unknown'], `no segment "${segments.unknown}"`);
-  }
+  segments?.segments.forEach((s, i) => checkCondition(contentLayout.segments, ['segments', i, 'when'], s.when));
   if (routing) {
-    for (const s of Object.keys(routing.priority.by_segment))
-      if (segments && !segmentNames.has(s)) at(contentLayout.routing, ['priority', 'by_segment', s], `no segment "${s}" in ${contentLayout.segments}`);
     routing.priority.boosts.forEach((b, i) => checkCondition(contentLayout.routing, ['priority', 'boosts', i, 'when'], b.when));
     routing.rules.forEach((r, i) => {
       checkCondition(contentLayout.routing, ['rules', i, 'when'], r.when);
-      checkQueue(contentLayout.routing, ['rules', i, 'queue'], r.queue);
       const named = r.when.intent;
       if (typeof named === 'string' && !named.includes(' ') && !intents.has(named)) at(contentLayout.routing, ['rules', i, 'when', 'intent'], `no intent "${named}"`);
     });
@@ -184,16 +163,13 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
     });
   }
   if (assistant) {
-    if (!intents.has(assistant.escape.intent)) at(contentLayout.assistant, ['escape', 'intent'], `no intent "${assistant.escape.intent}"`);
-    checkQueue(contentLayout.assistant, ['fallback', 'queue'], assistant.fallback.queue);
-    checkQueue(contentLayout.assistant, ['verification', 'queue'], assistant.verification.queue);
     const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt']);
     for (const [name, text] of Object.entries(assistant.messages)) checkText(contentLayout.assistant, ['messages', name], text, messageVars, true);
     for (const needed of requiredMessages)
       if (!(needed in assistant.messages)) at(contentLayout.assistant, ['messages'], `message "${needed}" is missing`);
   }
 
-  problems.push(...duplicateExamples(dir, [...intents.values()], oos?.examples ?? []));
+  duplicateExamples(dir, [...intents.values()], oos?.examples ?? [], at);
   return problems;
 }
 
@@ -212,10 +188,6 @@ export function voiceUnsafe(text: string): string | null {
   return null;
 }
 
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
 /** Word-set similarity: 1 = the same words. */
 function jaccard(a: Set<string>, b: Set<string>): number {
   let both = 0;
@@ -223,20 +195,21 @@ function jaccard(a: Set<string>, b: Set<string>): number {
   return both / (a.size + b.size - both || 1);
 }
 
-function duplicateExamples(dir: string, intents: { file: string; intent: Intent }[], oos: string[]): Problem[] {
-  const problems: Problem[] = [];
-  const entries = intents.flatMap(({ file, intent }) =>
-    intent.examples.map((text, i) => ({ file, owner: intent.intent, index: i, text, norm: normalize(text), words: new Set(normalize(text).split(' ')) })),
-  );
-  entries.push(
-    ...oos.map((text, i) => ({ file: contentLayout.outOfScope, owner: '(out of scope)', index: i, text, norm: normalize(text), words: new Set(normalize(text).split(' ')) })),
-  );
-  const where = (e: (typeof entries)[number]) => `${e.file}:${locate(join(dir, e.file), ['examples', e.index]) ?? 1}`;
-  const seen = new Map<string, (typeof entries)[number]>();
+function duplicateExamples(dir: string, intents: { file: string; intent: Intent }[], oos: string[], at: (file: string, path: Path, message: string) => void): void {
+  const entry = (file: string, owner: string) => (text: string, index: number) => {
+    const norm = plainWords(text);
+    return { file, owner, index, text, norm, words: new Set(norm.split(' ')) };
+  };
+  const entries = [
+    ...intents.flatMap(({ file, intent }) => intent.examples.map(entry(file, intent.intent))),
+    ...oos.map(entry(contentLayout.outOfScope, '(out of scope)')),
+  ];
+  type Entry = (typeof entries)[number];
+  const where = (e: Entry) => `${e.file}:${locate(join(dir, e.file), ['examples', e.index]) ?? 1}`;
+  const seen = new Map<string, Entry>();
   for (const e of entries) {
     const first = seen.get(e.norm);
-    if (first && first.owner !== e.owner)
-      problems.push({ file: e.file, line: locate(join(dir, e.file), ['examples', e.index]) ?? 1, field: `examples[${e.index}]`, message: `"${e.text}" is also an example of ${first.owner} (${where(first)})` });
+    if (first && first.owner !== e.owner) at(e.file, ['examples', e.index], `"${e.text}" is also an example of ${first.owner} (${where(first)})`);
     else if (!first) seen.set(e.norm, e);
   }
   // Near-duplicates: three or more words, nearly the same words, different intents.
@@ -245,18 +218,7 @@ function duplicateExamples(dir: string, intents: { file: string; intent: Intent 
     for (let j = i + 1; j < long.length; j++) {
       const a = long[i]!;
       const b = long[j]!;
-      if (a.owner === b.owner || a.norm === b.norm) continue;
-      if (jaccard(a.words, b.words) >= 0.8)
-        problems.push({
-          file: b.file,
-          line: locate(join(dir, b.file), ['examples', b.index]) ?? 1,
-          field: `examples[${b.index}]`,
-          message: `"${b.text}" is nearly the same as "${a.text}" of ${a.owner} (${where(a)}): the classifier cannot tell them apart`,
-        });
+      if (a.owner !== b.owner && a.norm !== b.norm && jaccard(a.words, b.words) >= 0.8)
+        at(b.file, ['examples', b.index], `"${b.text}" is nearly the same as "${a.text}" of ${a.owner} (${where(a)}): the classifier cannot tell them apart`);
     }
-  return problems;
-}
-
-function fieldName(path: Path): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '') || '(file)';
 }

@@ -10,19 +10,31 @@ import type { z } from 'zod';
 
 /** A content file is broken. The message names file, line and field. */
 export class ContentError extends Error {
+  /** What is wrong, without where: `Expected string, received number`. */
+  readonly detail: string;
+
   constructor(
-    message: string,
     readonly file: string,
     readonly line: number | null,
     readonly field: string | null,
+    detail: string,
   ) {
-    super(message);
+    // file:line field: detail · file:line detail · file: detail
+    super(line === null ? `${file}: ${detail}` : `${file}:${line} ${field ? `${field}: ` : ''}${detail}`);
     this.name = 'ContentError';
+    this.detail = detail;
   }
 }
 
+export type FieldPath = readonly (string | number)[];
+
+/** A ContentError at `path` of a YAML file, its line looked up in the file. */
+export function errorAt(file: string, path: FieldPath, detail: string, root?: string): ContentError {
+  return new ContentError(displayName(file, root), locate(file, path) ?? 1, fieldPath(path) || '(top level)', detail);
+}
+
 /** `a.b[2].c` from a zod issue path. */
-export function fieldPath(path: readonly (string | number)[]): string {
+export function fieldPath(path: FieldPath): string {
   return path.reduce<string>(
     (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${key}` : String(key)),
     '',
@@ -30,7 +42,7 @@ export function fieldPath(path: readonly (string | number)[]): string {
 }
 
 /** The 1-based line of the deepest node along `path` that exists in the document. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly (string | number)[]): number | null {
+function lineOf(doc: Document, counter: LineCounter, path: FieldPath): number | null {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
@@ -52,14 +64,14 @@ export function parseYaml<S extends z.ZodTypeAny>(text: string, file: string, sc
   if (syntax) {
     const line = counter.linePos(syntax.pos[0]).line;
     const what = syntax.message.split('\n')[0];
-    throw new ContentError(`${name}:${line} ${what}`, name, line, null);
+    throw new ContentError(name, line, null, what);
   }
   const result = schema.safeParse(doc.toJS());
   if (result.success) return result.data;
   const issue = pickIssue(result.error.issues);
   const line = lineOf(doc, counter, issue.path);
   const field = fieldPath(issue.path) || '(top level)';
-  throw new ContentError(`${name}:${line ?? 1} ${field}: ${issue.message}`, name, line, field);
+  throw new ContentError(name, line ?? 1, field, issue.message);
 }
 
 /**
@@ -84,14 +96,13 @@ export function readYaml<S extends z.ZodTypeAny>(file: string, schema: S, root?:
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const name = displayName(file, root);
-    throw new ContentError(`${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, name, null, null);
+    throw new ContentError(displayName(file, root), null, null, `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return parseYaml(text, file, schema, root);
 }
 
 /** The line of `path` (e.g. `['rules', 2, 'queue']`) in a YAML file, or null. */
-export function locate(file: string, path: readonly (string | number)[]): number | null {
+export function locate(file: string, path: FieldPath): number | null {
   try {
     const counter = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter });

@@ -14,7 +14,7 @@ import { handOff } from './hand-off';
 import type { Profile } from './profile';
 import { ProfileSourceError, type ConversationLock, type StateStore } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';
-import { findOrderNumber, findPostcode, pickChoice } from './slots';
+import { findOrderNumber, findPostcode, pickChoice, plainWords } from './slots';
 import { conversationStateSchema, STATE_VERSION, type ConversationState, type SlotValue } from './state';
 import type { TurnInput, TurnOutput } from './turn';
 import { understand } from './understand';
@@ -287,7 +287,7 @@ export class Engine {
     const { escape } = ctx.content.assistant;
     if (digits && digits === escape.dtmf) return true;
     if (!text) return false;
-    const said = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+    const said = ` ${plainWords(text)} `;
     // Short messages only: "agent" or "I want a real person", not "my agent said my bill was wrong".
     if (said.trim().split(' ').length > 8) return false;
     return escape.words.some((w) => said.includes(` ${w.toLowerCase()} `));

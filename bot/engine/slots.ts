@@ -67,7 +67,8 @@ export function findDate(input: SlotInput, now: Date): string | null {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-function normalize(s: string): string {
+/** Lower-case words and digits only, single-spaced: how answers and phrases are compared. */
+export function plainWords(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
@@ -77,9 +78,9 @@ export function pickChoice(input: SlotInput, choices: readonly (Choice & { synon
     const n = Number(key);
     return n >= 1 && n <= choices.length ? choices[n - 1]!.value : null;
   }
-  const said = normalize(input.text ?? '');
+  const said = plainWords(input.text ?? '');
   if (!said) return null;
-  const exact = choices.find((c) => [c.value, c.label, ...(c.synonyms ?? [])].some((w) => normalize(w) === said));
+  const exact = choices.find((c) => [c.value, c.label, ...(c.synonyms ?? [])].some((w) => plainWords(w) === said));
   if (exact) return exact.value;
   const ord = ordinals.findIndex((o) => new RegExp(`\\b${o}\\b`).test(said));
   if (ord >= 0 && ord < choices.length) return choices[ord]!.value;
@@ -88,7 +89,7 @@ export function pickChoice(input: SlotInput, choices: readonly (Choice & { synon
   const words = new Set(said.split(' ').filter((w) => w.length > 2));
   const scored = choices
     .map((c) => {
-      const vocab = new Set([c.value, c.label, ...(c.synonyms ?? [])].flatMap((w) => normalize(w).split(' ')));
+      const vocab = new Set([c.value, c.label, ...(c.synonyms ?? [])].flatMap((w) => plainWords(w).split(' ')));
       let hits = 0;
       for (const w of words) if (vocab.has(w)) hits++;
       return { c, hits };
@@ -120,7 +121,7 @@ export function parseSlot(type: SlotType, input: SlotInput, ctx: SlotContext): P
     }
     case 'yesno': {
       if (digits) return digits === '1' ? { ok: true, value: true } : digits === '2' ? { ok: true, value: false } : no;
-      const t = normalize(text);
+      const t = plainWords(text);
       if (noWords.test(t)) return { ok: true, value: false };
       if (yesWords.test(t)) return { ok: true, value: true };
       return no;

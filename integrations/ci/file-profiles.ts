@@ -3,11 +3,10 @@
  * machine, and the demo's customers. Validated at load with the same schema
  * the REST client uses; a mistake names file, line and field.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
 import { profileSchema, type Profile } from '../../bot/engine/profile';
-import { ContentError, displayName, locate, parseYaml } from '../../bot/content/yaml-file';
+import { errorAt, readYaml } from '../../bot/content/yaml-file';
 
 const fileSchema = z
   .object({
@@ -82,14 +81,7 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
   }
 
   static loadSync(file: string, opts: FileProfileOptions = {}): FileProfileSource {
-    const name = displayName(file);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new ContentError(`${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, name, null, null);
-    }
-    const data = parseYaml(text, file, fileSchema);
+    const data = readYaml(file, fileSchema);
     checkUnique(file, data.customers);
     const days = opts.today && data.as_of ? daysFrom(data.as_of, opts.today) : 0;
     return new FileProfileSource(days === 0 ? data.customers : data.customers.map((p) => shiftAll(p, days)));
@@ -128,16 +120,14 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
 
 /** Two customers with one id, or one phone number on two customers, is a content error. */
 function checkUnique(file: string, customers: Profile[]): void {
-  const name = displayName(file);
-  const fail = (path: (string | number)[], field: string, what: string): never => {
-    const line = locate(file, path) ?? 1;
-    throw new ContentError(`${name}:${line} ${field}: ${what}`, name, line, field);
+  const fail = (path: (string | number)[], what: string): never => {
+    throw errorAt(file, path, what);
   };
   const ids = new Map<string, number>();
   const phones = new Map<string, number>();
   customers.forEach((p, i) => {
     const first = ids.get(p.id);
-    if (first !== undefined) fail(['customers', i, 'id'], `customers[${i}].id`, `duplicate customer id ${p.id} (also customers[${first}])`);
+    if (first !== undefined) fail(['customers', i, 'id'], `duplicate customer id ${p.id} (also customers[${first}])`);
     ids.set(p.id, i);
     p.phones.forEach((phone, j) => {
       const n = normalizePhone(phone);
@@ -146,7 +136,6 @@ function checkUnique(file: string, customers: Profile[]): void {
       if (owner !== undefined)
         fail(
           ['customers', i, 'phones', j],
-          `customers[${i}].phones[${j}]`,
           owner === i ? 'this phone number is listed twice' : `a phone number of customers[${owner}] (${customers[owner]!.id}) too`,
         );
       phones.set(n, i);
