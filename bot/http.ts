@@ -37,14 +37,16 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
   });
   server.on('close', () => directLine.streams.close());
+  // Names and ids do not change while the bot runs: listed once, not per request.
+  const demoCustomers =
+    config.DEMO_SIGN_IN === 'true' && app.demoProfiles
+      ? app.demoProfiles.all().map((p) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` }))
+      : [];
   registerWebChatPage(server, {
     directLine,
     title: engine.current.content.assistant.name,
     locale: engine.current.content.assistant.language,
-    demoCustomers: () =>
-      config.DEMO_SIGN_IN === 'true' && app.demoProfiles
-        ? app.demoProfiles.all().map((p) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` }))
-        : [],
+    demoCustomers,
   });
   if (config.BOTFRAMEWORK_CHANNEL === 'on') {
     if (!config.MicrosoftAppId) log.warn('botframework.unauthenticated', { hint: 'MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (development only)' });

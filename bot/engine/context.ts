@@ -4,11 +4,12 @@
  * pipeline stage is a function of this context.
  */
 import type { Content } from '../content/load';
+import type { Intent } from '../content/schemas';
 import type { Logger } from '../log';
 import type { Facts, FactValue } from './conditions';
 import { profileFacts, segmentOf, type Segment } from './facts';
 import type { Profile } from './profile';
-import type { BackOffice, Clock, HandoffTarget, ProfileSource } from './ports';
+import { ProfileSourceError, type BackOffice, type Clock, type HandoffTarget, type ProfileSource } from './ports';
 import type { ConversationState } from './state';
 import { Formatter, render, type Vars } from './template';
 import type { Reply, TurnInput, TurnOutput } from './turn';
@@ -35,6 +36,8 @@ export interface EngineServices {
   newId: () => string;
 }
 
+const optionsOf = new WeakMap<Content, string>();
+
 export class TurnContext {
   readonly replies: Reply[] = [];
   readonly output: TurnOutput = { replies: this.replies };
@@ -42,6 +45,7 @@ export class TurnContext {
   readonly format: Formatter;
   readonly patterns: EntityPatterns;
   private cachedFacts: Record<string, FactValue> | null = null;
+  private cachedSegment: Segment | null = null;
 
   constructor(
     readonly input: TurnInput,
@@ -68,10 +72,12 @@ export class TurnContext {
   setProfile(profile: Profile | null): void {
     this.profile = profile;
     this.cachedFacts = null;
+    this.cachedSegment = null;
   }
 
   get segment(): Segment {
-    return segmentOf(this.content.segments, this.profile, this.profileFacts);
+    this.cachedSegment ??= segmentOf(this.content.segments, this.profile, this.profileFacts);
+    return this.cachedSegment;
   }
 
   private get profileFacts(): Record<string, FactValue> {
@@ -106,11 +112,15 @@ export class TurnContext {
     };
   }
 
-  /** The self-service intents' labels, as a list a customer can read or hear. */
+  /** The self-service intents' labels, as a list a customer can read or hear (once per content). */
   options(): string {
-    const labels = [...this.content.intents.values()].filter((i) => i.dialog && i.topic).map((i) => i.label);
-    if (labels.length <= 1) return labels.join('');
-    return `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+    let listed = optionsOf.get(this.content);
+    if (listed === undefined) {
+      const labels = [...this.content.intents.values()].filter((i) => i.dialog && i.topic).map((i) => i.label);
+      listed = labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+      optionsOf.set(this.content, listed);
+    }
+    return listed;
   }
 
   /** A message from rules/assistant.yaml; the voice variant (`name_voice`) on the phone when there is one. */
@@ -136,6 +146,30 @@ export class TurnContext {
     if (reply.speak) reply.speak = redact(reply.speak);
     this.replies.push(reply);
     this.state.transcript.push({ from: 'bot', text: reply.text, at: this.now.toISOString() });
+  }
+
+  /** A template's written text with the current facts (notes, action arguments, reasons, links). */
+  text(template: string): string {
+    return render(template, this.facts(), this.format).text;
+  }
+
+  /** The intent of the dialog in progress, if any. */
+  dialogIntent(): Intent | null {
+    return this.state.dialog ? (this.content.intents.get(this.state.dialog.intent) ?? null) : null;
+  }
+
+  /**
+   * A profile lookup that a failing CI system cannot break: the customer is
+   * then served as unknown, and the operator reads why in the log.
+   */
+  async lookUp(find: (profiles: ProfileSource) => Promise<Profile | null>): Promise<Profile | null> {
+    try {
+      return await find(this.services.profiles);
+    } catch (err) {
+      if (!(err instanceof ProfileSourceError)) throw err;
+      this.services.log.warn('profiles.unavailable', { conversationId: this.state.conversationId, hint: err.hint });
+      return null;
+    }
   }
 
   /** Something the bot did, in the agent's words. */

@@ -19,7 +19,7 @@ import { startVerification } from './verify';
 type AskStep = Extract<Step, { ask: string }>;
 
 type Instruction =
-  | { op: 'step'; step: Exclude<Step, { if: Condition }> }
+  | { op: 'step'; step: Exclude<Step, { if: Condition } | { verify: true }> }
   | { op: 'unless'; when: Condition; jump: number }
   | { op: 'jump'; to: number }
   | { op: 'gate'; needs: 'identified' | 'verified' };
@@ -44,7 +44,8 @@ export function compile(dialog: Dialog): Instruction[] {
           emit(step.else);
           skip.to = out.length;
         } else branch.jump = out.length;
-      } else out.push({ op: 'step', step });
+      } else if ('verify' in step) out.push({ op: 'gate', needs: 'verified' });
+      else out.push({ op: 'step', step });
     }
   };
   emit(dialog.steps);
@@ -124,7 +125,7 @@ export async function retryAnswer(ctx: TurnContext): Promise<void> {
   if (active.waiting!.attempts >= step.max_attempts) {
     ctx.say('too_many_attempts');
     await handOff(ctx, {
-      intent: ctx.content.intents.get(active.intent) ?? null,
+      intent: ctx.dialogIntent(),
       reason: `Could not understand the customer's answer for "${step.ask}" after ${step.max_attempts} tries`,
     });
     return;
@@ -140,11 +141,6 @@ function currentStep(ctx: TurnContext): Step | null {
   return ins?.op === 'step' ? ins.step : null;
 }
 
-function stringArgs(ctx: TurnContext, args: Record<string, string>): Record<string, string> {
-  const vars = ctx.facts();
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, render(v, vars, ctx.format).text]));
-}
-
 /** Runs the active dialog from where it stands until it asks, verifies, hands off or ends. */
 export async function runDialog(ctx: TurnContext): Promise<void> {
   const { state } = ctx;
@@ -158,7 +154,6 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
     }
     const program = compile(dialog);
     const ins = program[active.pc];
-    const intent = ctx.content.intents.get(active.intent) ?? null;
     if (!ins) {
       await finish(ctx, 'completed');
       return;
@@ -186,10 +181,8 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
       return;
     } else if ('say' in step) {
       const reply = ctx.toReply(step.say, step.speak);
-      if (step.link) {
-        const url = render(step.link.url, ctx.facts(), ctx.format).text;
-        if (url) reply.link = { url, label: render(step.link.label, ctx.facts(), ctx.format).text };
-      }
+      const url = step.link ? ctx.text(step.link.url) : '';
+      if (step.link && url) reply.link = { url, label: ctx.text(step.link.label) };
       ctx.push(reply);
     } else if ('ask' in step) {
       const value = active.values[step.ask];
@@ -200,7 +193,8 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
       }
     } else if ('call' in step) {
       try {
-        const result = await ctx.services.backOffice.run(step.call, stringArgs(ctx, step.args), {
+        const args = Object.fromEntries(Object.entries(step.args).map(([k, v]) => [k, ctx.text(v)]));
+        const result = await ctx.services.backOffice.run(step.call, args, {
           conversationId: state.conversationId,
           channel: state.channel,
           // Account data only for a verified customer.
@@ -213,24 +207,20 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
         ctx.services.log.warn('backoffice.failed', { conversationId: state.conversationId, action: step.call, error: (err as Error).name });
         ctx.did(`Tried "${step.call}": it failed`);
         ctx.say('error');
-        await handOff(ctx, { intent, reason: `The back-office action "${step.call}" failed during ${active.dialog}` });
+        await handOff(ctx, { intent: ctx.dialogIntent(), reason: `The back-office action "${step.call}" failed during ${active.dialog}` });
         return;
       }
     } else if ('set' in step) {
-      const vars = ctx.facts();
-      for (const [k, v] of Object.entries(step.set)) active.values[k] = render(v, vars, ctx.format).text;
+      // Rendered against the values before this step, all at once.
+      const values = Object.entries(step.set).map(([k, v]) => [k, ctx.text(v)] as const);
+      for (const [k, v] of values) active.values[k] = v;
     } else if ('note' in step) {
-      ctx.did(render(step.note, ctx.facts(), ctx.format).text);
-    } else if ('verify' in step) {
-      if (!(state.verified && ctx.profile)) {
-        startVerification(ctx, 'verified');
-        return;
-      }
+      ctx.did(ctx.text(step.note));
     } else if ('handoff' in step) {
-      const target = step.handoff.intent ? (ctx.content.intents.get(step.handoff.intent) ?? intent) : intent;
+      const own = ctx.dialogIntent();
       await handOff(ctx, {
-        intent: target,
-        reason: render(step.handoff.reason, ctx.facts(), ctx.format).text,
+        intent: step.handoff.intent ? (ctx.content.intents.get(step.handoff.intent) ?? own) : own,
+        reason: ctx.text(step.handoff.reason),
         ...(step.handoff.say ? { say: step.handoff.say } : {}),
       });
       return;
@@ -252,15 +242,15 @@ async function finish(ctx: TurnContext, outcome: string, close = false): Promise
     return;
   }
   if (!intent?.topic) return;
-  const offered = new Set(state.outcomes.map((o) => o.outcome));
+  const offered = new Set(state.offersMade.map((o) => o.offer));
   if (state.verified && ctx.profile) {
     const offer = nextBestActions(ctx.content.offers, ctx.facts({ intent: active.intent }), ctx.format).find(
-      (o) => o.bot && !offered.has(`offer:${o.offer}`),
+      (o) => o.bot && !offered.has(o.offer),
     );
     if (offer?.bot) {
       ctx.push(ctx.toReply(offer.bot, undefined));
       ctx.did(`Mentioned the offer "${offer.offer}"`);
-      state.outcomes.push({ intent: active.intent, outcome: `offer:${offer.offer}`, at: ctx.now.toISOString() });
+      state.offersMade.push({ offer: offer.offer, intent: active.intent, at: ctx.now.toISOString() });
     }
   }
   ctx.say('anything_else');

@@ -12,13 +12,16 @@ import { TurnContext, type Brain, type EngineServices } from './context';
 import { acceptAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
 import { handOff } from './hand-off';
 import type { Profile } from './profile';
-import { ProfileSourceError, type ConversationLock, type StateStore } from './ports';
+import type { ConversationLock, StateStore } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';
 import { findOrderNumber, findPostcode, pickChoice, plainWords } from './slots';
 import { conversationStateSchema, STATE_VERSION, type ConversationState, type SlotValue } from './state';
 import type { TurnInput, TurnOutput } from './turn';
 import { understand } from './understand';
-import { answerVerification } from './verify';
+import { answerVerification, askVerification } from './verify';
+
+/** Handed to a person, served by the bot (a self-service flow ended), or left before either. */
+export type ConversationEnd = 'handed_off' | 'completed_in_bot' | 'abandoned';
 
 export interface EngineOptions extends Omit<EngineServices, 'newId' | 'log'> {
   brain: Brain;
@@ -46,11 +49,24 @@ export class Engine {
     return this.brain;
   }
 
+  /** How a conversation ended, for a channel that learns the customer has gone (a call hung up). */
+  async howItEnded(conversationId: string): Promise<ConversationEnd> {
+    const state = await this.peek(conversationId);
+    if (state?.handedOff) return 'handed_off';
+    return state?.ended || state?.outcomes.length ? 'completed_in_bot' : 'abandoned';
+  }
+
   /** The stored state of a conversation, for channels that report how it ended. */
   async peek(conversationId: string): Promise<ConversationState | null> {
-    const stored = await this.options.store.load(conversationId);
-    const parsed = stored ? conversationStateSchema.safeParse(stored) : null;
-    return parsed?.success ? parsed.data : null;
+    return (await this.stored(conversationId)) ?? null;
+  }
+
+  /** The stored state, checked: undefined when there is none, null when it is unusable (old or corrupt). */
+  private async stored(conversationId: string): Promise<ConversationState | null | undefined> {
+    const raw = await this.options.store.load(conversationId);
+    if (!raw) return undefined;
+    const parsed = conversationStateSchema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
   }
 
   /**
@@ -65,8 +81,7 @@ export class Engine {
       if (state.handedOff) return;
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
       await this.identify(ctx);
-      const intent = state.dialog ? (this.brain.content.intents.get(state.dialog.intent) ?? null) : null;
-      await handOff(ctx, { intent, reason });
+      await handOff(ctx, { intent: ctx.dialogIntent(), reason });
       await this.options.store.save(state);
     });
   }
@@ -99,11 +114,9 @@ export class Engine {
   }
 
   private async loadState(input: TurnInput): Promise<ConversationState> {
-    const stored = await this.options.store.load(input.conversationId);
-    const parsed = stored ? conversationStateSchema.safeParse(stored) : null;
-    if (parsed?.success && parsed.data.channel === input.channel) return parsed.data;
-    if (parsed && !parsed.success)
-      this.services.log.warn('state.discarded', { conversationId: input.conversationId, reason: 'invalid or old version' });
+    const stored = await this.stored(input.conversationId);
+    if (stored && stored.channel === input.channel) return stored;
+    if (stored === null) this.services.log.warn('state.discarded', { conversationId: input.conversationId, reason: 'invalid or old version' });
     const now = this.services.clock.now().toISOString();
     return {
       version: STATE_VERSION,
@@ -129,6 +142,7 @@ export class Engine {
       transcript: [],
       handedOff: null,
       outcomes: [],
+      offersMade: [],
       ended: false,
     };
   }
@@ -138,22 +152,16 @@ export class Engine {
     const { state } = ctx;
     if (!state.identity && ctx.input.identity) state.identity = ctx.input.identity;
     let profile: Profile | null = null;
-    try {
-      if (state.customerId) profile = await this.services.profiles.byCustomerId(state.customerId);
-      else if (!state.lookedUp && state.identity) {
-        state.lookedUp = true;
-        const hint = state.identity;
-        profile = hint.kind === 'phone' ? await this.services.profiles.byPhone(hint.value) : await this.services.profiles.byCustomerId(hint.value);
-        if (profile) {
-          state.customerId = profile.id;
-          if (hint.kind === 'customerId' && hint.authenticated && ctx.content.assistant.verification.trust_signed_in)
-            state.verified = true;
-        }
+    const { customerId, identity } = state;
+    if (customerId) profile = await ctx.lookUp((p) => p.byCustomerId(customerId));
+    else if (!state.lookedUp && identity) {
+      state.lookedUp = true;
+      profile = await ctx.lookUp((p) => (identity.kind === 'phone' ? p.byPhone(identity.value) : p.byCustomerId(identity.value)));
+      if (profile) {
+        state.customerId = profile.id;
+        if (identity.kind === 'customerId' && identity.authenticated && ctx.content.assistant.verification.trust_signed_in)
+          state.verified = true;
       }
-    } catch (err) {
-      if (!(err instanceof ProfileSourceError)) throw err;
-      // The CI system is down or slow: serve as an unknown customer rather than fail the turn.
-      this.services.log.warn('profiles.unavailable', { conversationId: state.conversationId, hint: err.hint });
     }
     ctx.setProfile(profile);
   }
@@ -299,17 +307,14 @@ export class Engine {
     state.silences += 1;
     if (state.silences >= content.assistant.understanding.silences_before_handoff) {
       ctx.say('no_input_handoff');
-      const intent = state.dialog ? (content.intents.get(state.dialog.intent) ?? null) : null;
       const what = kind === 'no_input' ? 'did not answer' : 'could not be understood';
-      await handOff(ctx, { intent, reason: `The customer ${what} ${state.silences} times in a row` });
+      await handOff(ctx, { intent: ctx.dialogIntent(), reason: `The customer ${what} ${state.silences} times in a row` });
       return;
     }
     ctx.say(kind);
     if (state.dialog?.waiting) repeatQuestion(ctx);
-    else if (state.verifying) {
-      ctx.say(state.verifying.asking === 'who' ? 'ask_phone' : 'ask_check');
-      ctx.output.expecting = 'digits';
-    } else ctx.say('what_now');
+    else if (state.verifying) askVerification(ctx);
+    else ctx.say('what_now');
   }
 
   private async miss(ctx: TurnContext): Promise<void> {

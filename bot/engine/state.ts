@@ -39,7 +39,6 @@ export type ActiveDialog = z.infer<typeof activeDialogSchema>;
 export const verifyingSchema = z.object({
   /** What the next message answers: who the customer is, or the check. */
   asking: z.enum(['who', 'check']),
-  attempts: z.number().int().nonnegative(),
   /** `identified`: knowing who it is is enough; `verified`: they must also pass the check. */
   goal: z.enum(['identified', 'verified']),
 });
@@ -81,6 +80,8 @@ export const conversationStateSchema = z.object({
   handedOff: z.object({ queue: z.string(), at: z.string(), handoffId: z.string() }).nullable(),
   /** How self-service flows ended (`end:` outcomes), for the figures. */
   outcomes: z.array(z.object({ intent: z.string(), outcome: z.string(), at: z.string() })),
+  /** Offers the bot made itself (each at most once per conversation), for the figures. */
+  offersMade: z.array(z.object({ offer: z.string(), intent: z.string(), at: z.string() })).default([]),
   ended: z.boolean(),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;

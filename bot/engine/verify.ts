@@ -6,19 +6,17 @@
  */
 import type { TurnContext } from './context';
 import { handOff } from './hand-off';
-import { ProfileSourceError } from './ports';
 import { findDate, findPostcode } from './slots';
 
 export function startVerification(ctx: TurnContext, goal: 'identified' | 'verified'): void {
-  if (!ctx.profile) {
-    ctx.state.verifying = { asking: 'who', attempts: 0, goal };
-    ctx.say('ask_phone');
-    ctx.output.expecting = 'digits';
-  } else {
-    ctx.state.verifying = { asking: 'check', attempts: 0, goal };
-    ctx.say('ask_check');
-    ctx.output.expecting = 'digits';
-  }
+  ctx.state.verifying = { asking: ctx.profile ? 'check' : 'who', goal };
+  askVerification(ctx);
+}
+
+/** Asks the question verification is waiting for: who the customer is, or the check. */
+export function askVerification(ctx: TurnContext): void {
+  ctx.say(ctx.state.verifying?.asking === 'who' ? 'ask_phone' : 'ask_check');
+  ctx.output.expecting = 'digits';
 }
 
 /** A phone number from what was typed, said or keyed: 10 digits (US) or a full +E.164 number. */
@@ -50,14 +48,12 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
   const v = state.verifying!;
   const max = ctx.content.assistant.verification.max_attempts;
   const fail = async (retryMessage: string): Promise<boolean> => {
-    v.attempts += 1;
     state.verifyFailures += 1;
     if (state.verifyFailures >= max) {
       ctx.did(`Verification failed ${state.verifyFailures} times`);
       ctx.say('verification_handoff');
-      const intent = state.dialog ? (ctx.content.intents.get(state.dialog.intent) ?? null) : null;
       await handOff(ctx, {
-        intent,
+        intent: ctx.dialogIntent(),
         reason: `The customer could not be ${v.goal === 'verified' ? 'verified' : 'identified'} after ${state.verifyFailures} attempts`,
       });
       state.verifying = null;
@@ -71,13 +67,7 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
   if (v.asking === 'who') {
     const phone = phoneFrom(ctx.input.text, ctx.input.digits);
     if (!phone) return fail('phone_not_found');
-    let found = null;
-    try {
-      found = await ctx.services.profiles.byPhone(phone);
-    } catch (err) {
-      if (!(err instanceof ProfileSourceError)) throw err;
-      ctx.services.log.warn('profiles.unavailable', { conversationId: state.conversationId, hint: err.hint });
-    }
+    const found = await ctx.lookUp((profiles) => profiles.byPhone(phone));
     if (!found) return fail('phone_not_found');
     ctx.setProfile(found);
     state.customerId = found.id;
@@ -86,9 +76,8 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
       state.verifying = null;
       return true;
     }
-    state.verifying = { asking: 'check', attempts: 0, goal: v.goal };
-    ctx.say('ask_check');
-    ctx.output.expecting = 'digits';
+    state.verifying = { asking: 'check', goal: v.goal };
+    askVerification(ctx);
     return false;
   }
 

@@ -11,14 +11,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { readYaml } from '../../bot/content/yaml-file';
 import { BackOfficeError, type ActionContext, type Address, type BackOffice, type Clock, type ProfileUpdates } from '../../bot/engine/ports';
+import { daysBetween } from '../../bot/engine/facts';
 import type { Profile } from '../../bot/engine/profile';
 import { hoursPattern, isOpen, localTime, readableHours, weekSummary } from './stores';
-import { findOrder, matchCampaign } from './profile-lookups';
+import { findOrder, matchCampaign, type Result } from './profile-lookups';
 import { addDays, addLocalDays, isTimeZone, isoInZone, localDate } from './time-zone';
 
-type Result = Record<string, string | number | boolean | null>;
-
-const DAY = 86_400_000;
 const zip = z.string().regex(/^\d{5}$/, 'a 5-digit ZIP code, e.g. "94110"');
 const timestamp = z.string().datetime({ offset: true, message: 'a timestamp with its offset, e.g. 2026-11-24T18:00:00-08:00' });
 const timeZone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Los_Angeles');
@@ -177,7 +175,8 @@ export class EmbeddedBackOffice implements BackOffice {
     const none = { found: false, postcode: postcode ?? raw, service: null, description: null, until: null };
     if (!postcode) return none;
     const asOf = this.outages.as_of;
-    const shift = asOf ? Math.round((Date.parse(this.today()) - Date.parse(asOf)) / DAY) : 0;
+    // Whole days from as_of to today's date where the contact center is.
+    const shift = asOf ? daysBetween(new Date(`${asOf}T00:00:00Z`), this.today()) : 0;
     const now = this.opts.clock.now().getTime();
     for (const o of this.outages.outages) {
       if (!o.postcodes.includes(postcode)) continue;

@@ -1,7 +1,8 @@
 /** Back-office answers read from the CI profile: an order by number, the campaign a customer means. */
 import type { Profile } from '../../bot/engine/profile';
 
-type Result = Record<string, string | number | boolean | null>;
+/** What a back-office action answers: a flat record a dialog reads as `{as.key}`. */
+export type Result = Record<string, string | number | boolean | null>;
 
 export function findOrder(p: Profile, orderNumber: string | null): Result {
   const open = p.orders.filter((o) => o.open);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
+import { daysBetween } from '../../bot/engine/facts';
 import { profileSchema, type Profile } from '../../bot/engine/profile';
 import { errorAt, readYaml } from '../../bot/content/yaml-file';
 
@@ -35,12 +36,6 @@ function shiftAll<T>(value: T, days: number, key = ''): T {
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftAll(v, days, k)])) as T;
   return value;
-}
-
-/** Whole days from `asOf` (YYYY-MM-DD) to the UTC calendar day of `today`. */
-function daysFrom(asOf: string, today: Date): number {
-  const todayUtc = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  return Math.round((todayUtc - Date.parse(`${asOf}T00:00:00Z`)) / DAY);
 }
 
 /**
@@ -83,7 +78,8 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
   static loadSync(file: string, opts: FileProfileOptions = {}): FileProfileSource {
     const data = readYaml(file, fileSchema);
     checkUnique(file, data.customers);
-    const days = opts.today && data.as_of ? daysFrom(data.as_of, opts.today) : 0;
+    // Whole days from as_of to today's (UTC) date.
+    const days = opts.today && data.as_of ? -daysBetween(opts.today, data.as_of) : 0;
     return new FileProfileSource(days === 0 ? data.customers : data.customers.map((p) => shiftAll(p, days)));
   }
 

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Request, Response, Server } from 'restify';
+import type { Content } from '../../content/load';
 import type { Engine } from '../../engine/engine';
 import type { SmsSender } from '../../engine/ports';
 import type { TurnInput, TurnOutput } from '../../engine/turn';
@@ -39,6 +40,14 @@ export interface CallRecord {
 }
 
 type Params = Record<string, string>;
+
+/** Speech hints, worked out once per content (not on every turn). */
+const hints = new WeakMap<Content, string[]>();
+function hintsOf(content: Content): string[] {
+  let h = hints.get(content);
+  if (!h) hints.set(content, (h = hintsFrom(content.intents.values())));
+  return h;
+}
 
 export class VoiceChannel {
   private readonly answered = new LRUCache<string, Promise<string>>({ max: 10_000, ttl: 15 * 60_000 });
@@ -113,7 +122,7 @@ export class VoiceChannel {
       action: `${this.opts.publicUrl.replace(/\/+$/, '')}/api/voice/gather?turn=${turn}`,
       language: content.assistant.language,
       ...(this.opts.ttsVoice ? { voice: this.opts.ttsVoice } : {}),
-      hints: hintsFrom(content.intents.values()),
+      hints: hintsOf(content),
       handoff: this.opts.handoff,
     };
   }
@@ -175,8 +184,9 @@ export class VoiceChannel {
   }
 
   private async recordEnd(p: Params): Promise<void> {
-    const state = await this.opts.engine.peek(`voice:${p.CallSid}`);
-    const outcome: CallOutcome = state?.handedOff ? 'handed_off' : state?.ended || state?.outcomes.some((o) => !o.outcome.startsWith('offer:')) ? 'completed_in_bot' : 'hung_up';
+    const ended = await this.opts.engine.howItEnded(`voice:${p.CallSid}`);
+    // On the phone, leaving before either is hanging up.
+    const outcome: CallOutcome = ended === 'abandoned' ? 'hung_up' : ended;
     const record = { callSid: p.CallSid!, status: p.CallStatus ?? 'unknown', outcome, at: new Date().toISOString() };
     this.calls.push(record);
     if (this.calls.length > 1000) this.calls.splice(0, this.calls.length - 1000);

@@ -20,7 +20,7 @@ export interface WebChatPageOptions {
   title: string;
   locale: string;
   /** Demo customers a visitor may sign in as; empty turns the demo sign-in off. */
-  demoCustomers: () => { id: string; name: string }[];
+  demoCustomers: readonly { id: string; name: string }[];
   /** Tokens one client address may get per minute. */
   tokensPerMinute?: number;
 }
@@ -59,7 +59,7 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
       .join('')
       .slice(0, 2)
       .toUpperCase();
-    res.send(200, { title: opts.title, locale: opts.locale, botInitials: initials, demoCustomers: opts.demoCustomers() });
+    res.send(200, { title: opts.title, locale: opts.locale, botInitials: initials, demoCustomers: opts.demoCustomers });
   });
 
   // The page asks once per visit; more than this from one address is not a visitor.
@@ -71,7 +71,7 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
     }
     const body = (req.body ?? {}) as { customerId?: unknown };
     const wanted = typeof body.customerId === 'string' ? body.customerId : null;
-    if (wanted && !opts.demoCustomers().some((c) => c.id === wanted)) {
+    if (wanted && !opts.demoCustomers.some((c) => c.id === wanted)) {
       res.send(403, { error: { code: 'Forbidden', message: 'unknown demo customer' } });
       return;
     }
