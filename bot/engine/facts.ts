@@ -4,7 +4,7 @@
  */
 import type { SegmentRules } from '../content/schemas';
 import { holds, type FactValue, type Facts } from './conditions';
-import type { Profile } from './profile';
+import type { Product, Profile } from './profile';
 
 const DAY = 86_400_000;
 
@@ -13,6 +13,16 @@ export function daysBetween(from: Date, to: string): number {
   const end = Date.parse(to.length === 10 ? `${to}T00:00:00Z` : to);
   const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
   return Math.round((end - start) / DAY);
+}
+
+/** Whole months a customer has been with us. */
+export function tenureMonths(profile: Profile, now: Date): number {
+  return Math.max(0, Math.floor(-daysBetween(now, profile.customerSince) / 30.44));
+}
+
+/** Share of a product's data allowance used this cycle, in whole percent. */
+export function usedPercent(product: Product & { allowanceGb: number }): number {
+  return Math.round(((product.usedGb ?? 0) / product.allowanceGb) * 100);
 }
 
 export interface Segment {
@@ -33,7 +43,7 @@ export function profileFacts(profile: Profile | null, now: Date): Record<string,
     value: profile.scores.value,
     potential: profile.scores.potential,
     churn_risk: profile.scores.churnRisk,
-    tenure_months: Math.max(0, Math.floor(-daysBetween(now, profile.customerSince) / 30.44)),
+    tenure_months: tenureMonths(profile, now),
     customer_since: profile.customerSince,
     postcode: profile.address.postcode,
     address: [profile.address.line1, profile.address.line2, profile.address.city, profile.address.postcode]
@@ -57,7 +67,7 @@ export function profileFacts(profile: Profile | null, now: Date): Record<string,
 
   const metered = profile.products.filter((p) => typeof p.allowanceGb === 'number' && p.allowanceGb > 0);
   const usage = metered
-    .map((p) => ({ p, pct: Math.round(((p.usedGb ?? 0) / (p.allowanceGb as number)) * 100) }))
+    .map((p) => ({ p, pct: usedPercent(p as Product & { allowanceGb: number }) }))
     .sort((a, b) => b.pct - a.pct)[0];
   f.data_used_pct = usage ? usage.pct : null;
   f.data_used_gb = usage ? (usage.p.usedGb ?? 0) : null;

@@ -3,7 +3,7 @@
  * (a billing dispute shows invoices, never deliveries).
  */
 import type { SummarySection, SummarySpec } from '../content/schemas';
-import { daysBetween } from './facts';
+import { daysBetween, tenureMonths, usedPercent } from './facts';
 import type { SummarySectionView } from './handoff';
 import type { Profile } from './profile';
 import type { Formatter } from './template';
@@ -61,7 +61,7 @@ function lines(section: SummarySection, p: Profile, spec: SummarySpec, now: Date
     case 'tickets':
       return p.tickets.filter((t) => !closed.test(t.status)).map((t) => `${t.id} ${t.opened} ${t.topic} (${t.status}): ${t.summary}`);
     case 'tenure': {
-      const months = Math.max(0, Math.floor(-daysBetween(now, p.customerSince) / 30.44));
+      const months = tenureMonths(p, now);
       return [`Customer since ${p.customerSince} (${Math.floor(months / 12)} years ${months % 12} months)`];
     }
     case 'value':
@@ -90,7 +90,7 @@ function lines(section: SummarySection, p: Profile, spec: SummarySpec, now: Date
         .map((x) =>
           x.allowanceGb === null
             ? `${x.name}: ${x.usedGb ?? 0} GB used (unlimited)`
-            : `${x.name}: ${x.usedGb ?? 0} of ${x.allowanceGb} GB (${Math.round(((x.usedGb ?? 0) / x.allowanceGb!) * 100)}%)${x.cycleEnd ? `, cycle ends ${x.cycleEnd}` : ''}`,
+            : `${x.name}: ${x.usedGb ?? 0} of ${x.allowanceGb} GB (${usedPercent({ ...x, allowanceGb: x.allowanceGb! })}%)${x.cycleEnd ? `, cycle ends ${x.cycleEnd}` : ''}`,
         );
   }
 }

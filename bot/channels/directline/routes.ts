@@ -40,6 +40,11 @@ export interface DirectLineOptions {
 /** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
 export const ANONYMOUS_PREFIX = 'dl_';
 
+/** A fresh id for a visitor nobody signed in. */
+export function anonymousUser(): string {
+  return `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`;
+}
+
 /** Who the token's user is: a signed-in customer the web site vouched for, or nobody. */
 export function identityOf(user: string): IdentityHint | null {
   return user.startsWith(ANONYMOUS_PREFIX) ? null : { kind: 'customerId', value: user, authenticated: true };
@@ -90,12 +95,11 @@ export class DirectLine {
   }
 
   /**
-   * A token for `user` in a new conversation, as `tokens/generate` answers.
+   * A token for `user` in a new conversation (or, refreshing, in `conversationId`), as `tokens/generate` answers.
    * Nothing is stored until the client starts the conversation, so minting
    * tokens cannot push real conversations out of memory.
    */
-  generate(user: string): { conversationId: string; token: string; expires_in: number } {
-    const conversationId = randomBytes(12).toString('base64url');
+  generate(user: string, conversationId = randomBytes(12).toString('base64url')): { conversationId: string; token: string; expires_in: number } {
     return { conversationId, token: this.signer.issue(user, conversationId), expires_in: this.signer.ttl };
   }
 
@@ -107,17 +111,13 @@ export class DirectLine {
       if (!this.isSecret(req)) return fail(res, 403, 'Forbidden', 'a Direct Line secret is required');
       const body = (req.body ?? {}) as { user?: { id?: unknown } };
       const requested = typeof body.user?.id === 'string' && body.user.id.trim() ? body.user.id.trim() : null;
-      res.send(200, this.generate(requested ?? `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`));
+      res.send(200, this.generate(requested ?? anonymousUser()));
     });
 
     server.post(`${base}/tokens/refresh`, async (req: Request, res: Response) => {
       const claims = this.tokenOf(req);
       if (!claims) return fail(res, 403, 'Forbidden', 'a valid token is required');
-      res.send(200, {
-        conversationId: claims.conversation,
-        token: this.signer.issue(claims.user, claims.conversation),
-        expires_in: this.signer.ttl,
-      });
+      res.send(200, this.generate(claims.user, claims.conversation));
     });
 
     server.post(`${base}/conversations`, async (req: Request, res: Response) => {
@@ -125,7 +125,7 @@ export class DirectLine {
       let token: string;
       let status = 201;
       if (this.isSecret(req)) {
-        const user = `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`;
+        const user = anonymousUser();
         const generated = this.generate(user);
         conversation = this.conversations.create(generated.conversationId, user);
         token = generated.token;

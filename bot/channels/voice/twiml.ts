@@ -4,7 +4,7 @@
  * (TaskRouter with the handoff as task attributes, a named queue, or a dial).
  */
 import twilio from 'twilio';
-import { routingAttributes, type Handoff } from '../../engine/handoff';
+import { routingAttributes } from '../../engine/handoff';
 import type { TurnOutput } from '../../engine/turn';
 import { spokenReply } from './spoken';
 
@@ -25,26 +25,24 @@ export interface TwimlOptions {
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
-function enqueue(r: VoiceResponse, handoff: Handoff, mode: VoiceHandoffMode): void {
-  if (mode.kind === 'dial') {
-    r.dial(mode.number);
-  } else if (mode.kind === 'taskrouter') {
-    r.enqueue({ workflowSid: mode.workflowSid }).task(
-      { priority: handoff.priority, timeout: mode.timeoutSeconds },
-      JSON.stringify(routingAttributes(handoff)),
-    );
-  } else {
-    r.enqueue(handoff.queue);
-  }
+/** The way to a person: TaskRouter with the routing attributes, a dial, or a queue by name. */
+function enqueue(r: VoiceResponse, to: { queue: string; priority: number; attributes: object }, mode: VoiceHandoffMode): void {
+  if (mode.kind === 'dial') r.dial(mode.number);
+  else if (mode.kind === 'taskrouter')
+    r.enqueue({ workflowSid: mode.workflowSid }).task({ priority: to.priority, timeout: mode.timeoutSeconds }, JSON.stringify(to.attributes));
+  else r.enqueue(to.queue);
 }
+
+const sayAttributes = (opts: TwimlOptions) => ({ language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) });
 
 export function renderTwiml(output: TurnOutput, opts: TwimlOptions, extraSay: string[] = []): string {
   const r = new twilio.twiml.VoiceResponse();
-  const sayAttrs = { language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) };
+  const sayAttrs = sayAttributes(opts);
   const lines = [...output.replies.map(spokenReply), ...extraSay].filter(Boolean);
   if (output.handoff || output.ended) {
     for (const line of lines) r.say(sayAttrs, line);
-    if (output.handoff) enqueue(r, output.handoff.handoff, opts.handoff);
+    const h = output.handoff?.handoff;
+    if (h) enqueue(r, { queue: h.queue, priority: h.priority, attributes: routingAttributes(h) }, opts.handoff);
     else r.hangup();
     return r.toString();
   }
@@ -67,14 +65,9 @@ export function renderTwiml(output: TurnOutput, opts: TwimlOptions, extraSay: st
 /** The short line and the way to a person when a turn misses its deadline. */
 export function deadlineTwiml(opts: TwimlOptions, line: string, queue: string): string {
   const r = new twilio.twiml.VoiceResponse();
-  r.say({ language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) }, line);
-  if (opts.handoff.kind === 'dial') r.dial(opts.handoff.number);
-  else if (opts.handoff.kind === 'taskrouter')
-    r.enqueue({ workflowSid: opts.handoff.workflowSid }).task(
-      { priority: 50, timeout: opts.handoff.timeoutSeconds },
-      JSON.stringify({ type: 'frontline_handoff', queue, reason: 'The bot did not answer in time' }),
-    );
-  else r.enqueue(queue);
+  r.say(sayAttributes(opts), line);
+  const attributes = { type: 'frontline_handoff', queue, reason: 'The bot did not answer in time' };
+  enqueue(r, { queue, priority: 50, attributes }, opts.handoff);
   return r.toString();
 }
 

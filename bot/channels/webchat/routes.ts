@@ -11,8 +11,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import { ANONYMOUS_PREFIX, type DirectLine } from '../directline/routes';
-import { randomBytes } from 'node:crypto';
+import { anonymousUser, type DirectLine } from '../directline/routes';
 import { RateLimit } from './rate-limit';
 
 export interface WebChatPageOptions {
@@ -75,7 +74,7 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
       res.send(403, { error: { code: 'Forbidden', message: 'unknown demo customer' } });
       return;
     }
-    const user = wanted ?? `${ANONYMOUS_PREFIX}${randomBytes(8).toString('hex')}`;
+    const user = wanted ?? anonymousUser();
     res.send(200, opts.directLine.generate(user));
   });
 }
