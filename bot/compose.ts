@@ -3,7 +3,8 @@
  * every port and wires them together.
  */
 import { loadContent } from './content/load';
-import type { Config } from './config';
+import { requireSms, type Config } from './config';
+import { linkDialogs } from './channels/voice/sms-links';
 import type { Brain } from './engine/context';
 import { Engine } from './engine/engine';
 import type { Clock, HandoffTarget, ProfileSource, SmsSender } from './engine/ports';
@@ -79,23 +80,13 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   let engine: Engine | null = null;
   const queue = new EmbeddedQueue(() => (engine?.current ?? brain).content.routing.queues);
   let handoffs: HandoffTarget = queue;
-  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_WORKSPACE_SID && config.TWILIO_WORKFLOW_SID && config.TWILIO_AUTH_TOKEN) {
-    handoffs = new MirroredTarget(
-      new TaskRouterTarget({
-        accountSid: config.TWILIO_ACCOUNT_SID,
-        authToken: config.TWILIO_AUTH_TOKEN,
-        workspaceSid: config.TWILIO_WORKSPACE_SID,
-        workflowSid: config.TWILIO_WORKFLOW_SID,
-        timeoutSeconds: config.TWILIO_TASK_TIMEOUT_SECONDS,
-      }),
-      queue,
-    );
-    log.info('handoff.taskrouter', { workspace: config.TWILIO_WORKSPACE_SID });
+  if (config.taskRouter) {
+    handoffs = new MirroredTarget(new TaskRouterTarget(config.taskRouter), queue);
+    log.info('handoff.taskrouter', { workspace: config.taskRouter.workspaceSid });
   }
-  const sms: SmsSender =
-    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_SMS_FROM
-      ? new TwilioSms(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_SMS_FROM)
-      : (overrides.sms ?? new SmsOutbox());
+  requireSms(config, linkDialogs(brain.content));
+  const sms: SmsSender = config.sms ? new TwilioSms(config.sms) : (overrides.sms ?? new SmsOutbox());
+  if (!config.sms) log.warn('sms.outbox', { hint: 'TWILIO_SMS_FROM is not set: links for callers stay in the demo outbox, and callers are told so' });
   engine = new Engine({
     brain,
     profiles,

@@ -57,7 +57,27 @@ const schema = z.object({
   VOICE_TTS_VOICE: z.string().default(''),
 });
 
-export type Config = Readonly<z.infer<typeof schema>> & { readonly root: string };
+/** TaskRouter for calls and chats alike: on when any of its four settings is set, and then all are needed. */
+export interface TaskRouterSettings {
+  accountSid: string;
+  authToken: string;
+  workspaceSid: string;
+  workflowSid: string;
+  timeoutSeconds: number;
+}
+
+/** Text messages through Twilio's Messages API; null = none can be sent (the demo keeps them in an outbox). */
+export interface SmsSettings {
+  accountSid: string;
+  authToken: string;
+  from: string;
+}
+
+export type Config = Readonly<z.infer<typeof schema>> & {
+  readonly root: string;
+  readonly taskRouter: TaskRouterSettings | null;
+  readonly sms: SmsSettings | null;
+};
 
 /** A setting is wrong: the message says which variable and why. */
 export class ConfigError extends Error {
@@ -80,10 +100,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     throw new ConfigError('TWILIO_SIGNATURE_CHECK: off is for local use only and refused in production');
   if (production && (!c.DIRECTLINE_SECRET || c.DIRECTLINE_SECRET.length < 32))
     throw new ConfigError('DIRECTLINE_SECRET: required in production, at least 32 characters (see .env.example)');
+  if (production && !c.CI_API_URL)
+    throw new ConfigError('CI_API_URL: required in production, or the demo customers in CUSTOMERS_FILE would answer for your real customers');
   const at = (p: string) => resolve(root, p);
   return Object.freeze({
     ...c,
     root,
+    taskRouter: switchedOn('TaskRouter', c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'], ['TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'])
+      ? {
+          accountSid: c.TWILIO_ACCOUNT_SID,
+          authToken: c.TWILIO_AUTH_TOKEN,
+          workspaceSid: c.TWILIO_WORKSPACE_SID,
+          workflowSid: c.TWILIO_WORKFLOW_SID,
+          timeoutSeconds: c.TWILIO_TASK_TIMEOUT_SECONDS,
+        }
+      : null,
+    sms: switchedOn('Text messages', c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_SMS_FROM'], ['TWILIO_SMS_FROM'])
+      ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, from: c.TWILIO_SMS_FROM }
+      : null,
     CONTENT_DIR: at(c.CONTENT_DIR),
     CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),
     OUTAGES_FILE: at(c.OUTAGES_FILE),
@@ -91,4 +125,29 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     DEMO_SIGN_IN: c.DEMO_SIGN_IN === 'true' || ((c.DEMO_SIGN_IN ?? '') === '' && !production) ? 'true' : 'false',
     QUEUES_API: c.QUEUES_API === 'on' || ((c.QUEUES_API ?? '') === '' && !production) ? 'on' : 'off',
   });
+}
+
+/**
+ * Whether a feature is on: any of `switches` set turns it on, and then every
+ * one of `needs` is required. A partial set is a ConfigError naming what is
+ * missing, never a silent "off".
+ */
+function switchedOn<T extends Record<string, unknown>>(feature: string, c: T, needs: (keyof T & string)[], switches: (keyof T & string)[]): boolean {
+  if (!switches.some((k) => c[k])) return false;
+  const missing = needs.filter((k) => !c[k]);
+  if (missing.length) throw new ConfigError(`${missing.join(', ')}: ${feature} needs ${needs.join(', ')} together (see .env.example)`);
+  return true;
+}
+
+/**
+ * In production, content whose dialogs send links (on the phone they go by
+ * text message) needs a way to send them: no silent demo outbox.
+ * @param linkDialogs the dialogs that send a link.
+ */
+export function requireSms(config: Config, linkDialogs: readonly string[]): void {
+  const phoneOn = config.TWILIO_SIGNATURE_CHECK === 'off' || Boolean(config.TWILIO_AUTH_TOKEN && config.PUBLIC_URL);
+  if (config.NODE_ENV !== 'production' || config.sms || !phoneOn || !linkDialogs.length) return;
+  throw new ConfigError(
+    `TWILIO_SMS_FROM: required in production, because the dialogs ${linkDialogs.join(', ')} send links that reach callers by text message (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM)`,
+  );
 }

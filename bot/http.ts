@@ -67,8 +67,8 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
         ? null
         : { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL ?? '' },
     handoff:
-      config.TWILIO_WORKFLOW_SID
-        ? { kind: 'taskrouter', workflowSid: config.TWILIO_WORKFLOW_SID, timeoutSeconds: config.TWILIO_TASK_TIMEOUT_SECONDS }
+      config.taskRouter
+        ? { kind: 'taskrouter', workflowSid: config.taskRouter.workflowSid, timeoutSeconds: config.taskRouter.timeoutSeconds }
         : config.VOICE_AGENT_NUMBER
           ? { kind: 'dial', number: config.VOICE_AGENT_NUMBER }
           : { kind: 'enqueue' },

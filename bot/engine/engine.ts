@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
 import { TurnContext, type Brain, type EngineServices } from './context';
 import { acceptAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
+import { escalation, escalationIntent, type Escalation } from './escalation';
 import { handOff } from './hand-off';
 import type { Profile } from './profile';
 import type { ConversationLock, StateStore } from './ports';
@@ -70,20 +71,34 @@ export class Engine {
   }
 
   /**
+   * Where to put a customer through right now, from outside a turn (a phone
+   * turn past its deadline): decided from the stored conversation without
+   * waiting for the turn in progress or asking an outside system.
+   * `escalate` delivers the whole story later.
+   */
+  async routeNow(conversationId: string, channel: TurnInput['channel'], reason: string): Promise<Escalation> {
+    const state = await this.loadState({ conversationId, channel });
+    return escalation(new TurnContext({ conversationId, channel }, state, null, this.brain, this.services), reason);
+  }
+
+  /**
    * Hands a conversation to a person from outside a turn: a channel that had
-   * to put the customer through already (a phone turn past its deadline).
-   * Runs after the turn in progress, so the summary includes what it did; a
-   * conversation already handed off is left alone.
+   * to put the customer through already (see `routeNow`). Runs after the
+   * turn in progress, so the summary includes what it did, and brings the
+   * handoff target's copy of the waiting contact up to date; a conversation
+   * already handed off is left alone.
    */
   async escalate(conversationId: string, channel: TurnInput['channel'], reason: string): Promise<void> {
-    await this.options.lock.run(conversationId, async () => {
+    const handoff = await this.options.lock.run(conversationId, async () => {
       const state = await this.loadState({ conversationId, channel });
-      if (state.handedOff) return;
+      if (state.handedOff) return null;
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
       await this.identify(ctx);
-      await handOff(ctx, { intent: ctx.dialogIntent(), reason });
+      await handOff(ctx, { intent: escalationIntent(ctx), reason });
       await this.options.store.save(state);
+      return ctx.output.handoff?.handoff ?? null;
     });
+    if (handoff) await this.options.handoffs.update?.(handoff);
   }
 
   /** Runs one turn. Never throws for the customer's sake: an internal error hands off politely. */

@@ -7,7 +7,8 @@ import type { Intent } from '../content/schemas';
 import type { TurnContext } from './context';
 import type { Handoff } from './handoff';
 import { nextBestActions } from './offers';
-import { route } from './routing';
+import type { Facts } from './conditions';
+import { route, type Route } from './routing';
 import { summarize } from './summary';
 
 export interface HandoffRequest {
@@ -28,12 +29,21 @@ function effectiveIntent(ctx: TurnContext, intent: Intent | null): Intent | null
   return intent;
 }
 
+/**
+ * The one routing decision: the intent whose queue applies, the facts, and
+ * the queue and priority the rules pick. A handoff uses it, and so does a
+ * channel that must put the customer through before the turn ends.
+ */
+export function routeFor(ctx: TurnContext, intent: Intent | null): { basis: Intent | null; facts: Facts; where: Route } {
+  const basis = effectiveIntent(ctx, intent);
+  const intentQueue = basis?.queue ?? ctx.content.assistant.fallback.queue;
+  const facts = ctx.ruleFacts({ intent: basis?.intent ?? null });
+  return { basis, facts, where: route(ctx.content.routing, intentQueue, facts) };
+}
+
 export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<void> {
   const { content, state } = ctx;
-  const basis = effectiveIntent(ctx, req.intent);
-  const intentQueue = basis?.queue ?? content.assistant.fallback.queue;
-  const facts = ctx.ruleFacts({ intent: basis?.intent ?? null });
-  const where = route(content.routing, intentQueue, facts);
+  const { basis, facts, where } = routeFor(ctx, req.intent);
   const seg = ctx.segment;
   const p = ctx.profile;
   const handoff: Handoff = {

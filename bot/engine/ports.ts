@@ -49,6 +49,11 @@ export interface ActionContext {
 /** Where a warm handoff goes: the embedded queue, TaskRouter, a webhook … */
 export interface HandoffTarget {
   deliver(handoff: Handoff): Promise<HandoffReceipt>;
+  /**
+   * A contact the channel already put through (a call past its deadline)
+   * now has its whole story: bring the target's copy up to date.
+   */
+  update?(handoff: Handoff): Promise<void>;
 }
 
 export interface HandoffReceipt {
@@ -104,7 +109,11 @@ export class BackOfficeError extends Error {
   }
 }
 
-/** Sends a text message to a customer's phone (links on a call, payment links). */
+/**
+ * Sends a text message to a customer's phone (links on a call, payment
+ * links). Resolves `sent` once a carrier API accepted it, `kept` when it was
+ * only kept (the demo outbox): the customer is told which.
+ */
 export interface SmsSender {
-  send(to: string, body: string): Promise<void>;
+  send(to: string, body: string): Promise<'sent' | 'kept'>;
 }

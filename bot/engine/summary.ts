@@ -62,7 +62,8 @@ function lines(section: SummarySection, p: Profile, spec: SummarySpec, now: Date
       return p.tickets.filter((t) => !closed.test(t.status)).map((t) => `${t.id} ${t.opened} ${t.topic} (${t.status}): ${t.summary}`);
     case 'tenure': {
       const months = tenureMonths(p, now);
-      return [`Customer since ${p.customerSince} (${Math.floor(months / 12)} years ${months % 12} months)`];
+      const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+      return [`Customer since ${p.customerSince} (${count(Math.floor(months / 12), 'year')} ${count(months % 12, 'month')})`];
     }
     case 'value':
       return [`Value ${p.scores.value}/100, potential ${p.scores.potential}/100`];

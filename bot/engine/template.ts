@@ -124,8 +124,16 @@ export function placeholders(template: string): string[] {
   return [...template.matchAll(placeholder)].map((m) => m[1]!);
 }
 
+const spaced = /(\s*)\{([a-z_][a-z0-9_.]*)(?:\|([a-z]+))?\}/gi;
+
+/** A missing value leaves nothing behind: "Hi {first_name}!" is "Hi!", never "Hi !". */
 export function render(template: string, vars: Vars, format: Formatter, speakTemplate?: string): Rendered {
   const fill = (t: string, which: keyof Rendered) =>
-    t.replace(placeholder, (_, name: string, filter?: string) => format.apply(filter, vars[name])[which]);
+    t.replace(spaced, (m: string, space: string, name: string, filter: string | undefined, at: number) => {
+      const value = format.apply(filter, vars[name])[which];
+      if (value) return `${space}${value}`;
+      const next = t.charAt(at + m.length);
+      return next === '' || /[!?.,;:)]/.test(next) ? '' : space;
+    });
   return { text: fill(template, 'text'), speak: fill(speakTemplate ?? template, 'speak') };
 }

@@ -1,21 +1,22 @@
 /**
- * Twilio TaskRouter as a handoff target for chat: each handoff becomes a task
- * (REST API) whose attributes carry the handoff, so a workflow can route on
- * queue, segment, intent and priority. Calls are not sent here: the voice
- * channel enqueues them itself with `<Enqueue workflowSid><Task>`.
+ * Twilio TaskRouter as a handoff target. Chats become tasks over the REST
+ * API, with the handoff as attributes a workflow routes on (queue, segment,
+ * intent, priority). Calls are enqueued by the voice channel's TwiML
+ * (`<Enqueue workflowSid><Task>`), so Twilio creates their tasks; when a
+ * call was put through before its summary was ready (a turn past its
+ * deadline), `update` finds that task and gives it the whole handoff.
  */
 import twilio from 'twilio';
 import { routingAttributes, type Handoff } from '../../bot/engine/handoff';
 import type { HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
+import type { TaskRouterSettings } from '../../bot/config';
 
-export interface TaskRouterOptions {
-  accountSid: string;
-  authToken: string;
-  workspaceSid: string;
-  workflowSid: string;
-  timeoutSeconds: number;
+export interface TaskRouterOptions extends TaskRouterSettings {
   /** TaskRouter task channel for chat handoffs. */
   taskChannel?: string;
+  /** Twilio creates a call's task just after our TwiML answer: how often, and how far apart, to look for it. */
+  findTries?: number;
+  findDelayMs?: number;
 }
 
 export class TaskRouterTarget implements HandoffTarget {
@@ -23,12 +24,16 @@ export class TaskRouterTarget implements HandoffTarget {
 
   constructor(private readonly opts: TaskRouterOptions) {
     // keepAlive off: kinder to short-lived test servers and to nock (see stack-notes).
-    this.client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: false } as never);
+    this.client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: false });
+  }
+
+  private get tasks() {
+    return this.client.taskrouter.v1.workspaces(this.opts.workspaceSid).tasks;
   }
 
   async deliver(handoff: Handoff): Promise<HandoffReceipt> {
     if (handoff.channel === 'voice') return { queue: handoff.queue };
-    const task = await this.client.taskrouter.v1.workspaces(this.opts.workspaceSid).tasks.create({
+    const task = await this.tasks.create({
       workflowSid: this.opts.workflowSid,
       attributes: JSON.stringify(routingAttributes(handoff)),
       priority: handoff.priority,
@@ -37,6 +42,36 @@ export class TaskRouterTarget implements HandoffTarget {
     });
     return { queue: handoff.queue, reference: task.sid };
   }
+
+  /**
+   * Finds the waiting task of this conversation and replaces its routing
+   * attributes with the full handoff, keeping what Twilio added (call_sid …).
+   */
+  async update(handoff: Handoff): Promise<void> {
+    const tries = this.opts.findTries ?? 3;
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      const [task] = await this.tasks.list({
+        evaluateTaskAttributes: `conversation_id == ${JSON.stringify(handoff.conversationId)}`,
+        assignmentStatus: ['pending', 'reserved'],
+        limit: 1,
+      });
+      if (task) {
+        const { summary_pending: _pending, ...kept } = JSON.parse(task.attributes || '{}') as Record<string, unknown>;
+        await this.tasks(task.sid).update({
+          attributes: JSON.stringify({ ...kept, ...routingAttributes(handoff) }),
+          priority: handoff.priority,
+        });
+        return;
+      }
+      if (attempt < tries) await new Promise((r) => setTimeout(r, this.opts.findDelayMs ?? 1000));
+    }
+    throw new TaskNotFoundError(`no waiting TaskRouter task for ${handoff.conversationId}`);
+  }
+}
+
+/** The call's task was not found: it was answered or ended already, or Twilio never created it. */
+export class TaskNotFoundError extends Error {
+  override name = 'TaskNotFoundError';
 }
 
 /** Delivers to a primary target and mirrors into others (the embedded queue lists every contact). */
@@ -49,5 +84,10 @@ export class MirroredTarget implements HandoffTarget {
   async deliver(handoff: Handoff): Promise<HandoffReceipt> {
     await this.primary.deliver(handoff);
     return this.mirror.deliver(handoff);
+  }
+
+  async update(handoff: Handoff): Promise<void> {
+    await this.primary.update?.(handoff);
+    await this.mirror.update?.(handoff);
   }
 }

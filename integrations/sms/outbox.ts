@@ -1,6 +1,8 @@
 /**
  * The embedded SMS sender: keeps the messages it would have sent (bounded),
- * for development and tests. Phone numbers and links stay in memory only.
+ * for the demo and tests. Nothing leaves the machine, and it says so
+ * (`kept`), so a caller is never told a text is on its way. Phone numbers
+ * and links stay in memory only.
  */
 import type { SmsSender } from '../../bot/engine/ports';
 
@@ -13,8 +15,9 @@ export interface SentSms {
 export class SmsOutbox implements SmsSender {
   readonly sent: SentSms[] = [];
 
-  async send(to: string, body: string): Promise<void> {
+  async send(to: string, body: string): Promise<'kept'> {
     this.sent.push({ to, body, at: new Date().toISOString() });
     if (this.sent.length > 500) this.sent.shift();
+    return 'kept';
   }
 }

@@ -1,19 +1,18 @@
-/** Text messages through Twilio's Messages API. */
+/** Text messages through Twilio's Messages API: `sent` once Twilio accepted the message. */
 import twilio from 'twilio';
 import type { SmsSender } from '../../bot/engine/ports';
+import type { SmsSettings } from '../../bot/config';
 
 export class TwilioSms implements SmsSender {
   private readonly client: ReturnType<typeof twilio>;
 
-  constructor(
-    accountSid: string,
-    authToken: string,
-    private readonly from: string,
-  ) {
-    this.client = twilio(accountSid, authToken, { autoRetry: false });
+  constructor(private readonly settings: SmsSettings) {
+    // keepAlive off: a few messages per call do not need pooled sockets (and nock needs it, see stack-notes).
+    this.client = twilio(settings.accountSid, settings.authToken, { autoRetry: false, keepAlive: false });
   }
 
-  async send(to: string, body: string): Promise<void> {
-    await this.client.messages.create({ to, from: this.from, body });
+  async send(to: string, body: string): Promise<'sent'> {
+    await this.client.messages.create({ to, from: this.settings.from, body });
+    return 'sent';
   }
 }

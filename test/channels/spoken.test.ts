@@ -9,7 +9,7 @@ describe('what a caller hears', () => {
 
   it('drops links, markup and emoji, and reads choices out', () => {
     expect(spokenReply({ text: 'See **this** at https://x.example 😀', choices: [{ value: 'a', label: 'Billing' }, { value: 'b', label: 'Sales (new)' }] })).toBe(
-      'See this at Say Billing or press 1, or say Sales or press 2.',
+      'See this. Say Billing or press 1, or say Sales or press 2.',
     );
     expect(readChoices([{ value: 'y', label: 'Yes' }])).toBe('Say Yes or press 1.');
   });

@@ -26,6 +26,8 @@ describe('rendering text and speech', () => {
   });
 
   it('leaves a missing value empty rather than printing a placeholder', () => {
-    expect(render('Hi {first_name}!', {}, fmt).text).toBe('Hi !');
+    expect(render('Hi {first_name}!', {}, fmt).text).toBe('Hi!');
+    expect(render('Hi {first_name}, welcome.', {}, fmt).text).toBe('Hi, welcome.');
+    expect(render('Hi {first_name}, welcome.', { first_name: 'Ana' }, fmt).speak).toBe('Hi Ana, welcome.');
   });
 });

@@ -14,7 +14,9 @@ import type { SmsSender } from '../../engine/ports';
 import type { TurnInput, TurnOutput } from '../../engine/turn';
 import type { Logger } from '../../log';
 import { hasValidSignature } from './signature';
-import { deadlineTwiml, hintsFrom, renderTwiml, type VoiceHandoffMode } from './twiml';
+import { textLinks } from './sms-links';
+import { spokenDigits } from './spoken-digits';
+import { deadlineTwiml, hintsFrom, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
 
 export interface VoiceOptions {
   engine: Engine;
@@ -25,6 +27,8 @@ export interface VoiceOptions {
   sms: SmsSender;
   /** How long a turn may take before the caller is put through to a person. */
   deadlineMs: number;
+  /** How long the caller waits for the SMS API before hearing that the text is on its way (default 1500). */
+  smsWaitMs?: number;
   ttsVoice?: string;
   /** Absolute base for action URLs (PUBLIC_URL), or '' for relative ones. */
   publicUrl: string;
@@ -87,7 +91,7 @@ export class VoiceChannel {
         const input: Partial<TurnInput> = digits
           ? { digits }
           : speech
-            ? { text: speech, ...(p.Confidence !== undefined && p.Confidence !== '' ? { speechConfidence: Number(p.Confidence) } : {}) }
+            ? { text: spokenDigits(speech), ...(p.Confidence !== undefined && p.Confidence !== '' ? { speechConfidence: Number(p.Confidence) } : {}) }
             : { event: 'no_input' };
         return this.turn(p, input);
       }),
@@ -115,7 +119,7 @@ export class VoiceChannel {
     return pending;
   }
 
-  private twimlOptions(turn = 0) {
+  private twimlOptions(turn = 0): TwimlOptions {
     const content = this.opts.engine.current.content;
     return {
       // The turn number tells a new answer from Twilio retrying the last one.
@@ -144,43 +148,27 @@ export class VoiceChannel {
       clearTimeout(timer);
     }
     const options = this.twimlOptions(output?.turn);
-    if (!output) {
-      this.opts.log.error('voice.deadline', { callSid: p.CallSid, deadlineMs: this.opts.deadlineMs });
-      // The caller is put through now; once the slow turn ends, the agent gets the whole story.
-      const conversationId = `voice:${p.CallSid}`;
-      void running
-        .catch(() => undefined)
-        .then(() => this.opts.engine.escalate(conversationId, 'voice', `The bot did not answer within ${this.opts.deadlineMs} ms`))
-        .catch((err: unknown) => this.opts.log.error('voice.escalate_failed', { callSid: p.CallSid, error: (err as Error).name }));
-      return deadlineTwiml(options, content.assistant.messages.no_input_handoff ?? 'Let me put you through to someone.', content.assistant.fallback.queue);
-    }
-    const extra = await this.textLinks(p, output);
-    return renderTwiml(output, options, extra);
+    if (!output) return this.putThrough(p, running, options);
+    const notice = await textLinks(output.replies, p.From, { sms: this.opts.sms, log: this.opts.log, waitMs: this.opts.smsWaitMs ?? 1500 }, p.CallSid!);
+    return renderTwiml(output, options, notice ? (content.assistant.messages[notice] ?? '') : '');
   }
 
-  /** Links cannot be heard: they go by SMS to the caller, and the caller is told. */
-  private async textLinks(p: Params, output: TurnOutput): Promise<string[]> {
-    const links = output.replies.flatMap((r) => (r.link ? [r.link] : []));
-    if (!links.length) return [];
-    if (!p.From) return [];
-    const from = p.From;
-    const sending = Promise.all(links.map((link) => this.opts.sms.send(from, `${link.label}: ${link.url}`)));
-    // The caller is waiting: a slow SMS API must not push the answer past Twilio's deadline.
-    let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), 1500)));
-    try {
-      const result = await Promise.race([sending.then(() => 'sent' as const), slow]);
-      if (result === 'slow') {
-        sending.catch((err: unknown) => this.opts.log.warn('voice.sms_failed', { callSid: p.CallSid, error: (err as Error).name }));
-        return ['I am sending you a text message with the link.'];
-      }
-      return ['I have sent you a text message with the link.'];
-    } catch (err) {
-      this.opts.log.warn('voice.sms_failed', { callSid: p.CallSid, error: (err as Error).name });
-      return ["I couldn't send you a text message just now."];
-    } finally {
-      clearTimeout(timer);
-    }
+  /**
+   * The turn missed its deadline: the engine decides where the caller goes
+   * now, from what it already knows, and the caller is put through; once the
+   * slow turn ends, the engine hands over the whole story.
+   */
+  private async putThrough(p: Params, running: Promise<TurnOutput>, options: TwimlOptions): Promise<string> {
+    const { engine, log, deadlineMs } = this.opts;
+    log.error('voice.deadline', { callSid: p.CallSid, deadlineMs });
+    const conversationId = `voice:${p.CallSid}`;
+    const reason = `The bot did not answer within ${deadlineMs} ms`;
+    const route = await engine.routeNow(conversationId, 'voice', reason);
+    void running
+      .catch(() => undefined)
+      .then(() => engine.escalate(conversationId, 'voice', reason))
+      .catch((err: unknown) => log.error('voice.escalate_failed', { callSid: p.CallSid, error: (err as Error).name }));
+    return deadlineTwiml(options, engine.current.content.assistant.messages.no_input_handoff ?? '', route);
   }
 
   private async recordEnd(p: Params): Promise<void> {

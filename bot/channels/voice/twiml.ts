@@ -4,9 +4,10 @@
  * (TaskRouter with the handoff as task attributes, a named queue, or a dial).
  */
 import twilio from 'twilio';
+import type { Escalation } from '../../engine/escalation';
 import { routingAttributes } from '../../engine/handoff';
 import type { TurnOutput } from '../../engine/turn';
-import { spokenReply } from './spoken';
+import { spokenLines } from './spoken';
 
 export type VoiceHandoffMode =
   | { kind: 'taskrouter'; workflowSid: string; timeoutSeconds: number }
@@ -35,10 +36,11 @@ function enqueue(r: VoiceResponse, to: { queue: string; priority: number; attrib
 
 const sayAttributes = (opts: TwimlOptions) => ({ language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) });
 
-export function renderTwiml(output: TurnOutput, opts: TwimlOptions, extraSay: string[] = []): string {
+/** @param linkNotice what the caller hears right after a reply whose link went by text message. */
+export function renderTwiml(output: TurnOutput, opts: TwimlOptions, linkNotice = ''): string {
   const r = new twilio.twiml.VoiceResponse();
   const sayAttrs = sayAttributes(opts);
-  const lines = [...output.replies.map(spokenReply), ...extraSay].filter(Boolean);
+  const lines = spokenLines(output.replies, linkNotice);
   if (output.handoff || output.ended) {
     for (const line of lines) r.say(sayAttrs, line);
     const h = output.handoff?.handoff;
@@ -62,12 +64,11 @@ export function renderTwiml(output: TurnOutput, opts: TwimlOptions, extraSay: st
   return r.toString();
 }
 
-/** The short line and the way to a person when a turn misses its deadline. */
-export function deadlineTwiml(opts: TwimlOptions, line: string, queue: string): string {
+/** The short line and the way to a person the engine chose, when a turn misses its deadline. */
+export function deadlineTwiml(opts: TwimlOptions, line: string, route: Escalation): string {
   const r = new twilio.twiml.VoiceResponse();
-  r.say(sayAttributes(opts), line);
-  const attributes = { type: 'frontline_handoff', queue, reason: 'The bot did not answer in time' };
-  enqueue(r, { queue, priority: 50, attributes }, opts.handoff);
+  if (line) r.say(sayAttributes(opts), line);
+  enqueue(r, route, opts.handoff);
   return r.toString();
 }
 
