@@ -53,14 +53,14 @@ describe('Bot Framework channel', () => {
 
   it('is never silently open in production', () => {
     expect(() => readConfig({ NODE_ENV: 'production', DIRECTLINE_SECRET: 'x'.repeat(40) }, root)).toThrow(/^MicrosoftAppId: required in production/);
-    expect(() => readConfig({ NODE_ENV: 'production', DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off' }, root)).not.toThrow();
+    expect(() => readConfig({ NODE_ENV: 'production', DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off', CI_API_URL: 'https://ci.example.test/api' }, root)).not.toThrow();
     expect(() => readConfig({ NODE_ENV: 'production', MicrosoftAppId: 'id' }, root)).toThrow(/^DIRECTLINE_SECRET: required in production/);
   });
 });
 
 describe('the development queue listing', () => {
   it('is off in production unless asked for', async () => {
-    const prod = await startApp({ NODE_ENV: 'production', BOTFRAMEWORK_CHANNEL: 'off' });
+    const prod = await startApp({ NODE_ENV: 'production', BOTFRAMEWORK_CHANNEL: 'off', CI_API_URL: 'https://ci.example.test/api' });
     try {
       expect((await fetch(`${prod.url}/api/queues`)).status).toBe(404);
     } finally {

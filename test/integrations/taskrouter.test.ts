@@ -1,6 +1,6 @@
 /** Chat handoffs as TaskRouter tasks over the REST API (Twilio mocked with nock). */
 import nock from 'nock';
-import { MirroredTarget, TaskRouterTarget } from '../../integrations/handoff/taskrouter';
+import { MirroredTarget, TaskNotFoundError, TaskRouterTarget } from '../../integrations/handoff/taskrouter';
 import { demoHarness, signedIn } from '../support/harness';
 
 beforeAll(() => nock.disableNetConnect());
@@ -44,4 +44,15 @@ it('does not create tasks for calls: TwiML enqueues those', async () => {
   const target = new TaskRouterTarget(opts);
   const receipt = await target.deliver({ channel: 'voice', queue: 'billing' } as never);
   expect(receipt).toEqual({ queue: 'billing' });
+});
+
+it('says so when the call it should update has no waiting task', async () => {
+  const scope = nock('https://taskrouter.twilio.com')
+    .get(`/v1/Workspaces/${opts.workspaceSid}/Tasks`)
+    .query(true)
+    .times(2)
+    .reply(200, { tasks: [], meta: { key: 'tasks', page: 0, page_size: 1, next_page_url: null } });
+  const target = new TaskRouterTarget({ ...opts, findTries: 2, findDelayMs: 0 });
+  await expect(target.update({ channel: 'voice', conversationId: 'voice:CA1', queue: 'billing' } as never)).rejects.toThrow(TaskNotFoundError);
+  scope.done();
 });
