@@ -9,6 +9,8 @@
  *                                           against a running bot (TWILIO_AUTH_TOKEN and PUBLIC_URL from the environment)
  *
  * Type what the caller says; `#94110` presses keys; an empty line is silence.
+ * Without TWILIO_SMS_FROM, texts the bot would send (links) are shown from
+ * the demo outbox.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -19,9 +21,19 @@ import { compose } from '../bot/compose';
 import { readConfig } from '../bot/config';
 import { buildServer } from '../bot/http';
 import { createLogger } from '../bot/log';
+import { SmsOutbox } from '../integrations/sms/outbox';
 import { parseTwiml, type TwimlAnswer } from './lib/twiml-reader';
 
-async function target(url: string | undefined): Promise<{ baseUrl: string; publicUrl: string; token: string; close: () => void }> {
+interface Target {
+  baseUrl: string;
+  publicUrl: string;
+  token: string;
+  /** The bot's demo outbox, when this script runs the bot itself. */
+  outbox?: SmsOutbox;
+  close: () => void;
+}
+
+async function target(url: string | undefined): Promise<Target> {
   if (url) {
     const token = process.env.TWILIO_AUTH_TOKEN;
     if (!token) throw new Error('set TWILIO_AUTH_TOKEN (the one the bot uses) to sign requests');
@@ -34,7 +46,8 @@ async function target(url: string | undefined): Promise<{ baseUrl: string; publi
   const app = await compose(config, createLogger('silent'));
   const { server } = buildServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, publicUrl, token, close: () => server.close() };
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { baseUrl, publicUrl, token, ...(app.sms instanceof SmsOutbox ? { outbox: app.sms } : {}), close: () => server.close() };
 }
 
 async function main(): Promise<void> {
@@ -52,8 +65,11 @@ async function main(): Promise<void> {
     if (res.status !== 200) throw new Error(`the bot answered ${res.status}: ${xml}`);
     return parseTwiml(res.status, xml);
   };
+  let texts = 0;
   const show = (a: TwimlAnswer) => {
     for (const s of a.says) console.log(`\x1b[36m🔊 ${s}\x1b[0m`);
+    for (const sms of t.outbox?.sent.slice(texts) ?? []) console.log(`\x1b[35m📱 demo outbox, text to ${sms.to}: ${sms.body}\x1b[0m`);
+    texts = t.outbox?.sent.length ?? 0;
     if (a.enqueue?.task) {
       const task = a.enqueue.task.json;
       console.log(`\x1b[33m☎  put through to TaskRouter: queue ${String(task.queue)}, priority ${a.enqueue.task.attrs.priority}, segment ${String(task.segment)}, intent ${String(task.intent)}\x1b[0m`);
