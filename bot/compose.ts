@@ -41,9 +41,9 @@ export interface ComposeOverrides {
   brain?: Brain & { trainMs?: number };
 }
 
-/** Loads and validates the content and trains the model: throws ContentError on a broken file. */
+/** Loads and fully checks the content and trains the model: throws ContentError on a broken file. */
 export function buildBrain(contentDir: string): Brain & { trainMs: number } {
-  const content = loadContent(contentDir);
+  const content = loadContent(contentDir, { actions: EmbeddedBackOffice.actionNames });
   const started = Date.now();
   const model = trainFromContent(content);
   return { content, model, trainMs: Date.now() - started };
@@ -53,6 +53,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   const clock = overrides.clock ?? systemClock;
   const brain = overrides.brain ?? buildBrain(config.CONTENT_DIR);
   log.info('content.loaded', { intents: brain.content.intents.size, dialogs: brain.content.dialogs.size, trainMs: brain.trainMs ?? 0 });
+  for (const warning of brain.content.warnings) log.warn('content.warning', { warning });
 
   let demoProfiles: FileProfileSource | null = null;
   let profiles: ProfileSource;

@@ -13,6 +13,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContent } from '../bot/content/load';
+import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { OUT_OF_SCOPE } from '../bot/content/schemas';
 import type { LabelledText } from '../bot/nlu/csv';
 import { IntentClassifier } from '../bot/nlu/classifier';
@@ -46,7 +47,7 @@ function main(): void {
   }
   const projectTrain = !values.train;
   const train = loadLabelled(values.train ? resolve(values.train) : root);
-  const threshold = values.threshold !== undefined ? Number(values.threshold) : projectTrain ? loadContent(root).assistant.understanding.threshold : 0;
+  const threshold = values.threshold !== undefined ? Number(values.threshold) : projectTrain ? loadContent(root, { actions: EmbeddedBackOffice.actionNames }).assistant.understanding.threshold : 0;
   let result;
   if (values.test) {
     const test = loadLabelled(resolve(values.test));

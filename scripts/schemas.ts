@@ -8,8 +8,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonSchemas } from '../bot/content/json-schemas';
 import { ciOpenApi } from '../bot/content/openapi';
-import { zodToJsonSchema } from 'zod-to-json-schema';
-import { conversationTestSchema } from '../test/support/conversations';
 
 const dir = join(__dirname, '..', 'schemas');
 mkdirSync(dir, { recursive: true });
@@ -18,10 +16,5 @@ for (const [name, schema] of Object.entries(jsonSchemas())) {
   console.log(`schemas/${name}.schema.json`);
 }
 
-writeFileSync(
-  join(dir, 'conversation-test.schema.json'),
-  `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'Frontline conversation test', ...zodToJsonSchema(conversationTestSchema as never, { target: 'jsonSchema7', $refStrategy: 'none' }) }, null, 2)}\n`,
-);
-console.log('schemas/conversation-test.schema.json');
 writeFileSync(join(__dirname, '..', 'integrations', 'ci', 'openapi.yaml'), ciOpenApi());
 console.log('integrations/ci/openapi.yaml');

@@ -4,6 +4,7 @@ import { zodToJsonSchema } from 'zod-to-json-schema';
 
 // Typed loosely: the library's generics recurse too deep for tsc on these schemas.
 const toJson = zodToJsonSchema as unknown as (schema: z.ZodTypeAny, opts: object) => Record<string, unknown>;
+import { conversationTestSchema } from './conversation-tests';
 import {
   assistantSchema,
   conditionSchema,
@@ -78,5 +79,6 @@ export function jsonSchemas(): Record<string, object> {
     offers: gen(offersSchema, 'offers'),
     assistant: gen(assistantSchema, 'assistant settings'),
     'out-of-scope': gen(outOfScopeSchema, 'out-of-scope examples'),
+    'conversation-test': gen(conversationTestSchema, 'conversation test'),
   };
 }

@@ -4,6 +4,7 @@
  * names file, line and field for anything wrong.
  */
 import { z } from 'zod';
+import { closest, keysAt, unknownFieldMessage } from './yaml-file';
 
 const name = z
   .string()
@@ -58,13 +59,18 @@ export const summarySchema = z
   .strict();
 export type SummarySpec = z.infer<typeof summarySchema>;
 
+/** Examples an intent needs at least (the README asks for as many). */
+export const MIN_EXAMPLES = 25;
+
 export const intentSchema = z
   .object({
     intent: name,
     /** How the bot names this request to a customer ("check your balance"). */
     label: z.string().min(1),
     description: z.string().optional(),
-    examples: z.array(z.string().min(1)).min(1),
+    examples: z
+      .array(z.string().min(1))
+      .min(MIN_EXAMPLES, `write at least ${MIN_EXAMPLES} varied examples, so the bot learns the ways customers say it`),
     /** The self-service flow that serves it. */
     dialog: name.optional(),
     /** Hand straight to a person. */
@@ -187,12 +193,21 @@ export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = z.unknown().tr
       ? stepKindNames.find((k) => Object.prototype.hasOwnProperty.call(raw, k))
       : undefined;
   if (!kind) {
-    ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${stepKindNames.join(', ')}` });
+    const first = raw && typeof raw === 'object' ? Object.keys(raw)[0] : undefined;
+    const meant = first ? closest(first, stepKindNames) : null;
+    ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${stepKindNames.join(', ')}${meant ? ` (did you mean ${meant}?)` : ''}` });
     return z.NEVER;
   }
-  const result = stepKinds[kind].safeParse(raw);
+  const schema = stepKinds[kind];
+  const result = schema.safeParse(raw);
   if (!result.success) {
-    for (const issue of result.error.issues) ctx.addIssue(issue as z.IssueData);
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'unrecognized_keys') ctx.addIssue(issue as z.IssueData);
+      // Named here, where the step's kind is known: the file reader cannot see through this transform.
+      else
+        for (const key of issue.keys)
+          ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: unknownFieldMessage(key, keysAt(schema, issue.path)), params: { unknownField: true } });
+    }
     return z.NEVER;
   }
   return result.data as Step;

@@ -5,75 +5,65 @@
  * hear that cannot be spoken (links, emoji, markup). Each problem names file,
  * line and field.
  */
-import { existsSync } from 'node:fs';
+/**
+ * The full content check, run alike by `npm run validate`, start-up and hot
+ * reload: every content file against its schema, every reference across
+ * files (intent → dialog → slot → queue → summary → offer, and the names
+ * inside conditions), examples repeated or nearly repeated across intents,
+ * and anything a caller would hear that cannot be spoken (links, emoji,
+ * markup). Each problem names file, line and field. Warnings (an intent no
+ * conversation test exercises) never stop content from loading.
+ */
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { knownFactNames, startValues } from '../engine/facts';
 import { plainWords } from '../engine/slots';
 import { placeholders } from '../engine/template';
-import { checkReferences, contentLayout, readFolder } from './load';
-import {
-  assistantSchema,
-  dialogSchema,
-  intentSchema,
-  offersSchema,
-  outOfScopeSchema,
-  routingSchema,
-  segmentsSchema,
-  type Condition,
-  type Intent,
-  type Step,
-} from './schemas';
-import { ContentError, errorAt, locate, readYaml, type FieldPath } from './yaml-file';
+import { untestedIntents } from './conversation-tests';
+import { contentLayout, formatProblem, problemOf, readContentFiles, type ContentFiles, type Problem } from './files';
+import { checkConditionNames, checkReferences, namesOf, unknown } from './references';
+import type { Condition, Intent, Step } from './schemas';
+import { errorAt, locate, type ContentError, type FieldPath } from './yaml-file';
 
-export interface Problem {
-  file: string;
-  line: number;
-  field: string;
-  message: string;
-}
-
-export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line} ${p.field}: ${p.message}`;
-}
+export { formatProblem, type Problem };
 
 type Path = FieldPath;
 
+export interface ContentCheck {
+  /** What parsed, file by file. */
+  files: ContentFiles;
+  /** What must be mended before the content loads. */
+  problems: Problem[];
+  /** Worth knowing, never a reason to refuse the content. */
+  warnings: Problem[];
+}
+
+/** Every problem of the content in `dir`; `npm run validate` prints them. */
 export function validateContent(dir: string, backOfficeActions: readonly string[]): Problem[] {
+  return checkContent(dir, backOfficeActions).problems;
+}
+
+/** The full check: what start-up, hot reload and `npm run validate` all run. */
+export function checkContent(dir: string, backOfficeActions: readonly string[]): ContentCheck {
   const problems: Problem[] = [];
-  const collect = (err: ContentError) => problems.push({ file: err.file, line: err.line ?? 1, field: err.field ?? '(file)', message: err.detail });
+  const collect = (err: ContentError) => problems.push(problemOf(err));
   const at = (file: string, path: Path, message: string) => collect(errorAt(join(dir, file), path, message, dir));
-  const load = <S extends z.ZodTypeAny>(file: string, schema: S): z.output<S> | null => {
-    try {
-      return readYaml(join(dir, file), schema, dir);
-    } catch (err) {
-      if (!(err instanceof ContentError)) throw err;
-      collect(err);
-      return null;
-    }
-  };
 
-  const intentFiles = readFolder(dir, contentLayout.intents, intentSchema, 'intent', collect);
-  const dialogFiles = readFolder(dir, contentLayout.dialogs, dialogSchema, 'dialog', collect);
-  const intents = new Map([...intentFiles].map(([k, { file, item }]) => [k, { file, intent: item }]));
-  const dialogs = new Map([...dialogFiles].map(([k, { file, item }]) => [k, { file, dialog: item }]));
-  const segments = load(contentLayout.segments, segmentsSchema);
-  const routing = load(contentLayout.routing, routingSchema);
-  const offers = load(contentLayout.offers, offersSchema);
-  const assistant = load(contentLayout.assistant, assistantSchema);
-  const oos = existsSync(join(dir, contentLayout.outOfScope)) ? load(contentLayout.outOfScope, outOfScopeSchema) : { examples: [] };
+  const files = readContentFiles(dir, collect);
+  const { segments, routing, offers, assistant } = files;
+  const intents = new Map([...files.intents].map(([k, { file, item }]) => [k, { file, intent: item }]));
+  const dialogs = new Map([...files.dialogs].map(([k, { file, item }]) => [k, { file, dialog: item }]));
+  const names = namesOf(files);
 
-  // What start-up checks too, then what only the validator does.
-  checkReferences(
-    { intents: new Map([...intentFiles].map(([k, v]) => [k, v.item])), dialogs: new Map([...dialogFiles].map(([k, v]) => [k, v.item])), segments, routing, assistant },
-    at,
-  );
+  // What the engine cannot run without first, then everything else.
+  checkReferences(files, names, at);
 
   const facts = knownFactNames();
   const isFact = (name: string) => facts.has(name) || name.startsWith('entitlements.');
   const checkCondition = (file: string, path: Path, cond: Condition | undefined, extra: Set<string> = new Set()) => {
     for (const key of Object.keys(cond ?? {}))
       if (!isFact(key) && !extra.has(key) && !extra.has(key.split('.')[0]!)) at(file, [...path, key], `unknown fact "${key}"`);
+    // A dialog's own values (`if: { topic: … }` on a slot it asked) are its business.
+    checkConditionNames(file, path, Object.fromEntries(Object.entries(cond ?? {}).filter(([k]) => !extra.has(k))), names, at);
   };
   const checkText = (file: string, path: Path, text: string | undefined, extra: Set<string>, spoken: boolean) => {
     if (!text) return;
@@ -91,7 +81,7 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
     checkText(file, ['say'], intent.say, new Set(), true);
     if (intent.summary.contacts_topics)
       intent.summary.contacts_topics.forEach((t, i) => {
-        if (!intents.has(t)) at(file, ['summary', 'contacts_topics', i], `no intent "${t}"`);
+        if (!intents.has(t)) at(file, ['summary', 'contacts_topics', i], unknown('intent', t, names.intents));
       });
   }
 
@@ -133,7 +123,7 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
         } else if ('note' in step) checkText(file, [...p, 'note'], step.note, values, false);
         else if ('set' in step) Object.entries(step.set).forEach(([k, v]) => checkText(file, [...p, 'set', k], v, values, false));
         else if ('handoff' in step) {
-          if (step.handoff.intent && !intents.has(step.handoff.intent)) at(file, [...p, 'handoff', 'intent'], `no intent "${step.handoff.intent}"`);
+          if (step.handoff.intent && !intents.has(step.handoff.intent)) at(file, [...p, 'handoff', 'intent'], unknown('intent', step.handoff.intent, names.intents));
           checkText(file, [...p, 'handoff', 'say'], step.handoff.say, values, true);
           checkText(file, [...p, 'handoff', 'reason'], step.handoff.reason, values, false);
         }
@@ -146,15 +136,11 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
   segments?.segments.forEach((s, i) => checkCondition(contentLayout.segments, ['segments', i, 'when'], s.when));
   if (routing) {
     routing.priority.boosts.forEach((b, i) => checkCondition(contentLayout.routing, ['priority', 'boosts', i, 'when'], b.when));
-    routing.rules.forEach((r, i) => {
-      checkCondition(contentLayout.routing, ['rules', i, 'when'], r.when);
-      const named = r.when.intent;
-      if (typeof named === 'string' && !named.includes(' ') && !intents.has(named)) at(contentLayout.routing, ['rules', i, 'when', 'intent'], `no intent "${named}"`);
-    });
+    routing.rules.forEach((r, i) => checkCondition(contentLayout.routing, ['rules', i, 'when'], r.when));
   }
   if (offers) {
     offers.no_sales_on.forEach((n, i) => {
-      if (!intents.has(n)) at(contentLayout.offers, ['no_sales_on', i], `no intent "${n}"`);
+      if (!intents.has(n)) at(contentLayout.offers, ['no_sales_on', i], unknown('intent', n, names.intents));
     });
     offers.offers.forEach((o, i) => {
       checkCondition(contentLayout.offers, ['offers', i, 'when'], o.when);
@@ -169,8 +155,8 @@ export function validateContent(dir: string, backOfficeActions: readonly string[
       if (!(needed in assistant.messages)) at(contentLayout.assistant, ['messages'], `message "${needed}" is missing`);
   }
 
-  duplicateExamples(dir, [...intents.values()], oos?.examples ?? [], at);
-  return problems;
+  duplicateExamples(dir, [...intents.values()], files.outOfScope ?? [], at);
+  return { files, problems, warnings: untestedIntents(dir, files.intents) };
 }
 
 /** Messages the engine says by name. */

@@ -35,6 +35,7 @@ export function watchContent(
       const brain = build(dir);
       swap(brain);
       log.info('content.reloaded', { intents: brain.content.intents.size, dialogs: brain.content.dialogs.size, ms: Date.now() - started });
+      for (const warning of brain.content.warnings) log.warn('content.warning', { warning });
       return { ok: true };
     } catch (err) {
       const error = err instanceof ContentError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;

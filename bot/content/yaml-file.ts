@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { z } from 'zod';
+import { isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { z } from 'zod';
 
 /** A content file is broken. The message names file, line and field. */
 export class ContentError extends Error {
@@ -62,32 +62,147 @@ export function parseYaml<S extends z.ZodTypeAny>(text: string, file: string, sc
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
   if (syntax) {
+    const quote = syntax.code === 'MISSING_CHAR' ? unclosedQuote(text, syntax.pos[0]) : null;
+    // YAML notices a missing closing quote only where the file ends: point at where it opens.
+    if (quote) throw new ContentError(name, counter.linePos(quote.offset).line, quote.field, `this ${quote.char} quote is never closed`);
     const line = counter.linePos(syntax.pos[0]).line;
     const what = syntax.message.split('\n')[0];
     throw new ContentError(name, line, null, what);
   }
-  const result = schema.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const issue = pickIssue(result.error.issues);
-  const line = lineOf(doc, counter, issue.path);
+  const issue = pickIssue(result.error.issues.flatMap((i) => unknownFields(i, schema)));
+  const line = keyLine(doc, counter, issue.path);
   const field = fieldPath(issue.path) || '(top level)';
   throw new ContentError(name, line ?? 1, field, issue.message);
 }
 
+/** The message zod issues carry for a field no schema knows, so every file reports it alike. */
+export function unknownFieldMessage(key: string, known: readonly string[]): string {
+  const near = closest(key, known);
+  return `unknown field "${key}"${near ? `; did you mean ${near}?` : ''}`;
+}
+
+type Issue = z.ZodIssue & { unknownField?: boolean };
+
+/** One issue per unknown key, at the key, with the field probably meant. */
+function unknownFields(issue: z.ZodIssue, schema: z.ZodTypeAny): Issue[] {
+  if (issue.code === 'custom' && (issue.params as { unknownField?: boolean } | undefined)?.unknownField) return [{ ...issue, unknownField: true }];
+  if (issue.code === 'invalid_union')
+    return [{ ...issue, unionErrors: issue.unionErrors.map((e) => new z.ZodError(e.issues.flatMap((i) => unknownFields(i, schema)))) }];
+  if (issue.code !== 'unrecognized_keys') return [issue];
+  const known = keysAt(schema, issue.path);
+  return issue.keys.map((key) => ({ code: 'custom', path: [...issue.path, key], message: unknownFieldMessage(key, known), unknownField: true }));
+}
+
+/** The field names an object schema allows at `path`, or none when it cannot be told. */
+export function keysAt(schema: z.ZodTypeAny, path: FieldPath): string[] {
+  const unwrap = (t: z.ZodTypeAny): z.ZodTypeAny => {
+    if (t instanceof z.ZodEffects) return unwrap(t.innerType() as z.ZodTypeAny);
+    if (t instanceof z.ZodDefault) return unwrap(t.removeDefault() as z.ZodTypeAny);
+    if (t instanceof z.ZodOptional || t instanceof z.ZodNullable) return unwrap(t.unwrap() as z.ZodTypeAny);
+    if (t instanceof z.ZodLazy) return unwrap(t.schema as z.ZodTypeAny);
+    return t;
+  };
+  let at: z.ZodTypeAny | undefined = schema;
+  for (const key of path) {
+    const t: z.ZodTypeAny = unwrap(at);
+    at =
+      t instanceof z.ZodObject ? (t.shape as Record<string, z.ZodTypeAny>)[String(key)]
+      : t instanceof z.ZodArray ? (t.element as z.ZodTypeAny)
+      : t instanceof z.ZodRecord ? (t.valueSchema as z.ZodTypeAny)
+      : undefined;
+    if (!at) return [];
+  }
+  const t = unwrap(at);
+  return t instanceof z.ZodObject ? Object.keys(t.shape as object) : [];
+}
+
+/** The candidate a typo most likely meant (a few letters off), or null. */
+export function closest(word: string, candidates: Iterable<string>): string | null {
+  let best: { name: string; d: number } | null = null;
+  for (const name of candidates) {
+    const d = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (d > 0 && d <= Math.max(2, Math.floor(name.length / 3)) && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name ?? null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The line of the key at the end of `path` (not of its value, which may start lines later). */
+function keyLine(doc: Document, counter: LineCounter, path: FieldPath): number | null {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path.at(-1)));
+    if (pair && isNode(pair.key) && pair.key.range) return counter.linePos(pair.key.range[0]).line;
+  }
+  return lineOf(doc, counter, path);
+}
+
+/**
+ * The quoted scalar left open that YAML ran into the end of the file with:
+ * where it opens, its quote, and the field it belongs to (found by closing it
+ * at the end of its first line and parsing again).
+ */
+function unclosedQuote(text: string, errorAt: number): { offset: number; char: string; field: string | null } | null {
+  let offset = 0;
+  let open: { offset: number; char: string } | null = null;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's control tokens (document start, scalar marker …) take no room in the text.
+    if (/^[\u0002\u0018\u001f\ufeff]$/.test(token)) continue;
+    const start = offset;
+    offset += token.length;
+    if ((token[0] === '"' || token[0] === "'") && start <= errorAt && errorAt <= offset) open = { offset: start, char: token[0] };
+  }
+  if (!open) return null;
+  const eol = text.indexOf('\n', open.offset);
+  const end = eol < 0 ? text.length : eol;
+  const patched = parseDocument(`${text.slice(0, end).trimEnd()}${open.char}${text.slice(end)}`);
+  let field: string | null = null;
+  if (patched.errors.length === 0)
+    visit(patched, {
+      Scalar(_key, node, ancestors) {
+        if (node.range?.[0] !== open.offset) return undefined;
+        const chain = [...ancestors, node];
+        const path: (string | number)[] = [];
+        chain.forEach((a, i) => {
+          const b = chain[i + 1];
+          if (isPair(a) && b !== undefined && b === a.value) path.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
+          else if (isSeq(a) && b !== undefined) path.push(a.items.indexOf(b as never));
+        });
+        field = fieldPath(path) || null;
+        return visit.BREAK;
+      },
+    });
+  return { ...open, field };
+}
+
 /**
  * A union's failure nests the real cause; report the branch that got furthest
- * (the longest path), which is what an editor means.
+ * (the longest path), which is what an editor means. A field nobody knows
+ * comes first: it is the typo that made the rest go wrong ("Required").
  */
-function pickIssue(issues: z.ZodIssue[]): z.ZodIssue {
+function pickIssue(issues: Issue[]): Issue {
   let best = issues[0]!;
-  const visit = (issue: z.ZodIssue) => {
+  const visitIssue = (issue: Issue) => {
     if (issue.code === 'invalid_union') {
-      for (const err of issue.unionErrors) for (const inner of err.issues) visit(inner);
+      for (const err of issue.unionErrors) for (const inner of err.issues) visitIssue(inner);
       return;
     }
-    if (issue.path.length > best.path.length || best.code === 'invalid_union') best = issue;
+    if (best.unknownField && !issue.unknownField) return;
+    if ((issue.unknownField && !best.unknownField) || issue.path.length > best.path.length || best.code === 'invalid_union') best = issue;
   };
-  issues.forEach(visit);
+  issues.forEach(visitIssue);
   return best;
 }
 

@@ -5,8 +5,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compose } from '../../bot/compose';
+import { readConfig } from '../../bot/config';
 import { loadContent } from '../../bot/content/load';
 import { ContentError } from '../../bot/content/yaml-file';
+import { createLogger } from '../../bot/log';
+import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 
 const root = join(__dirname, '..', '..');
 let dir: string;
@@ -22,9 +26,12 @@ function edit(file: string, change: (text: string) => string): void {
   writeFileSync(path, change(readFileSync(path, 'utf8')));
 }
 
+/** Loads content the way start-up and hot reload do. */
+const load = (from: string) => loadContent(from, { actions: EmbeddedBackOffice.actionNames });
+
 function errorOf(): ContentError {
   try {
-    loadContent(dir);
+    load(dir);
   } catch (err) {
     if (err instanceof ContentError) return err;
     throw err;
@@ -39,7 +46,7 @@ function lineOf(file: string, pattern: RegExp): number {
 
 describe('loading content', () => {
   it('loads the demo content', () => {
-    const c = loadContent(root);
+    const c = load(root);
     expect(c.intents.size).toBeGreaterThanOrEqual(20);
     expect(c.dialogs.get('track_order')?.needs).toBe('verified');
   });
@@ -64,6 +71,49 @@ describe('loading content', () => {
   it('reports a YAML syntax error with its line', () => {
     edit('dialogs/greeting.yaml', (t) => `${t}\n  - say: [unclosed\n`);
     expect(errorOf().message).toMatch(/^dialogs\/greeting\.yaml:\d+ /);
+  });
+
+  it('reports an unclosed quote at the line where it opens, not where the file ends', () => {
+    edit('dialogs/update_address.yaml', (t) => t.replace('prompt: "Which city is that in?"', 'prompt: "Which city is that in?'));
+    expect(errorOf().message).toBe(`dialogs/update_address.yaml:${lineOf('dialogs/update_address.yaml', /Which city/)} steps[1].prompt: this " quote is never closed`);
+  });
+
+  it('runs the same full check as npm run validate: names inside conditions, unknown facts, repeated examples', () => {
+    edit('rules/offers.yaml', (t) => t.replace('when: { intent: cancel_service,', 'when: { intent: cancel_services,'));
+    expect(errorOf().message).toBe(
+      `rules/offers.yaml:${lineOf('rules/offers.yaml', /cancel_services/)} offers[0].when.intent: no intent "cancel_services"; did you mean cancel_service?`,
+    );
+    edit('rules/offers.yaml', (t) => t.replace('cancel_services', 'cancel_service').replace('data_used_pct: ">= 90"', 'data_use: ">= 90"'));
+    expect(errorOf().message).toBe(`rules/offers.yaml:${lineOf('rules/offers.yaml', /data_use:/)} offers[1].when.data_use: unknown fact "data_use"`);
+    edit('rules/offers.yaml', (t) => t.replace('data_use:', 'data_used_pct:'));
+    edit('intents/check_balance.yaml', (t) => t.replace("- what's my balance\n", "- what's my balance\n- I was charged twice\n"));
+    expect(errorOf().message).toMatch(/^intents\/check_balance\.yaml:\d+ examples\[\d+\]: "I was charged twice" is also an example of billing_dispute/);
+  });
+
+  it('refuses an unknown field at start-up too', () => {
+    edit('intents/complaint.yaml', (t) => t.replace(/^handoff: true$/m, 'handof: true'));
+    expect(errorOf().message).toBe(`intents/complaint.yaml:${lineOf('intents/complaint.yaml', /^handof:/)} handof: unknown field "handof"; did you mean handoff?`);
+  });
+});
+
+describe('intents without a conversation test', () => {
+  beforeEach(() => {
+    cpSync(join(root, 'test', 'conversations'), join(dir, 'test', 'conversations'), { recursive: true });
+    rmSync(join(dir, 'test', 'conversations', 'store_hours.yaml'));
+  });
+  const warning = () => `intents/store_hours.yaml:${lineOf('intents/store_hours.yaml', /^intent:/)} intent: no conversation test exercises it; add test/conversations/store_hours.yaml`;
+
+  it('load with a warning, never a refusal', () => {
+    expect(load(dir).warnings).toEqual([warning()]);
+    expect(load(root).warnings).toEqual([]);
+  });
+
+  it('are logged at start-up', async () => {
+    const logged: string[] = [];
+    const config = readConfig({ CONTENT_DIR: dir, LOG_LEVEL: 'info', DEMO_FIXED_DATES: 'true' }, root);
+    await compose(config, createLogger('info', (l) => logged.push(l)), { brain: { content: load(dir), model: { rank: () => [] } } });
+    const warned = logged.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'content.warning');
+    expect(warned).toEqual([expect.objectContaining({ level: 'warn', warning: warning() })]);
   });
 
   it('catches a routing rule that names no queue', () => {

@@ -68,10 +68,69 @@ describe('npm run validate', () => {
     expect(found).toContain(`rules/assistant.yaml:${lineOf('rules/assistant.yaml', /goodbye: "\*\*/)} messages.goodbye: a caller would hear markup; put links in a link: field and give a speak: wording`);
   });
 
+  it('checks the names inside when: and if: — intents, segments, queues, channels', () => {
+    edit('rules/offers.yaml', (t) => `${t}\n  - offer: typo_offer\n    kind: service\n    when: { intent: cancel_servce, channel: [chat, phone] }\n    agent: "A typo."\n`);
+    edit('rules/routing.yaml', (t) => `${t}  - when: { segment: platnum, intent: "!= tech_suport", queue: biling }\n    queue: billing\n`);
+    edit('dialogs/greeting.yaml', (t) => `${t}  - if: { topic: "has compliant" }\n    then:\n      - say: "A typo."\n`);
+    const found = problems();
+    const expectAt = (file: string, line: RegExp, field: RegExp, text: string) =>
+      expect(found.filter((p) => p.startsWith(`${file}:${lineOf(file, line)} `) && field.test(p) && p.endsWith(text))).toHaveLength(1);
+    expectAt('rules/offers.yaml', /cancel_servce/, / offers\[\d+\]\.when\.intent: /, 'no intent "cancel_servce"; did you mean cancel_service?');
+    expectAt('rules/offers.yaml', /cancel_servce/, / offers\[\d+\]\.when\.channel\[1\]: /, 'no channel "phone" (chat, voice)');
+    expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.segment: /, 'no segment "platnum"; did you mean platinum?');
+    expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.intent: /, 'no intent "tech_suport"; did you mean tech_support?');
+    expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.queue: /, 'no queue "biling"; did you mean billing?');
+    expectAt('dialogs/greeting.yaml', /compliant/, / steps\[\d+\]\.if\.topic: /, 'no intent "compliant"; did you mean complaint?');
+  });
+
+  it('refuses unknown fields at the line of the typo, suggesting the field meant', () => {
+    edit('intents/complaint.yaml', (t) => t.replace(/^handoff: true$/m, 'handof: true'));
+    edit('dialogs/update_address.yaml', (t) => t.replace('prompt: "Which city', 'promt: "Which city'));
+    edit('rules/offers.yaml', (t) => `${t}\n  - offer: typo_offer\n    kind: service\n    wen: { segment: gold }\n    agent: "A typo."\n`);
+    const found = problems();
+    expect(found).toContain(`intents/complaint.yaml:${lineOf('intents/complaint.yaml', /^handof:/)} handof: unknown field "handof"; did you mean handoff?`);
+    expect(found.filter((p) => p.startsWith('intents/complaint.yaml:'))).toHaveLength(1);
+    expect(found).toContain(`dialogs/update_address.yaml:${lineOf('dialogs/update_address.yaml', /promt:/)} steps[1].promt: unknown field "promt"; did you mean prompt?`);
+    expect(found.some((p) => new RegExp(`^rules/offers\\.yaml:${lineOf('rules/offers.yaml', /wen:/)} offers\\[\\d+\\]\\.wen: unknown field "wen"; did you mean when\\?$`).test(p))).toBe(true);
+  });
+
+  it('asks for as many examples per intent as the README does', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const asked = Number(/at least (\d+) varied examples/.exec(readme)?.[1]);
+    expect(asked).toBeGreaterThan(1);
+    edit('intents/thanks.yaml', (t) => t.replace(/^examples:\n((?:- .*\n)+)/m, (_m, list: string) => `examples:\n${list.split('\n').slice(0, asked - 1).join('\n')}\n`));
+    expect(problems()).toContain(`intents/thanks.yaml:${lineOf('intents/thanks.yaml', /^examples:/)} examples: write at least ${asked} varied examples, so the bot learns the ways customers say it`);
+  });
+
+  it('reports an unclosed quote at the line where it opens', () => {
+    edit('dialogs/greeting.yaml', (t) => t.replace('- say: "Hello! How can I help you today?"', '- say: "Hello! How can I help you today?'));
+    expect(problems()).toContain(`dialogs/greeting.yaml:${lineOf('dialogs/greeting.yaml', /say: "Hello/)} steps[0].say: this " quote is never closed`);
+  });
+
   it('exits non-zero with the problems listed', () => {
     edit('intents/store_hours.yaml', (t) => t.replace('dialog: store_hours', 'dialog: shop_hours'));
+    // One of each check this command makes beyond names.
+    edit('intents/complaint.yaml', (t) => t.replace(/^handoff: true$/m, 'handof: true'));
+    edit('rules/routing.yaml', (t) => `${t}  - when: { segment: platnum }\n    queue: billing\n`);
+    edit('intents/thanks.yaml', (t) => t.replace(/^examples:\n((?:- .*\n)+)/m, 'examples:\n- thanks\n'));
+    edit('dialogs/greeting.yaml', (t) => t.replace('- say: "Hello! How can I help you today?"', '- say: "Hello! How can I help you today?'));
     const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^intents\/store_hours\.yaml:\d+ dialog: no dialog "shop_hours" in dialogs\//m);
+    expect(r.stdout).toMatch(/^intents\/complaint\.yaml:\d+ handof: unknown field "handof"/m);
+    expect(r.stdout).toMatch(/^rules\/routing\.yaml:\d+ rules\[3\]\.when\.segment: no segment "platnum"/m);
+    expect(r.stdout).toMatch(/^intents\/thanks\.yaml:\d+ examples: write at least \d+ varied examples/m);
+    expect(r.stdout).toMatch(/^dialogs\/greeting\.yaml:4 steps\[0\]\.say: this " quote is never closed$/m);
+  });
+
+  it('warns about an intent no conversation test exercises, and still passes the content', () => {
+    cpSync(join(root, 'test', 'conversations'), join(dir, 'test', 'conversations'), { recursive: true });
+    rmSync(join(dir, 'test', 'conversations', 'store_hours.yaml'));
+    const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
+      `warning: intents/store_hours.yaml:${lineOf('intents/store_hours.yaml', /^intent:/)} intent: no conversation test exercises it; add test/conversations/store_hours.yaml`,
+    ]);
+    expect(r.stdout).toMatch(/Content is valid \(1 warning\)\./);
   });
 });

@@ -4,62 +4,13 @@
  * the expected handoff. A product owner adds one without writing code.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { conversationTestSchema, type ConversationTest } from '../../bot/content/conversation-tests';
 import { parseYaml } from '../../bot/content/yaml-file';
 import type { TurnOutput } from '../../bot/engine/turn';
 import type { Harness } from './harness';
 import type { FileProfileSource } from '../../integrations/ci/file-profiles';
 
-const texts = z.array(z.string()).default([]);
-const step = z
-  .object({
-    /** What the customer types (chat) or says (phone). */
-    say: z.string().optional(),
-    /** Keys pressed on the phone; typed on chat. */
-    press: z.string().optional(),
-    /** Text every channel must show (part of a reply). */
-    expect: texts,
-    expect_chat: texts,
-    expect_voice: texts,
-    /** Spoken wording a caller must hear (phone only). */
-    heard: texts,
-    /** Text that must not appear in the replies. */
-    never: texts,
-    /** The expected handoff on this step. */
-    handoff: z
-      .object({
-        queue: z.string(),
-        priority: z.number().int().optional(),
-        intent: z.string().nullable().optional(),
-        /** Summary sections, in order. */
-        sections: z.array(z.string()).optional(),
-        /** Lines the summary must contain (anywhere). */
-        summary_lines: texts,
-        /** Next best actions that must be offered. */
-        offers: texts,
-      })
-      .strict()
-      .optional(),
-    /** No handoff may happen on this step. */
-    no_handoff: z.boolean().default(false),
-  })
-  .strict()
-  .refine((s) => s.say !== undefined || s.press !== undefined, { message: 'a step needs say or press' });
-
-export const conversationTestSchema = z
-  .object({
-    name: z.string(),
-    /** A demo customer's id; none = a stranger. */
-    customer: z.string().optional(),
-    /** Chat: the web site signed the customer in (verified). Phone: the caller ID is the customer's number. */
-    signed_in: z.boolean().default(true),
-    channels: z.array(z.enum(['chat', 'voice'])).min(1).default(['chat', 'voice']),
-    /** Answer the security question with the customer's ZIP code whenever the bot asks it. */
-    auto_verify: z.boolean().default(true),
-    steps: z.array(step).min(1),
-  })
-  .strict();
-export type ConversationTest = z.infer<typeof conversationTestSchema>;
+export { conversationTestSchema, type ConversationTest };
 
 export function readConversationTest(file: string): ConversationTest {
   return parseYaml(readFileSync(file, 'utf8'), file, conversationTestSchema);

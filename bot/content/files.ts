@@ -1,0 +1,123 @@
+/**
+ * The files of a content directory: where each kind lives, and reading them
+ * all against their schemas. Every problem goes to one callback, which may
+ * collect (`npm run validate`) or stop at the first (start-up, hot reload).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import {
+  assistantSchema,
+  dialogSchema,
+  intentSchema,
+  offersSchema,
+  outOfScopeSchema,
+  routingSchema,
+  segmentsSchema,
+  type AssistantSettings,
+  type Dialog,
+  type Intent,
+  type OfferRules,
+  type RoutingRules,
+  type SegmentRules,
+} from './schemas';
+import { ContentError, errorAt, readYaml, type FieldPath } from './yaml-file';
+
+/** Where each kind of content lives inside a content directory. */
+export const contentLayout = {
+  intents: 'intents',
+  dialogs: 'dialogs',
+  segments: 'rules/segments.yaml',
+  routing: 'rules/routing.yaml',
+  offers: 'rules/offers.yaml',
+  assistant: 'rules/assistant.yaml',
+  outOfScope: 'rules/out_of_scope.yaml',
+  /** Conversation tests: not content, but the content check warns about intents none of them exercises. */
+  conversationTests: 'test/conversations',
+} as const;
+
+/** One thing wrong (or worth a warning) in a file: `file:line field: message`. */
+export interface Problem {
+  file: string;
+  line: number | null;
+  field: string | null;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return new ContentError(p.file, p.line, p.field, p.message).message;
+}
+
+export const problemOf = (err: ContentError): Problem => ({ file: err.file, line: err.line, field: err.field, message: err.detail });
+
+/** Where a content problem was found, relative to the content directory. */
+export type Report = (file: string, path: FieldPath, detail: string) => void;
+
+/** Each file's parsed content, or null (and a problem reported) when it did not parse. */
+export interface ContentFiles {
+  intents: Map<string, { file: string; item: Intent }>;
+  dialogs: Map<string, { file: string; item: Dialog }>;
+  segments: SegmentRules | null;
+  routing: RoutingRules | null;
+  offers: OfferRules | null;
+  assistant: AssistantSettings | null;
+  outOfScope: string[] | null;
+}
+
+/**
+ * Reads every YAML file of a content folder (`intents/`, `dialogs/`); the
+ * name inside each must match its file name.
+ */
+export function readFolder<S extends z.ZodTypeAny>(
+  dir: string,
+  folder: string,
+  schema: S,
+  key: keyof z.output<S> & string,
+  onError: (err: ContentError) => void,
+): Map<string, { file: string; item: z.output<S> }> {
+  const out = new Map<string, { file: string; item: z.output<S> }>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(dir, folder));
+  } catch {
+    onError(new ContentError(folder, null, null, 'folder missing'));
+  }
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const file = `${folder}/${name}`;
+    let item: z.output<S>;
+    try {
+      item = readYaml(join(dir, file), schema, dir);
+    } catch (err) {
+      if (!(err instanceof ContentError)) throw err;
+      onError(err);
+      continue;
+    }
+    const named = String(item[key]);
+    if (`${folder}/${named}.yaml` !== file && `${folder}/${named}.yml` !== file)
+      onError(errorAt(join(dir, file), [key], `"${named}" differs from the file name; rename one so they match`, dir));
+    out.set(named, { file, item });
+  }
+  return out;
+}
+
+/** Reads every content file; what does not parse is null and reported. */
+export function readContentFiles(dir: string, onError: (err: ContentError) => void): ContentFiles {
+  const load = <S extends z.ZodTypeAny>(file: string, schema: S): z.output<S> | null => {
+    try {
+      return readYaml(join(dir, file), schema, dir);
+    } catch (err) {
+      if (!(err instanceof ContentError)) throw err;
+      onError(err);
+      return null;
+    }
+  };
+  return {
+    intents: readFolder(dir, contentLayout.intents, intentSchema, 'intent', onError),
+    dialogs: readFolder(dir, contentLayout.dialogs, dialogSchema, 'dialog', onError),
+    segments: load(contentLayout.segments, segmentsSchema),
+    routing: load(contentLayout.routing, routingSchema),
+    offers: load(contentLayout.offers, offersSchema),
+    assistant: load(contentLayout.assistant, assistantSchema),
+    outOfScope: existsSync(join(dir, contentLayout.outOfScope)) ? (load(contentLayout.outOfScope, outOfScopeSchema)?.examples ?? null) : [],
+  };
+}
