@@ -34,12 +34,14 @@ describe('what a caller hears', () => {
   });
 
   it('one apology, not two in a row, when the caller is silent at a question', async () => {
-    const c = call('+15550100001');
+    const c = call('+15550100004');
     await c.answer();
-    await c.say("what's my balance");
+    await c.say('I need to update my address');
+    const asked = await c.press('94704');
     const out = await c.silence();
-    expect(out.heard).toMatch(/^Sorry, I didn't hear anything\. For your security, please enter the 5 digit ZIP code/);
+    expect(out.heard).toMatch(/^Sorry, I didn't hear anything\. \S/);
     expect(count(out.heard, /\bsorry\b/gi)).toBe(1);
+    expect(count(asked.heard, /\bsorry\b/gi)).toBe(0);
   });
 
   it('a short help list on the phone', async () => {
@@ -81,6 +83,14 @@ describe('digits said aloud are understood wherever keys are', () => {
     await c.answer();
     await c.say('where is my order');
     await c.press('94103');
-    expect((await c.say('two')).heard).toContain('Samsung Galaxy S25');
+    expect((await c.say('two')).heard).toContain('Your order B W 5 5 0 0 0 2 (Samsung Galaxy S25) is processing');
   });
+});
+
+it("the agent's summary counts years and months in good English", async () => {
+  const c = call('+15550100008');
+  await c.answer();
+  await c.say('I want to cancel my contract');
+  const waiting = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === `voice:${c.callSid}`);
+  expect(JSON.stringify(waiting?.summary)).toContain('(1 year 10 months)');
 });
