@@ -1,4 +1,5 @@
-import { readChoices, spellCodes, spokenReply } from '../../bot/channels/voice/spoken';
+import { readChoices, spellCodes, spokenLines, spokenReply } from '../../bot/channels/voice/spoken';
+import { spokenDigits } from '../../bot/channels/voice/spoken-digits';
 
 describe('what a caller hears', () => {
   it('reads ZIP codes and order numbers one character at a time, not amounts or years', () => {
@@ -7,10 +8,41 @@ describe('what a caller hears', () => {
     expect(spellCodes('It costs 12345 dollars, $10000.50, in 2026')).toBe('It costs 12345 dollars, $10000.50, in 2026');
   });
 
-  it('drops links, markup and emoji, and reads choices out', () => {
+  it('drops links (and the "at" that led to them), markup and emoji, and reads choices out as a sentence of their own', () => {
     expect(spokenReply({ text: 'See **this** at https://x.example 😀', choices: [{ value: 'a', label: 'Billing' }, { value: 'b', label: 'Sales (new)' }] })).toBe(
       'See this. Say Billing or press 1, or say Sales or press 2.',
     );
     expect(readChoices([{ value: 'y', label: 'Yes' }])).toBe('Say Yes or press 1.');
+  });
+
+  it('says hours and units in words', () => {
+    expect(spokenReply({ text: 'Open Mon–Fri 8am to 9pm, Sat–Sun 9:30am to 6pm (Pacific time). On Mobile 15 GB you have 2.5GB left.' })).toBe(
+      'Open Monday to Friday 8 AM to 9 PM, Saturday to Sunday 9:30 AM to 6 PM (Pacific time). On Mobile 15 gigabytes you have 2.5 gigabytes left.',
+    );
+  });
+
+  it('puts the text-message notice right after the reply with the link, and apologises once', () => {
+    const lines = spokenLines(
+      [{ text: 'Sorry, I did not hear anything.' }, { text: 'Here is your link.', link: { url: 'https://x', label: 'Pay' } }, { text: 'Anything else?' }],
+      'I sent you a text.',
+    );
+    expect(lines).toEqual(['Sorry, I did not hear anything.', 'Here is your link.', 'I sent you a text.', 'Anything else?']);
+    expect(spokenLines([{ text: "Sorry, I didn't hear anything." }, { text: "Sorry, I didn't catch that. What's the street?" }])).toEqual([
+      "Sorry, I didn't hear anything.",
+      "What's the street?",
+    ]);
+  });
+});
+
+describe('digits said aloud', () => {
+  it('become digits in runs of three or more, with "oh", "double" and "triple"', () => {
+    expect(spokenDigits('my zip is nine four one one zero')).toBe('my zip is 94110');
+    expect(spokenDigits('five five five, oh one oh oh, double oh three')).toBe('5550100003');
+    expect(spokenDigits('B W five five triple oh two')).toBe('B W 550002');
+    expect(spokenDigits('two')).toBe('2');
+  });
+
+  it('leave ordinary words and numerals alone', () => {
+    for (const said of ['I have two phones', 'one or two', 'someone said nine', '12 Main Street', 'oh no', '9 4 1 1 0']) expect(spokenDigits(said)).toBe(said);
   });
 });

@@ -53,6 +53,13 @@ describe('what a caller hears', () => {
   });
 });
 
+it('a short list of examples when the bot did not understand', async () => {
+  const c = call('+15550100001');
+  await c.answer();
+  const out = await c.say('purple elephants dancing on the moon');
+  expect(out.heard).toBe("Sorry, I didn't get that. You can say things like: my balance, pay my bill, where's my order, or agent.");
+});
+
 describe('digits said aloud are understood wherever keys are', () => {
   it('a ZIP code', async () => {
     const c = call('+15550100001');
