@@ -2,6 +2,7 @@
  * The phone IVR over Twilio Voice, with requests signed exactly as Twilio
  * signs them; every TwiML answer is checked against test/fixtures/twiml.xsd.
  */
+import { sign } from '../../bot/channels/voice/signature';
 import { startApp, type RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall, twilioPost } from '../support/twilio';
 
@@ -155,6 +156,27 @@ describe('robust under Twilio\'s behaviour', () => {
     const state = await app.app.engine.peek(`voice:${call.callSid}`);
     expect(state?.transcript.filter((t) => t.from === 'customer')).toHaveLength(2);
     expect(state?.actions.filter((x) => x.startsWith('Told the customer order'))).toHaveLength(1);
+  });
+
+  it('a replay of a genuine request with a forged signature gets 403, never the cached answer', async () => {
+    const call = phoneCall(on(app), '+15550100001');
+    await call.answer();
+    await call.say('where is my order');
+    const genuine = call.pressRequest('94110');
+    const answered = await twilioPost(on(app), genuine.path, genuine.params);
+    expect(answered.status).toBe(200);
+    const signatureOf = (path: string, params: Record<string, string>) => sign(AUTH_TOKEN, `${PUBLIC_URL}${path}`, params);
+    // The same body under the signature of another request of this call.
+    const other = call.pressRequest('94111');
+    const replayed = await twilioPost(on(app), genuine.path, genuine.params, signatureOf(other.path, other.params));
+    // The genuine signature over a body with one parameter changed.
+    const modified = await twilioPost(on(app), genuine.path, { ...genuine.params, From: '+15550100002' }, signatureOf(genuine.path, genuine.params));
+    for (const forged of [replayed, modified]) {
+      expect(forged.status).toBe(403);
+      expect(forged.xml).not.toContain('<Response>');
+    }
+    const state = await app.app.engine.peek(`voice:${call.callSid}`);
+    expect(state?.transcript.filter((t) => t.from === 'customer')).toHaveLength(2);
   });
 
   it('the same key pressed at two different prompts counts twice', async () => {
