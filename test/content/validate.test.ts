@@ -61,10 +61,10 @@ describe('npm run validate', () => {
   });
 
   it('finds text a caller would hear that cannot be spoken', () => {
-    edit('dialogs/help.yaml', (t) => t.replace('I can help you {options}.', 'I can help you {options}, see https://brightwave.example/help 😀'));
+    edit('dialogs/greeting.yaml', (t) => t.replace('How can I help you today?', 'See https://brightwave.example/help 😀'));
     edit('rules/assistant.yaml', (t) => t.replace('goodbye: "Thanks for contacting Brightwave. Goodbye!"', 'goodbye: "**Thanks** for contacting Brightwave. Goodbye!"'));
     const found = problems();
-    expect(found).toContain(`dialogs/help.yaml:${lineOf('dialogs/help.yaml', /https:/)} steps[0].say: a caller would hear a link; put links in a link: field and give a speak: wording`);
+    expect(found).toContain(`dialogs/greeting.yaml:${lineOf('dialogs/greeting.yaml', /https:/)} steps[0].say: a caller would hear a link; put links in a link: field and give a speak: wording`);
     expect(found).toContain(`rules/assistant.yaml:${lineOf('rules/assistant.yaml', /goodbye: "\*\*/)} messages.goodbye: a caller would hear markup; put links in a link: field and give a speak: wording`);
   });
 
