@@ -280,9 +280,32 @@ export const routingSchema = z
   .strict();
 export type RoutingRules = z.infer<typeof routingSchema>;
 
+/**
+ * How a conversation came to an offer: `self_service` is the bot's own line at
+ * the end of a flow; the others are why the contact was handed to a person —
+ * `request` (the customer asked for what the intent does), `escape` (asked for
+ * a person, or pressed the escape key), `no_input` (silence or unclear speech),
+ * `not_understood`, `verification_failed`, `error` (something broke).
+ */
+export const offerContexts = ['self_service', 'request', 'escape', 'no_input', 'not_understood', 'verification_failed', 'error'] as const;
+export type OfferContext = (typeof offerContexts)[number];
+
+/** Where an offer may appear; everywhere else it is never shown. */
+export const offerPlacementSchema = z
+  .object({
+    /** The intents it may appear on: the intent handed off, or the self-service flow just finished. */
+    intents: z.array(name).min(1),
+    /** How the conversation got there (see offerContexts). */
+    contexts: z.array(z.enum(offerContexts)).min(1),
+    /** Never in a conversation where a flow ended with one of these outcomes (`end:` names), e.g. an outage notice. */
+    not_after: z.array(name).default([]),
+  })
+  .strict();
+export type OfferPlacement = z.infer<typeof offerPlacementSchema>;
+
 export const offersSchema = z
   .object({
-    /** No sales offers on these intents: the customer's problem comes first. */
+    /** No sales offers on these intents, whatever an offer's `where` says: the customer's problem comes first. */
     no_sales_on: z.array(name).default([]),
     offers: z.array(
       z
@@ -290,6 +313,8 @@ export const offersSchema = z
           offer: name,
           kind: z.enum(['sales', 'retention', 'service']),
           when: conditionSchema,
+          /** Where it may appear: intents, contexts, and outcomes it never follows. */
+          where: offerPlacementSchema,
           /** The prompt the agent reads. */
           agent: z.string(),
           /** What the bot may say itself at the end of a self-service flow. */

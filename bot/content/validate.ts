@@ -75,10 +75,13 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
     }
   };
 
+  // What a handoff's own line may name besides facts: the queue routed to.
+  const handoffVars = new Set(['queue_label']);
+
   // Intents.
   for (const { file, intent } of intents.values()) {
     if (intent.topic && intent.dialog && !intent.queue) at(file, ['queue'], 'a self-service intent needs a queue for when its dialog hands off');
-    checkText(file, ['say'], intent.say, new Set(), true);
+    checkText(file, ['say'], intent.say, handoffVars, true);
     if (intent.summary.contacts_topics)
       intent.summary.contacts_topics.forEach((t, i) => {
         if (!intents.has(t)) at(file, ['summary', 'contacts_topics', i], unknown('intent', t, names.intents));
@@ -124,7 +127,7 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
         else if ('set' in step) Object.entries(step.set).forEach(([k, v]) => checkText(file, [...p, 'set', k], v, values, false));
         else if ('handoff' in step) {
           if (step.handoff.intent && !intents.has(step.handoff.intent)) at(file, [...p, 'handoff', 'intent'], unknown('intent', step.handoff.intent, names.intents));
-          checkText(file, [...p, 'handoff', 'say'], step.handoff.say, values, true);
+          checkText(file, [...p, 'handoff', 'say'], step.handoff.say, new Set([...values, ...handoffVars]), true);
           checkText(file, [...p, 'handoff', 'reason'], step.handoff.reason, values, false);
         }
       });
@@ -139,6 +142,13 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
     routing.rules.forEach((r, i) => checkCondition(contentLayout.routing, ['rules', i, 'when'], r.when));
   }
   if (offers) {
+    const outcomes = new Set<string>();
+    const ends = (steps: Step[]): void =>
+      steps.forEach((step) => {
+        if ('end' in step) outcomes.add(step.end);
+        if ('if' in step) (ends(step.then), ends(step.else));
+      });
+    for (const { dialog } of dialogs.values()) ends(dialog.steps);
     offers.no_sales_on.forEach((n, i) => {
       if (!intents.has(n)) at(contentLayout.offers, ['no_sales_on', i], unknown('intent', n, names.intents));
     });
@@ -146,6 +156,13 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
       checkCondition(contentLayout.offers, ['offers', i, 'when'], o.when);
       checkText(contentLayout.offers, ['offers', i, 'agent'], o.agent, new Set(), false);
       checkText(contentLayout.offers, ['offers', i, 'bot'], o.bot, new Set(), true);
+      o.where.intents.forEach((n, j) => {
+        if (!intents.has(n)) at(contentLayout.offers, ['offers', i, 'where', 'intents', j], unknown('intent', n, names.intents));
+      });
+      o.where.not_after.forEach((n, j) => {
+        if (!outcomes.has(n)) at(contentLayout.offers, ['offers', i, 'where', 'not_after', j], `no dialog ends with "${n}"`);
+      });
+      if (o.where.contexts.includes('self_service') && !o.bot) at(contentLayout.offers, ['offers', i, 'where', 'contexts'], 'self_service needs a bot: line for the bot to say');
     });
   }
   if (assistant) {

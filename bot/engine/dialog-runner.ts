@@ -8,7 +8,7 @@ import type { ChoiceSpec, Condition, Dialog, Step } from '../content/schemas';
 import { holds, type FactValue } from './conditions';
 import type { TurnContext } from './context';
 import { handOff } from './hand-off';
-import { nextBestActions } from './offers';
+import { nextBestActions, situationOf } from './offers';
 import { parseSlot } from './slots';
 import { redact } from './redact';
 import type { SlotValue } from './state';
@@ -207,7 +207,7 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
         ctx.services.log.warn('backoffice.failed', { conversationId: state.conversationId, action: step.call, error: (err as Error).name });
         ctx.did(`Tried "${step.call}": it failed`);
         ctx.say('error');
-        await handOff(ctx, { intent: ctx.dialogIntent(), reason: `The back-office action "${step.call}" failed during ${active.dialog}` });
+        await handOff(ctx, { intent: ctx.dialogIntent(), reason: `The back-office action "${step.call}" failed during ${active.dialog}`, context: 'error' });
         return;
       }
     } else if ('set' in step) {
@@ -244,7 +244,7 @@ async function finish(ctx: TurnContext, outcome: string, close = false): Promise
   if (!intent?.topic) return;
   const offered = new Set(state.offersMade.map((o) => o.offer));
   if (state.verified && ctx.profile) {
-    const offer = nextBestActions(ctx.content.offers, ctx.facts({ intent: active.intent }), ctx.format).find(
+    const offer = nextBestActions(ctx.content.offers, ctx.facts({ intent: active.intent }), ctx.format, situationOf(state, active.intent, 'self_service')).find(
       (o) => o.bot && !offered.has(o.offer),
     );
     if (offer?.bot) {

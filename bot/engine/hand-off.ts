@@ -3,21 +3,35 @@
  * handoff object with the intent-specific summary and next best actions,
  * deliver it, and tell the customer what happens next.
  */
-import type { Intent } from '../content/schemas';
+import type { Intent, OfferContext } from '../content/schemas';
 import type { TurnContext } from './context';
 import type { Handoff } from './handoff';
-import { nextBestActions } from './offers';
 import type { Facts } from './conditions';
+import { nextBestActions, situationOf } from './offers';
 import { route, type Route } from './routing';
-import { summarize } from './summary';
+import { collectedAnswers, summarize } from './summary';
 
 export interface HandoffRequest {
   /** The intent the customer asked for; null when the bot understood nothing. */
   intent: Intent | null;
   /** Why, in the agent's words. */
   reason: string;
-  /** What the customer hears first (the intent's or the dialog's line). */
+  /** What the customer hears first (the intent's or the dialog's line); `{queue_label}` names the queue routed to. */
   say?: string;
+  /** How the conversation got here, for where offers may appear; worked out from the state when absent. */
+  context?: OfferContext;
+  /** A queue decided before routing (failed verification); the routing rules are skipped. */
+  queue?: string;
+}
+
+/** How the conversation came to a person, when the caller did not say. */
+function contextOf(ctx: TurnContext, req: HandoffRequest): OfferContext {
+  if (req.context) return req.context;
+  const { escape, understanding } = ctx.content.assistant;
+  if (req.intent?.intent === escape.intent) return 'escape';
+  if (ctx.state.silences >= understanding.silences_before_handoff) return 'no_input';
+  if (!req.intent) return ctx.state.misses >= understanding.misses_before_handoff ? 'not_understood' : 'error';
+  return 'request';
 }
 
 /** The intent whose queue and summary apply: "talk to a person" takes the current topic's. */
@@ -34,16 +48,17 @@ function effectiveIntent(ctx: TurnContext, intent: Intent | null): Intent | null
  * the queue and priority the rules pick. A handoff uses it, and so does a
  * channel that must put the customer through before the turn ends.
  */
-export function routeFor(ctx: TurnContext, intent: Intent | null): { basis: Intent | null; facts: Facts; where: Route } {
+export function routeFor(ctx: TurnContext, intent: Intent | null, fixedQueue?: string): { basis: Intent | null; facts: Facts; where: Route } {
   const basis = effectiveIntent(ctx, intent);
   const intentQueue = basis?.queue ?? ctx.content.assistant.fallback.queue;
   const facts = ctx.ruleFacts({ intent: basis?.intent ?? null });
-  return { basis, facts, where: route(ctx.content.routing, intentQueue, facts) };
+  return { basis, facts, where: route(ctx.content.routing, intentQueue, facts, fixedQueue) };
 }
 
 export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<void> {
   const { content, state } = ctx;
-  const { basis, facts, where } = routeFor(ctx, req.intent);
+  const { basis, facts, where } = routeFor(ctx, req.intent, req.queue);
+  const situation = situationOf(state, basis?.intent ?? null, contextOf(ctx, req));
   const seg = ctx.segment;
   const p = ctx.profile;
   const handoff: Handoff = {
@@ -64,8 +79,11 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
       : null,
     words: [...state.words],
     botActions: [...state.actions],
-    summary: summarize(basis?.summary ?? content.assistant.fallback.summary, p, ctx.now, ctx.format),
-    nextBestActions: nextBestActions(content.offers, facts, ctx.format).map(({ offer, kind, prompt }) => ({
+    summary: [
+      ...collectedAnswers(state.dialog, state.dialog ? content.dialogs.get(state.dialog.dialog) : undefined),
+      ...summarize(basis?.summary ?? content.assistant.fallback.summary, p, ctx.now, ctx.format),
+    ],
+    nextBestActions: nextBestActions(content.offers, facts, ctx.format, situation).map(({ offer, kind, prompt }) => ({
       offer,
       kind,
       prompt,
@@ -91,9 +109,10 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
     state.verifying = null;
     return;
   }
-  if (req.say) ctx.push(ctx.toReply(req.say, undefined));
   const minutes = receipt.expectedWaitSeconds !== undefined ? Math.max(1, Math.round(receipt.expectedWaitSeconds / 60)) : where.expectedWaitMinutes;
+  // The queue routed to, never the intent's own: a platinum billing dispute hears "Premium Service".
   const vars = { queue_label: where.queueLabel, wait: minutes === null ? null : `${minutes} minute${minutes === 1 ? '' : 's'}` };
+  if (req.say) ctx.push(ctx.toReply(req.say, undefined, vars));
   if (req.say && minutes !== null) ctx.say('handoff_wait', vars);
   else if (!req.say) ctx.say(minutes === null ? 'handoff_no_wait' : 'handoff', vars);
   state.handedOff = { queue: receipt.queue, at: ctx.now.toISOString(), handoffId: handoff.id };

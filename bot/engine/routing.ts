@@ -12,10 +12,13 @@ export interface Route {
 /**
  * @param intentQueue the queue of the intent being handed off (or the fallback queue).
  * @param facts must include `intent`, `segment` and the profile facts.
+ * @param fixedQueue a queue decided before routing (failed verification goes to `verification.queue`);
+ *   the priority is still the segment's.
  */
-export function route(rules: RoutingRules, intentQueue: string, facts: Facts): Route {
-  const rule = rules.rules.find((r) => holds(r.when, facts));
-  const queue = rule?.queue ?? intentQueue;
+export function route(rules: RoutingRules, intentQueue: string, facts: Facts, fixedQueue?: string): Route {
+  // A fixed queue (failed verification) skips the rules: an unproven identity earns no special desk.
+  const rule = fixedQueue ? undefined : rules.rules.find((r) => holds(r.when, facts));
+  const queue = fixedQueue ?? rule?.queue ?? intentQueue;
   let priority =
     rule?.priority === 'value' && typeof facts.value === 'number'
       ? Math.round(facts.value)

@@ -2,10 +2,11 @@
  * The agent's summary: only the profile sections the intent calls for
  * (a billing dispute shows invoices, never deliveries).
  */
-import type { SummarySection, SummarySpec } from '../content/schemas';
+import type { Dialog, Step, SummarySection, SummarySpec } from '../content/schemas';
 import { daysBetween, tenureMonths, usedPercent } from './facts';
 import type { SummarySectionView } from './handoff';
 import type { Profile } from './profile';
+import type { ActiveDialog } from './state';
 import type { Formatter } from './template';
 
 const titles: Record<SummarySection, string> = {
@@ -101,4 +102,24 @@ export function summarize(spec: SummarySpec, profile: Profile | null, now: Date,
   return spec.show
     .map((section) => ({ section, title: titles[section], lines: lines(section, profile, spec, now, fmt) }))
     .map((v) => (v.lines.length ? v : { ...v, lines: ['none'] }));
+}
+
+/** The `ask` slots of a dialog's steps, branches included, in order. */
+function askedSlots(steps: Step[]): string[] {
+  return steps.flatMap((step) => ('ask' in step ? [step.ask] : 'if' in step ? [...askedSlots(step.then), ...askedSlots(step.else)] : []));
+}
+
+/**
+ * What the customer already answered in the flow that was interrupted (a new
+ * address the CI system refused to save), so the agent does not ask again.
+ */
+export function collectedAnswers(active: ActiveDialog | null, dialog: Dialog | undefined): SummarySectionView[] {
+  if (!active || !dialog) return [];
+  const lines = [...new Set(askedSlots(dialog.steps))]
+    .filter((slot) => active.values[slot] !== undefined && active.values[slot] !== null && active.values[slot] !== '')
+    .map((slot) => {
+      const v = active.values[slot];
+      return `${slot.replace(/_/g, ' ')}: ${typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)}`;
+    });
+  return lines.length ? [{ section: 'answers', title: `Answers given in the bot (${active.dialog.replace(/_/g, ' ')})`, lines }] : [];
 }

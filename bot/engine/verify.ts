@@ -52,9 +52,12 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
     if (state.verifyFailures >= max) {
       ctx.did(`Verification failed ${state.verifyFailures} times`);
       ctx.say('verification_handoff');
+      // The verification desk, not the interrupted flow's queue; and nothing to sell to someone unproven.
       await handOff(ctx, {
         intent: ctx.dialogIntent(),
         reason: `The customer could not be ${v.goal === 'verified' ? 'verified' : 'identified'} after ${state.verifyFailures} attempts`,
+        queue: ctx.content.assistant.verification.queue,
+        context: 'verification_failed',
       });
       state.verifying = null;
       return false;

@@ -3,6 +3,9 @@
  * reach a person with the transcript, and a person is always one word away.
  */
 import { demoHarness, signedIn, type Harness } from '../support/harness';
+import { startApp, type RunningApp } from '../support/server';
+import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
+import { webCustomer } from '../support/web-customer';
 
 let h: Harness;
 beforeAll(async () => {
@@ -51,7 +54,8 @@ describe('the agent summary fits the intent', () => {
     expect(hd.summary.find((s) => s.section === 'churn_risk')!.lines).toEqual(['81% (high)']);
     const retention = hd.nextBestActions.find((a) => a.kind === 'retention');
     expect(retention?.prompt).toContain('Unlimited Plus at no extra cost for 6 months');
-    expect(hd.nextBestActions.map((a) => a.offer)).toEqual(expect.arrayContaining(['renewal', 'bigger_plan', 'broadband_cross_sell']));
+    // No cross-sell and no bigger plan to someone leaving (rules/offers.yaml `where`).
+    expect(hd.nextBestActions.map((a) => a.offer)).toEqual(['retention_offer', 'renewal']);
   });
 
   it('complaint: recent contacts of any topic and open tickets', async () => {
@@ -135,5 +139,33 @@ describe('a person is always reachable', () => {
     await c.start();
     const out = await c.press('0');
     expect(out.handoff?.handoff.queue).toBe('customer_care');
+  });
+});
+
+describe('the words match the destination (through web chat and a signed call)', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL });
+  });
+  afterAll(() => app.close());
+
+  it('a platinum customer with a billing dispute hears Premium Service, where the routing sent them', async () => {
+    const chat = await webCustomer(app, 'C1001');
+    const said = (await chat.say('I was charged twice on my November bill')).join('\n');
+    const card = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === chat.conversationId);
+    expect(card?.queue).toBe('premium');
+    expect(said).toContain("I'll put you through to our Premium Service team to look at that charge.");
+    expect(said).not.toMatch(/billing team/i);
+  });
+
+  it('on the phone too, and a gold customer still hears Billing', async () => {
+    const platinum = phoneCall({ baseUrl: app.url }, '+15550100001');
+    await platinum.answer();
+    const put = await platinum.say('I was charged twice on my November bill');
+    expect(put.heard).toContain('our Premium Service team');
+    expect(put.heard).not.toMatch(/billing team/i);
+    const gold = phoneCall({ baseUrl: app.url }, '+15550100003');
+    await gold.answer();
+    expect((await gold.say('I was charged twice on my November bill')).heard).toContain('our Billing team');
   });
 });

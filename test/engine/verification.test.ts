@@ -4,6 +4,8 @@
  */
 import { ProfileSourceError, type ProfileSource } from '../../bot/engine/ports';
 import { demoHarness, harness, signedIn, type Harness } from '../support/harness';
+import { startApp, type RunningApp } from '../support/server';
+import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
 
 let h: Harness;
 beforeAll(async () => {
@@ -97,5 +99,30 @@ describe('a CI system that is down', () => {
     const out = await c.say('I want to cancel my service');
     expect(out.handoff?.handoff.customer).toMatchObject({ id: null, segment: 'standard' });
     expect(out.handoff?.handoff.queue).toBe('retention');
+  });
+});
+
+describe('failed verification on a signed call', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL });
+  });
+  afterAll(() => app.close());
+
+  it('goes to the verification queue of rules/assistant.yaml, not the balance check\'s, with nothing to sell on the card', async () => {
+    // C1003: gold, no broadband, 93% of the data used: a card with every reason to sell.
+    const call = phoneCall({ baseUrl: app.url }, '+15550100003');
+    await call.answer();
+    await call.say("what's my balance");
+    await call.press('11111');
+    await call.press('22222');
+    const put = await call.press('33333');
+    expect(put.enqueue).not.toBeNull();
+    expect(put.heard).toContain('our Customer Care team');
+    const card = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === `voice:${call.callSid}`)!;
+    expect(card.queue).toBe(app.app.engine.current.content.assistant.verification.queue);
+    expect(card.queue).toBe('customer_care');
+    expect(card.customer.verified).toBe(false);
+    expect(card.nextBestActions.filter((a) => a.kind === 'sales')).toEqual([]);
   });
 });
