@@ -7,7 +7,7 @@ import { requireSms, type Config } from './config';
 import { linkDialogs } from './channels/voice/sms-links';
 import type { Brain } from './engine/context';
 import { Engine } from './engine/engine';
-import type { Clock, HandoffTarget, ProfileSource, SmsSender } from './engine/ports';
+import type { Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
 import type { Logger } from './log';
 import { trainFromContent } from './nlu/train';
@@ -57,9 +57,11 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
 
   let demoProfiles: FileProfileSource | null = null;
   let profiles: ProfileSource;
+  /** Where `address.update` writes: the CI API, or the demo file's memory. */
+  let updates: ProfileUpdates | undefined;
   if (overrides.profiles) profiles = overrides.profiles;
   else if (config.CI_API_URL) {
-    profiles = new HttpProfileSource({
+    profiles = updates = new HttpProfileSource({
       baseUrl: config.CI_API_URL,
       ...(config.CI_API_KEY ? { apiKey: config.CI_API_KEY } : {}),
       timeoutMs: config.CI_API_TIMEOUT_MS,
@@ -67,14 +69,14 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     log.info('profiles.api', { timeoutMs: config.CI_API_TIMEOUT_MS });
   } else {
     demoProfiles = await FileProfileSource.load(config.CUSTOMERS_FILE, config.DEMO_FIXED_DATES ? {} : { today: clock.now() });
-    profiles = demoProfiles;
+    profiles = updates = demoProfiles;
   }
 
   const backOffice = await EmbeddedBackOffice.load({
     outagesFile: config.OUTAGES_FILE,
     storesFile: config.STORES_FILE,
     clock,
-    ...(demoProfiles ? { profiles: demoProfiles } : {}),
+    ...(updates ? { profiles: updates } : {}),
     ...(brain.content.assistant.timezone ? { timeZone: brain.content.assistant.timezone } : {}),
   });
 

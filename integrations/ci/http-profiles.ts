@@ -2,13 +2,14 @@
  * CI profiles from the CI system's REST API (integrations/ci/openapi.yaml).
  * Responses are validated; answers (including "not found") are cached; a
  * slow or failing API raises ProfileSourceError so the conversation goes on
- * with an unknown customer instead of waiting.
+ * with an unknown customer instead of waiting. Address changes are written
+ * back with `PUT /customers/{id}/address`.
  *
  * Nothing here logs or reports a response body or a phone number: both are
  * personal data. Errors name a status, a timeout or a field path.
  */
 import { LRUCache } from 'lru-cache';
-import { ProfileSourceError, type ProfileSource } from '../../bot/engine/ports';
+import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
 import { profileSchema, type Profile } from '../../bot/engine/profile';
 import { fieldPath } from '../../bot/content/yaml-file';
 import { normalizePhone } from './file-profiles';
@@ -34,8 +35,13 @@ type Cached = { profile: Profile | null };
 
 const CONFIG_HINT = 'check CI_API_URL and CI_API_KEY, and that the CI system is up';
 const CONTRACT_HINT = 'the response does not match integrations/ci/openapi.yaml';
+const WRITE_HINTS: Record<number, string> = {
+  404: 'the CI system does not know this customer id',
+  405: 'the CI system does not implement PUT /customers/{id}/address (integrations/ci/openapi.yaml)',
+  422: 'the CI system rejected the address; see its own log for which field',
+};
 
-export class HttpProfileSource implements ProfileSource {
+export class HttpProfileSource implements ProfileSource, ProfileUpdates {
   private readonly cache: LRUCache<string, Cached>;
   /** Lookups on their way: a second caller for the same key waits for the first request. */
   private readonly inFlight = new Map<string, Promise<Profile | null>>();
@@ -61,6 +67,41 @@ export class HttpProfileSource implements ProfileSource {
   /** `GET {baseUrl}/customers/{id}`. */
   byCustomerId(id: string): Promise<Profile | null> {
     return this.get(`id:${id}`, `/customers/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * `PUT {baseUrl}/customers/{id}/address` with the new address as JSON; 200 or
+   * 204 = saved. Anything else, or no answer in time, throws ProfileSourceError
+   * (the dialog then hands off with the address the customer gave).
+   */
+  async updateAddress(customerId: string, address: Address): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const res = await this.fetch(`${this.base}/customers/${encodeURIComponent(customerId)}/address`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...this.auth() },
+        body: JSON.stringify(address),
+        signal: controller.signal,
+      });
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status !== 200 && res.status !== 204)
+        throw new ProfileSourceError(`CI profile API refused the address change: ${res.status}`, WRITE_HINTS[res.status] ?? CONFIG_HINT);
+    } catch (err) {
+      if (err instanceof ProfileSourceError) throw err;
+      if (controller.signal.aborted)
+        throw new ProfileSourceError(`CI profile API did not save the address within ${this.timeoutMs} ms`, 'the CI system is slow or down');
+      throw new ProfileSourceError(`CI profile API unreachable (${(err as Error).name})`, 'check CI_API_URL and the network');
+    } finally {
+      clearTimeout(timer);
+    }
+    // The next lookup reads the new address, by id and by phone.
+    const stale = [...this.cache.entries()].filter(([, cached]) => cached.profile?.id === customerId).map(([key]) => key);
+    for (const key of stale) this.cache.delete(key);
+  }
+
+  private auth(): Record<string, string> {
+    return this.opts.apiKey ? { Authorization: `Bearer ${this.opts.apiKey}` } : {};
   }
 
   private async get(key: string, path: string): Promise<Profile | null> {
@@ -89,10 +130,7 @@ export class HttpProfileSource implements ProfileSource {
     let body: unknown;
     try {
       const res = await this.fetch(`${this.base}${path}`, {
-        headers: {
-          Accept: 'application/json',
-          ...(this.opts.apiKey ? { Authorization: `Bearer ${this.opts.apiKey}` } : {}),
-        },
+        headers: { Accept: 'application/json', ...this.auth() },
         signal: controller.signal,
       });
       if (res.status !== 200) {
