@@ -69,7 +69,7 @@ describe('npm run validate', () => {
   });
 
   it('checks the names inside when: and if: — intents, segments, queues, channels', () => {
-    edit('rules/offers.yaml', (t) => `${t}\n  - offer: typo_offer\n    kind: service\n    when: { intent: cancel_servce, channel: [chat, phone] }\n    agent: "A typo."\n`);
+    edit('rules/offers.yaml', (t) => `${t}\n  - offer: typo_offer\n    kind: service\n    when: { intent: cancel_servce, channel: [chat, phone] }\n    where: { intents: [cancel_service], contexts: [request] }\n    agent: "A typo."\n`);
     edit('rules/routing.yaml', (t) => `${t}  - when: { segment: platnum, intent: "!= tech_suport", queue: biling }\n    queue: billing\n`);
     edit('dialogs/greeting.yaml', (t) => `${t}  - if: { topic: "has compliant" }\n    then:\n      - say: "A typo."\n`);
     const found = problems();
@@ -81,6 +81,17 @@ describe('npm run validate', () => {
     expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.intent: /, 'no intent "tech_suport"; did you mean tech_support?');
     expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.queue: /, 'no queue "biling"; did you mean billing?');
     expectAt('dialogs/greeting.yaml', /compliant/, / steps\[\d+\]\.if\.topic: /, 'no intent "compliant"; did you mean complaint?');
+  });
+
+  it("checks where each offer may appear: the intents, the outcomes it never follows, a bot line for self-service", () => {
+    edit('rules/offers.yaml', (t) =>
+      t.replace('intents: [new_service, upgrade_device], contexts: [request], not_after: [outage_confirmed] }', 'intents: [new_servce], contexts: [request, self_service], not_after: [outage_confrmed] }'),
+    );
+    const found = problems();
+    const at = lineOf('rules/offers.yaml', /new_servce/);
+    expect(found).toContain(`rules/offers.yaml:${at} offers[5].where.intents[0]: no intent "new_servce"; did you mean new_service?`);
+    expect(found).toContain(`rules/offers.yaml:${at} offers[5].where.not_after[0]: no dialog ends with "outage_confrmed"`);
+    expect(found).toContain(`rules/offers.yaml:${at} offers[5].where.contexts: self_service needs a bot: line for the bot to say`);
   });
 
   it('refuses unknown fields at the line of the typo, suggesting the field meant', () => {
