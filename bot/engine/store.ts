@@ -1,0 +1,178 @@
+/**
+ * What must survive a restart and a `kill -9`: the storage port. One
+ * interface, one concern per part; the backends (memory, SQLite, Redis) live
+ * in `integrations/state/` and pass one shared contract suite.
+ *
+ * Time: every expiry compares against the caller's clock (`now` below), so
+ * tests move time by hand and several instances agree on what has expired
+ * as long as their clocks do.
+ */
+import type { Handoff } from './handoff';
+import type { Channel, ConversationState } from './state';
+
+/** A value that survives JSON: what the store keeps for dedupe answers and histories. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Milliseconds since the epoch, from the injected clock. */
+export type Millis = number;
+
+/**
+ * A save was based on a version that is no longer current: another turn (on
+ * this instance or another) saved in between. The caller reloads and redoes,
+ * or fails politely; it never overwrites.
+ */
+export class StaleWriteError extends Error {
+  override name = 'StaleWriteError';
+  constructor(
+    readonly key: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`stale write to ${key}: based on version ${expected}, stored is ${actual}`);
+  }
+}
+
+/** A conversation's state and the version it was stored as. */
+export interface VersionedState {
+  state: ConversationState;
+  /** 1 after the first save; each save adds one. */
+  version: number;
+}
+
+/** Conversation state by conversation id, with optimistic concurrency. */
+export interface ConversationStates {
+  /** The state, or null when there is none or it expired. Unchecked: the engine parses it. */
+  load(conversationId: string, now: Millis): Promise<VersionedState | null>;
+  /**
+   * Saves when the stored version is `expectedVersion` (0: none stored yet)
+   * and returns the new version; otherwise throws StaleWriteError. The state
+   * expires `ttlMs` after this save.
+   */
+  save(state: ConversationState, expectedVersion: number, now: Millis): Promise<number>;
+}
+
+/** Proof of holding a conversation's lock until `expiresAt`. */
+export interface Lease {
+  readonly key: string;
+  /** Unique per acquisition: only its holder may renew or release. */
+  readonly token: string;
+  expiresAt: Millis;
+}
+
+/** Per-conversation locks with a lease: a holder that dies frees the lock when its lease runs out. */
+export interface Leases {
+  /** The lease, or null while someone else holds an unexpired one. */
+  acquire(key: string, ttlMs: number, now: Millis): Promise<Lease | null>;
+  /** Extends the lease for a long turn; false when it was lost (expired and taken, or released). */
+  renew(lease: Lease, ttlMs: number, now: Millis): Promise<boolean>;
+  /** Frees the lock; false (and nothing changes) when the lease is no longer this holder's. */
+  release(lease: Lease): Promise<boolean>;
+}
+
+/** What a delivery id has come to. */
+export type DedupeRecord =
+  | { status: 'new' }
+  /** Claimed by an earlier delivery that has not answered yet (or died before answering). */
+  | { status: 'pending' }
+  | { status: 'done'; answer: Json };
+
+/**
+ * "This delivery id was processed, here is the answer": a retried delivery
+ * (Web Chat's clientActivityID, a Bot Framework activity id, Twilio's repeat)
+ * runs once on any instance and gets the first answer again.
+ */
+export interface Deliveries {
+  /** Claims the id: `new` to exactly one caller, the record to every other. */
+  claim(deliveryId: string, ttlMs: number, now: Millis): Promise<DedupeRecord>;
+  /** Stores the answer of a claimed id (once: a second answer is ignored). */
+  answer(deliveryId: string, answer: Json, ttlMs: number, now: Millis): Promise<void>;
+}
+
+/** One entry of a history with its position (0, 1, 2 …). */
+export interface HistoryEntry {
+  seq: number;
+  item: Json;
+}
+
+/** Append-only per-conversation histories (Direct Line activities) read from a watermark. */
+export interface Histories {
+  /** Appends and returns the entry's position; the history expires `ttlMs` after the last append. */
+  append(conversationId: string, item: Json, ttlMs: number, now: Millis): Promise<number>;
+  /** Entries at positions ≥ `watermark` (at most `limit`), and the next watermark (how many exist). */
+  since(conversationId: string, watermark: number, now: Millis, limit?: number): Promise<{ entries: HistoryEntry[]; watermark: number }>;
+}
+
+/** A contact waiting for a person. */
+export interface WaitingContact {
+  /** The handoff id. */
+  id: string;
+  queue: string;
+  priority: number;
+  /** When it was enqueued (ISO), the tie-breaker after priority. */
+  enqueuedAt: string;
+  handoff: Handoff;
+}
+
+/** The durable queue of contacts waiting for an agent. */
+export interface WaitingContacts {
+  /** Adds the handoff; a conversation waits once, so a second handoff replaces the first. */
+  enqueue(handoff: Handoff): Promise<void>;
+  /** Who waits in a queue: highest priority first, then the longest waiting. */
+  list(queue: string): Promise<WaitingContact[]>;
+  /** Takes the next contact of a queue, atomically: two claimers never get the same one. */
+  claimNext(queue: string): Promise<WaitingContact | null>;
+  /** Takes one given contact; null when another claimer was first (or it left). */
+  claim(id: string): Promise<WaitingContact | null>;
+  /** Removes a contact that left (hung up, closed the chat); false when it was gone. */
+  remove(id: string): Promise<boolean>;
+}
+
+/** Something that happened in a conversation, for the figures. */
+export interface OutcomeEvent {
+  at: string;
+  conversationId: string;
+  channel: Channel;
+  /** e.g. `handed_off`, `completed_in_bot`, `abandoned`, `outcome`, `offer`. */
+  kind: string;
+  intent: string | null;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+/** The append-only outcome-event log. */
+export interface OutcomeEvents {
+  /** Appends and returns the event's position. */
+  append(event: OutcomeEvent): Promise<number>;
+  /** Events after position `after` (-1: from the start), oldest first, at most `limit`. */
+  read(after: number, limit?: number): Promise<{ seq: number; event: OutcomeEvent }[]>;
+}
+
+/** How many expired entries a purge removed. */
+export interface PurgeCounts {
+  states: number;
+  deliveries: number;
+  histories: number;
+  leases: number;
+}
+
+/** Everything that must survive a restart, behind one object. */
+export interface Store {
+  /** `sqlite`, `redis` or `memory`, for the start-up log. */
+  readonly kind: string;
+  readonly states: ConversationStates;
+  readonly leases: Leases;
+  readonly deliveries: Deliveries;
+  readonly histories: Histories;
+  readonly waiting: WaitingContacts;
+  readonly events: OutcomeEvents;
+  /** Removes what expired before `now` (the queue and the event log never expire). */
+  purge(now: Millis): Promise<PurgeCounts>;
+  /** Answers when the backend is reachable (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Settings every backend takes. */
+export interface StoreOptions {
+  /** How long an idle conversation's state lives. */
+  stateTtlMs: number;
+}

@@ -1,0 +1,188 @@
+/**
+ * The shared store for several instances behind a load balancer: Redis via
+ * ioredis. Every key starts with a prefix (one per deployment, or per test
+ * run); every read-check-write is a Lua script (redis-scripts.ts).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Handoff } from '../../bot/engine/handoff';
+import type { ConversationState } from '../../bot/engine/state';
+import {
+  StaleWriteError,
+  type DedupeRecord,
+  type Json,
+  type Lease,
+  type Millis,
+  type OutcomeEvent,
+  type PurgeCounts,
+  type Store,
+  type StoreOptions,
+  type VersionedState,
+  type WaitingContact,
+} from '../../bot/engine/store';
+import * as lua from './redis-scripts';
+
+/** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
+const BACKSTOP_MS = 60_000;
+
+export interface RedisStoreOptions extends StoreOptions {
+  url: string;
+  /** Prepended to every key, e.g. `frontline:`. */
+  prefix?: string;
+}
+
+export class RedisStore implements Store {
+  readonly kind = 'redis';
+  readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(private readonly options: RedisStoreOptions) {
+    this.prefix = options.prefix ?? 'frontline:';
+    // Fail a command after a short outage instead of queueing it forever: the turn hands off politely.
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  }
+
+  readonly states = {
+    load: async (id: string, now: Millis): Promise<VersionedState | null> => {
+      const row = (await this.run(lua.LOAD_STATE, [this.key('s', id)], [now])) as [string, number] | null;
+      return row ? { state: JSON.parse(row[0]) as ConversationState, version: row[1] } : null;
+    },
+    save: async (state: ConversationState, expected: number, now: Millis): Promise<number> => {
+      const ttl = this.options.stateTtlMs;
+      const args = [JSON.stringify(state), expected, now, now + ttl, ttl + BACKSTOP_MS];
+      const [saved, version] = (await this.run(lua.SAVE_STATE, [this.key('s', state.conversationId)], args)) as [number, number];
+      if (!saved) throw new StaleWriteError(state.conversationId, expected, version);
+      return version;
+    },
+  };
+
+  readonly leases = {
+    acquire: async (key: string, ttlMs: number, now: Millis): Promise<Lease | null> => {
+      const lease = { key, token: randomUUID(), expiresAt: now + ttlMs };
+      const taken = await this.run(lua.ACQUIRE, [this.key('l', key)], [lease.token, now, lease.expiresAt, ttlMs + BACKSTOP_MS]);
+      return taken === 1 ? lease : null;
+    },
+    renew: async (lease: Lease, ttlMs: number, now: Millis): Promise<boolean> => {
+      const renewed = await this.run(lua.RENEW, [this.key('l', lease.key)], [lease.token, now, now + ttlMs, ttlMs + BACKSTOP_MS]);
+      if (renewed === 1) lease.expiresAt = now + ttlMs;
+      return renewed === 1;
+    },
+    release: async (lease: Lease): Promise<boolean> => (await this.run(lua.RELEASE, [this.key('l', lease.key)], [lease.token])) === 1,
+  };
+
+  readonly deliveries = {
+    claim: async (id: string, ttlMs: number, now: Millis): Promise<DedupeRecord> => {
+      const [status, answer] = (await this.run(lua.CLAIM_DELIVERY, [this.key('d', id)], [now, now + ttlMs, ttlMs + BACKSTOP_MS])) as [number, string?];
+      if (status === 0) return { status: 'new' };
+      return status === 1 ? { status: 'pending' } : { status: 'done', answer: JSON.parse(answer!) as Json };
+    },
+    answer: async (id: string, answer: Json, ttlMs: number, now: Millis): Promise<void> => {
+      await this.run(lua.ANSWER_DELIVERY, [this.key('d', id)], [JSON.stringify(answer), now, now + ttlMs, ttlMs + BACKSTOP_MS]);
+    },
+  };
+
+  readonly histories = {
+    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> =>
+      (await this.run(lua.APPEND_HISTORY, this.historyKeys(id), [JSON.stringify(item), now, now + ttlMs, ttlMs + BACKSTOP_MS])) as number,
+    since: async (id: string, watermark: number, now: Millis, limit = 1000) => {
+      const from = Math.max(0, watermark);
+      const [count, ...items] = (await this.run(lua.READ_HISTORY, this.historyKeys(id), [from, limit, now])) as [number, ...string[]];
+      return { entries: items.map((item, i) => ({ seq: from + i, item: JSON.parse(item) as Json })), watermark: count };
+    },
+  };
+
+  readonly waiting = {
+    enqueue: async (handoff: Handoff): Promise<void> => {
+      const contact: WaitingContact = { id: handoff.id, queue: handoff.queue, priority: handoff.priority, enqueuedAt: handoff.createdAt, handoff };
+      await this.run(lua.ENQUEUE, this.queueKeys(), [
+        contact.id,
+        handoff.conversationId,
+        contact.queue,
+        -contact.priority,
+        contact.enqueuedAt,
+        JSON.stringify(contact),
+      ]);
+    },
+    list: async (queue: string): Promise<WaitingContact[]> => {
+      const members = await this.redis.zrange(this.key('q', `z:${queue}`), '0', '-1');
+      if (members.length === 0) return [];
+      const ids = members.map((m) => m.split('|').slice(2).join('|'));
+      const rows = await this.redis.hmget(this.key('q', 'contacts'), ...ids);
+      return rows.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as WaitingContact);
+    },
+    claimNext: async (queue: string): Promise<WaitingContact | null> => this.take('', queue),
+    claim: async (id: string): Promise<WaitingContact | null> => this.take(id, ''),
+    remove: async (id: string): Promise<boolean> => (await this.take(id, '')) !== null,
+  };
+
+  readonly events = {
+    append: async (event: OutcomeEvent): Promise<number> => (await this.redis.rpush(this.key('e', 'log'), JSON.stringify(event))) - 1,
+    read: async (after: number, limit = 1000) => {
+      const rows = await this.redis.lrange(this.key('e', 'log'), after + 1, after + limit);
+      return rows.map((r, i) => ({ seq: after + 1 + i, event: JSON.parse(r) as OutcomeEvent }));
+    },
+  };
+
+  /** Scans the prefix for expired entries; native expiry frees them anyway a minute later. */
+  async purge(now: Millis): Promise<PurgeCounts> {
+    const counts: PurgeCounts = { states: 0, deliveries: 0, histories: 0, leases: 0 };
+    const kinds: [keyof PurgeCounts, string][] = [['states', 's'], ['deliveries', 'd'], ['histories', 'hm'], ['leases', 'l']];
+    for (const [name, kind] of kinds) {
+      for await (const keys of this.redis.scanStream({ match: `${this.prefix}${kind}:*`, count: 500 }) as AsyncIterable<string[]>) {
+        for (const key of keys) {
+          const exp = Number(await this.redis.hget(key, 'exp'));
+          if (exp > now) continue;
+          const dropped = kind === 'hm' ? await this.redis.del(key, `${this.prefix}h:${key.slice(this.prefix.length + 3)}`) : await this.redis.del(key);
+          if (dropped > 0) counts[name] += 1;
+        }
+      }
+    }
+    return counts;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status !== 'end') await this.redis.quit();
+  }
+
+  /** Deletes every key under the prefix (tests clean up after themselves). */
+  async destroy(): Promise<void> {
+    for await (const keys of this.redis.scanStream({ match: `${this.prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await this.redis.del(...keys);
+    }
+  }
+
+  private async take(id: string, queue: string): Promise<WaitingContact | null> {
+    const row = (await this.run(lua.TAKE, this.queueKeys(), [id, queue])) as string | null;
+    return row ? (JSON.parse(row) as WaitingContact) : null;
+  }
+
+  private key(kind: string, id: string): string {
+    return `${this.prefix}${kind}:${id}`;
+  }
+
+  private historyKeys(id: string): string[] {
+    return [this.key('h', id), this.key('hm', id)];
+  }
+
+  private queueKeys(): string[] {
+    return ['contacts', 'conversations', 'queues', 'members', 'seq', 'z:'].map((k) => this.key('q', k));
+  }
+
+  private readonly shas = new Map<string, string>();
+
+  /** EVALSHA, loading the script on the first NOSCRIPT (a restarted Redis forgets them). */
+  private async run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    let sha = this.shas.get(script);
+    if (!sha) this.shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.redis.eval(script, keys.length, ...keys, ...args);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The store backends the contract suite runs against: memory, SQLite in a
+ * temporary folder, and Redis under a key prefix of its own (REDIS_URL,
+ * default redis://127.0.0.1:6379; `.ci/run` starts one). Each opened store
+ * is removed again by `cleanup`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Handoff } from '../../bot/engine/handoff';
+import { STATE_VERSION, type ConversationState } from '../../bot/engine/state';
+import type { Store } from '../../bot/engine/store';
+import { MemoryStore } from '../../integrations/state/memory';
+import { RedisStore } from '../../integrations/state/redis';
+import { SqliteStore } from '../../integrations/state/sqlite';
+
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+export const STATE_TTL_MS = 60 * 60_000;
+/** The tests' "now": 2026-11-24 17:00 UTC, moved by hand. */
+export const T0 = Date.parse('2026-11-24T17:00:00Z');
+
+export interface Backend {
+  name: 'memory' | 'sqlite' | 'redis';
+  /** Whether a second open of the same place sees what the first wrote. */
+  durable: boolean;
+  /** A fresh, empty store. */
+  open(): Store;
+  /** The same place as the last `open`, opened again (durable backends only). */
+  reopen(): Store;
+  /** Closes every store opened and removes what they wrote. */
+  cleanup(): Promise<void>;
+}
+
+export function backends(): Backend[] {
+  return [memoryBackend(), sqliteBackend(), redisBackend()];
+}
+
+function memoryBackend(): Backend {
+  return {
+    name: 'memory',
+    durable: false,
+    open: () => new MemoryStore({ stateTtlMs: STATE_TTL_MS }),
+    reopen: () => {
+      throw new Error('memory is not durable');
+    },
+    cleanup: async () => undefined,
+  };
+}
+
+function sqliteBackend(): Backend {
+  let dir = '';
+  const opened: Store[] = [];
+  const at = () => {
+    const store = new SqliteStore(dir, { stateTtlMs: STATE_TTL_MS });
+    opened.push(store);
+    return store;
+  };
+  return {
+    name: 'sqlite',
+    durable: true,
+    open: () => {
+      dir = mkdtempSync(join(tmpdir(), 'frontline-store-'));
+      return at();
+    },
+    reopen: at,
+    cleanup: async () => {
+      for (const store of opened.splice(0)) await store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let runs = 0;
+function redisBackend(): Backend {
+  let prefix = '';
+  const opened: RedisStore[] = [];
+  const at = () => {
+    const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: STATE_TTL_MS });
+    opened.push(store);
+    return store;
+  };
+  return {
+    name: 'redis',
+    durable: true,
+    open: () => {
+      prefix = `frontline-test:${process.pid}:${Date.now()}:${runs++}:`;
+      return at();
+    },
+    reopen: at,
+    cleanup: async () => {
+      if (opened[0]) await opened[0].destroy();
+      for (const store of opened.splice(0)) await store.close();
+    },
+  };
+}
+
+/** A conversation's state with the given changes. */
+export function makeState(conversationId: string, over: Partial<ConversationState> = {}): ConversationState {
+  const at = new Date(T0).toISOString();
+  return {
+    version: STATE_VERSION,
+    conversationId,
+    channel: 'chat',
+    startedAt: at,
+    updatedAt: at,
+    identity: null,
+    customerId: null,
+    lookedUp: false,
+    verified: false,
+    verifying: null,
+    verifyFailures: 0,
+    misses: 0,
+    silences: 0,
+    turns: 0,
+    topic: null,
+    clarifying: null,
+    dialog: null,
+    confidence: null,
+    actions: [],
+    words: [],
+    transcript: [],
+    handedOff: null,
+    outcomes: [],
+    offersMade: [],
+    ended: false,
+    ...over,
+  };
+}
+
+/** A handoff waiting in `queue`. */
+export function makeHandoff(id: string, over: Partial<Handoff> = {}): Handoff {
+  return {
+    id,
+    conversationId: `conv-${id}`,
+    channel: 'chat',
+    createdAt: new Date(T0).toISOString(),
+    customer: { id: 'C-1', name: 'Test Customer', segment: 'standard', strategy: 'serve', intensity: 'normal', verified: true },
+    intent: { name: 'billing_dispute', label: 'Billing dispute', confidence: 0.9 },
+    words: ['I was charged twice'],
+    botActions: [],
+    summary: [],
+    nextBestActions: [],
+    queue: 'billing',
+    queueLabel: 'Billing',
+    priority: 5,
+    reason: 'The customer asked for a person',
+    transcript: [],
+    ...over,
+  };
+}
