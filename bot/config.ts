@@ -29,6 +29,10 @@ const schema = z.object({
   CI_API_KEY: z.string().optional(),
   CI_API_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  /** Folder of the embedded SQLite store; empty keeps everything in memory (lost on restart). */
+  DATA_DIR: z.string().trim().default('data'),
+  /** Redis shared by several instances; when set it is the store and DATA_DIR is not used. */
+  REDIS_URL: optionalUrl.optional(),
   /** on: editing intents/, dialogs/ or rules/ retrains and swaps the content while the bot runs. */
   CONTENT_RELOAD: z.enum(['on', 'off']).default('on'),
   DIRECTLINE_SECRET: z.string().optional(),
@@ -122,6 +126,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),
     OUTAGES_FILE: at(c.OUTAGES_FILE),
     STORES_FILE: at(c.STORES_FILE),
+    DATA_DIR: c.DATA_DIR && at(c.DATA_DIR),
     DEMO_SIGN_IN: c.DEMO_SIGN_IN === 'true' || ((c.DEMO_SIGN_IN ?? '') === '' && !production) ? 'true' : 'false',
     QUEUES_API: c.QUEUES_API === 'on' || ((c.QUEUES_API ?? '') === '' && !production) ? 'on' : 'off',
   });
