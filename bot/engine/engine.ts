@@ -85,11 +85,12 @@ export class Engine {
    * Hands a conversation to a person from outside a turn: a channel that had
    * to put the customer through already (see `routeNow`). Runs after the
    * turn in progress, so the summary includes what it did, and brings the
-   * handoff target's copy of the waiting contact up to date; a conversation
-   * already handed off is left alone.
+   * handoff target's copy of the waiting contact up to date with it — or
+   * with the handoff that late turn made itself.
    */
-  async escalate(conversationId: string, channel: TurnInput['channel'], reason: string): Promise<void> {
-    const handoff = await this.options.lock.run(conversationId, async () => {
+  async escalate(conversationId: string, channel: TurnInput['channel'], reason: string, turnInProgress?: Promise<TurnOutput>): Promise<void> {
+    const late = await turnInProgress?.catch(() => null);
+    const handoff = late?.handoff?.handoff ?? (await this.options.lock.run(conversationId, async () => {
       const state = await this.loadState({ conversationId, channel });
       if (state.handedOff) return null;
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
@@ -97,7 +98,7 @@ export class Engine {
       await handOff(ctx, { intent: escalationIntent(ctx), reason });
       await this.options.store.save(state);
       return ctx.output.handoff?.handoff ?? null;
-    });
+    }));
     if (handoff) await this.options.handoffs.update?.(handoff);
   }
 

@@ -5,7 +5,9 @@
  * the whole handoff (Twilio and the CI API mocked with nock).
  */
 import nock from 'nock';
-import { demoHarness, makeProfile } from '../support/harness';
+import type { Handoff } from '../../bot/engine/handoff';
+import type { Profile } from '../../bot/engine/profile';
+import { demoHarness, harness, makeProfile } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
 
@@ -82,4 +84,21 @@ it('routes by what the conversation is about, without waiting for the turn', asy
   await c.say("what's my balance");
   const route = await h.engine.routeNow('voice:late', 'voice', 'late');
   expect(route).toMatchObject({ queue: 'billing', attributes: { intent: 'check_balance', queue: 'billing', conversation_id: 'voice:late' } });
+});
+
+it('a late turn that handed off itself gives the waiting contact its own handoff', async () => {
+  let release: (p: Profile) => void = () => undefined;
+  const slow = new Promise<Profile>((resolve) => (release = resolve));
+  const updated: Handoff[] = [];
+  const h = harness({
+    profiles: { byPhone: () => slow, byCustomerId: async () => profile },
+    handoffs: (queue) => ({ deliver: (x) => queue.deliver(x), update: async (x) => void updated.push(x) }),
+  });
+  const running = h.engine.turn({ conversationId: 'voice:slow', channel: 'voice', identity: { kind: 'phone', value: caller }, text: 'I want to cancel my contract' });
+  const route = await h.engine.routeNow('voice:slow', 'voice', 'late');
+  expect(route.queue).toBe('customer_care'); // nothing known yet
+  const escalated = h.engine.escalate('voice:slow', 'voice', 'late', running);
+  release(profile);
+  await escalated;
+  expect(updated.map((x) => [x.intent?.name, x.queue])).toEqual([['cancel_service', 'retention']]);
 });

@@ -164,9 +164,8 @@ export class VoiceChannel {
     const conversationId = `voice:${p.CallSid}`;
     const reason = `The bot did not answer within ${deadlineMs} ms`;
     const route = await engine.routeNow(conversationId, 'voice', reason);
-    void running
-      .catch(() => undefined)
-      .then(() => engine.escalate(conversationId, 'voice', reason))
+    void engine
+      .escalate(conversationId, 'voice', reason, running)
       .catch((err: unknown) => log.error('voice.escalate_failed', { callSid: p.CallSid, error: (err as Error).name }));
     return deadlineTwiml(options, engine.current.content.assistant.messages.no_input_handoff ?? '', route);
   }
