@@ -85,5 +85,10 @@ export async function runConversationTest(spec: ConversationTest, channel: 'chat
     const offers = received.nextBestActions.map((a) => a.offer);
     for (const o of e.offers) if (!offers.includes(o)) failures.push(`${where}: next best actions [${offers}] lack ${o}`);
   }
+  try {
+    session.check();
+  } catch (err) {
+    failures.push((err as Error).message);
+  }
   return failures;
 }

@@ -6,7 +6,7 @@
  */
 import type { Activity } from '../../bot/channels/activity';
 import { SECRET, type RunningApp } from './server';
-import { phoneCall, type TwimlAnswer } from './twilio';
+import { phoneCall, validateTwimls, type TwimlAnswer } from './twilio';
 
 /** What came back for one thing the customer said or pressed. */
 export interface Exchange {
@@ -24,6 +24,8 @@ export interface Session {
   start(): Promise<Exchange>;
   say(text: string): Promise<Exchange>;
   press(digits: string): Promise<Exchange>;
+  /** Throws if anything the channel answered was malformed (TwiML against the XSD). */
+  check(): void;
 }
 
 async function json<T>(res: Response, what: string): Promise<T> {
@@ -76,6 +78,7 @@ export async function chatSession(app: RunningApp, customerId: string | null): P
     },
     say: send,
     press: send,
+    check: () => undefined,
   };
 }
 
@@ -84,7 +87,9 @@ let calls = 0;
 /** A phone call from `from`; speech goes as SpeechResult, keys as Digits, every request signed. */
 export function phoneSession(app: RunningApp, from: string): Session {
   const callSid = `CA${(++calls).toString(16).padStart(32, '0')}`;
-  const call = phoneCall({ baseUrl: app.url }, from, callSid);
+  // Every answer is checked against the XSD, all in one xmllint run at the end.
+  const answers: string[] = [];
+  const call = phoneCall({ baseUrl: app.url, checkTwiml: (xml) => answers.push(xml) }, from, callSid);
   const heard = (a: TwimlAnswer): Exchange => {
     if (a.status !== 200) throw new Error(`the voice webhook answered ${a.status}: ${a.xml}`);
     const task = a.enqueue?.task?.json.queue;
@@ -99,5 +104,6 @@ export function phoneSession(app: RunningApp, from: string): Session {
     start: async () => heard(await call.answer()),
     say: async (text) => heard(await call.say(text)),
     press: async (digits) => heard(await call.press(digits)),
+    check: () => validateTwimls(answers),
   };
 }
