@@ -95,6 +95,8 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     profiles,
     backOffice,
     handoffs,
+    // Messages after a handoff go onto the contact in the embedded queue, which lists every contact (TaskRouter's too).
+    contacts: queue,
     clock,
     log,
     store: new MemoryStateStore({ ttlMs: config.STATE_TTL_MINUTES * 60_000 }),

@@ -166,7 +166,7 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
     });
   }
   if (assistant) {
-    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt']);
+    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt', 'count']);
     for (const [name, text] of Object.entries(assistant.messages)) checkText(contentLayout.assistant, ['messages', name], text, messageVars, true);
     for (const needed of requiredMessages)
       if (!(needed in assistant.messages)) at(contentLayout.assistant, ['messages'], `message "${needed}" is missing`);
@@ -180,6 +180,7 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
 export const requiredMessages = [
   'welcome', 'welcome_known', 'not_understood', 'not_understood_handoff', 'clarify', 'anything_else', 'ask_phone', 'phone_not_found',
   'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'in_queue',
+  'follow_up_first', 'follow_up_more', 'follow_up_with_agent', 'follow_up_lost',
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'no_input_handoff',
 ] as const;
 

@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import type { Facts, FactValue } from './conditions';
 import { profileFacts, segmentOf, type Segment } from './facts';
 import type { Profile } from './profile';
-import { ProfileSourceError, type BackOffice, type Clock, type HandoffTarget, type ProfileSource } from './ports';
+import { ProfileSourceError, type BackOffice, type Clock, type ContactLog, type HandoffTarget, type ProfileSource } from './ports';
 import type { ConversationState } from './state';
 import { Formatter, render, type Vars } from './template';
 import type { Reply, TurnInput, TurnOutput } from './turn';
@@ -31,6 +31,8 @@ export interface EngineServices {
   profiles: ProfileSource;
   backOffice: BackOffice;
   handoffs: HandoffTarget;
+  /** Where messages after a handoff go, for the agent; absent: the customer is told they wait. */
+  contacts?: ContactLog;
   clock: Clock;
   log: Logger;
   newId: () => string;

@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import { TurnContext, type Brain, type EngineServices } from './context';
 import { acceptAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
 import { escalation, escalationIntent, type Escalation } from './escalation';
+import { followUp } from './follow-up';
 import { handOff } from './hand-off';
 import type { Profile } from './profile';
 import type { ConversationLock, StateStore } from './ports';
@@ -204,8 +205,7 @@ export class Engine {
       return;
     }
     if (state.handedOff) {
-      const queue = content.routing.queues[state.handedOff.queue];
-      ctx.say('in_queue', { queue_label: queue?.label ?? state.handedOff.queue });
+      await followUp(ctx);
       return;
     }
     if (state.ended) state.ended = false;

@@ -67,6 +67,45 @@ export interface HandoffReceipt {
   reference?: string;
 }
 
+/** Something the customer wrote after the handoff, while waiting for a person. */
+export interface ContactMessage {
+  from: 'customer';
+  /** Redacted like the transcript. */
+  text: string;
+  /** ISO timestamp. */
+  at: string;
+}
+
+/** A handed-off contact as an agent desk reads it. The contact id is the handoff's id. */
+export interface ContactView {
+  contactId: string;
+  conversationId: string;
+  queue: string;
+  /** `waiting` in its queue, or taken `with_agent`. */
+  status: 'waiting' | 'with_agent';
+  /** The card, its transcript including what came after the handoff. */
+  handoff: Handoff;
+  /** Only what the customer wrote since the handoff, oldest first. */
+  sinceHandoff: ContactMessage[];
+}
+
+/** How a message after the handoff landed: on the contact (`count` so far), or nowhere (`lost`). */
+export type FollowUpReceipt =
+  | { status: 'waiting' | 'with_agent'; count: number; position?: number }
+  | { status: 'lost' };
+
+/**
+ * The contacts handed to people, after the handoff: the engine appends what
+ * the customer writes while waiting; an agent desk reads a contact and
+ * listens for new messages to show them live.
+ */
+export interface ContactLog {
+  append(contactId: string, message: ContactMessage): Promise<FollowUpReceipt>;
+  contact(contactId: string): Promise<ContactView | null>;
+  /** Calls `listener` for every message appended to any contact; the function returned stops it. */
+  subscribe(listener: (contactId: string, message: ContactMessage) => void): () => void;
+}
+
 /** Conversation state by conversation id. */
 export interface StateStore {
   load(conversationId: string): Promise<ConversationState | null>;

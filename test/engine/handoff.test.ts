@@ -85,7 +85,7 @@ describe('the agent summary fits the intent', () => {
     await c.say('I want to talk to a person');
     expect(c.texts.at(-1)).toBe("I'm passing you to our Customer Care team. The expected wait is about 5 minutes, and they'll see everything we've talked about.");
     await c.say('hello?');
-    expect(c.texts.at(-1)).toBe("You're in the queue for our Customer Care team; someone will be with you shortly.");
+    expect(c.texts.at(-1)).toBe("I've added that to your conversation. Our Customer Care team will see it as soon as they pick it up.");
   });
 });
 

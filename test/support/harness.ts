@@ -95,6 +95,7 @@ export function harness(opts: HarnessOptions): Harness {
     profiles: opts.profiles,
     backOffice: opts.backOffice ?? noBackOffice,
     handoffs: opts.handoffs ? opts.handoffs(queue) : queue,
+    contacts: queue,
     clock: fixedClock,
     log: silentLogger,
     store: new MemoryStateStore(),

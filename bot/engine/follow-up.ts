@@ -1,0 +1,35 @@
+/**
+ * After the handoff: what the customer writes while waiting goes onto the
+ * waiting contact (ContactLog), so the agent who takes it reads it, and the
+ * customer hears honestly where it went — not the same line every time.
+ */
+import type { TurnContext } from './context';
+import type { FollowUpReceipt } from './ports';
+import { redact } from './redact';
+
+export async function followUp(ctx: TurnContext): Promise<void> {
+  const { state, input } = ctx;
+  const handed = state.handedOff!;
+  const queueLabel = ctx.content.routing.queues[handed.queue]?.label ?? handed.queue;
+  const said = input.text?.trim() || (input.digits?.trim() ? `[keypad] ${input.digits.trim()}` : '');
+  const contacts = ctx.services.contacts;
+  if (!said || !contacts) {
+    ctx.say('in_queue', { queue_label: queueLabel });
+    return;
+  }
+  let receipt: FollowUpReceipt;
+  try {
+    receipt = await contacts.append(handed.handoffId, { from: 'customer', text: redact(said), at: ctx.now.toISOString() });
+  } catch (err) {
+    ctx.services.log.error('handoff.follow_up_failed', { conversationId: state.conversationId, error: (err as Error).name });
+    receipt = { status: 'lost' };
+  }
+  ctx.services.log.info('handoff.follow_up', {
+    conversationId: state.conversationId,
+    status: receipt.status,
+    count: receipt.status === 'lost' ? null : receipt.count,
+  });
+  if (receipt.status === 'lost') ctx.say('follow_up_lost', { queue_label: queueLabel });
+  else if (receipt.status === 'with_agent') ctx.say('follow_up_with_agent');
+  else ctx.say(receipt.count === 1 ? 'follow_up_first' : 'follow_up_more', { queue_label: queueLabel, count: String(receipt.count) });
+}
