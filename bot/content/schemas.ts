@@ -99,7 +99,8 @@ export type Intent = z.infer<typeof intentSchema>;
 
 export type ProfileList = 'orders' | 'products' | 'devices' | 'campaigns' | 'invoices' | 'tickets';
 
-export const slotTypes = ['text', 'number', 'yesno', 'choice', 'date', 'order_number', 'postcode', 'amount'] as const;
+/** `street` needs a house number or a street word; `city` is a place name (letters, a few words). */
+export const slotTypes = ['text', 'street', 'city', 'number', 'yesno', 'choice', 'date', 'order_number', 'postcode', 'amount'] as const;
 export type SlotType = (typeof slotTypes)[number];
 
 const choiceSchema = z
@@ -126,13 +127,41 @@ export type Step =
       choices_from?: { list: ProfileList; where?: Condition; value: string; label: string };
       max_attempts: number;
     }
-  | { call: string; args: Record<string, string>; as?: string }
+  | { call: string; args: Record<string, string>; as?: string; confirm?: Confirm }
   | { if: Condition; then: Step[]; else: Step[] }
   | { set: Record<string, string> }
   | { note: string }
   | { verify: true }
   | { handoff: { reason: string; intent?: string; say?: string } }
+  | { serve: string; with: Record<string, string | number | boolean> }
   | { end: string; say?: string; close?: boolean };
+
+/**
+ * Consent before an action with a side effect: the customer is asked
+ * `prompt` (a yes/no question) unless the words that started the dialog
+ * already asked for exactly this (`unless_said`). The answer is the slot
+ * `as`; a "no" says `declined` and ends the dialog with outcome `declined`.
+ */
+export interface Confirm {
+  prompt: string;
+  speak?: string;
+  unless_said: string[];
+  as: string;
+  declined?: string;
+}
+
+const confirmSchema = z
+  .object({
+    prompt: z.string(),
+    speak: z.string().optional(),
+    /** Phrases that count as asking for exactly this action ("reset my password"): no question then. */
+    unless_said: z.array(z.string().min(1)).default([]),
+    /** The yes/no slot that holds the answer; a `serve` step may pass it as already agreed. */
+    as: name.default('confirmed'),
+    /** What the bot says when the customer says no (default: the `confirm_declined` message). */
+    declined: z.string().optional(),
+  })
+  .strict();
 
 const stepKinds = {
   say: z.object({ say: z.string(), speak: z.string().optional(), link: linkSchema.optional() }).strict(),
@@ -160,7 +189,9 @@ const stepKinds = {
       max_attempts: z.number().int().min(1).max(5).default(3),
     })
     .strict(),
-  call: z.object({ call: actionName, args: z.record(z.string()).default({}), as: name.optional() }).strict(),
+  call: z
+    .object({ call: actionName, args: z.record(z.string()).default({}), as: name.optional(), confirm: confirmSchema.optional() })
+    .strict(),
   if: z.object({
     if: conditionSchema,
     then: z.array(z.lazy(() => stepSchema)),
@@ -174,6 +205,8 @@ const stepKinds = {
       handoff: z.object({ reason: z.string(), intent: name.optional(), say: z.string().optional() }).strict(),
     })
     .strict(),
+  /** Serve another intent once this dialog ends ("yes, I'll pay it now"), with values it already has. */
+  serve: z.object({ serve: name, with: z.record(z.union([z.string(), z.number(), z.boolean()])).default({}) }).strict(),
   end: z.object({ end: name, say: z.string().optional(), close: z.boolean().optional() }).strict(),
 };
 // `say` last: `end` steps may carry a `say` too.
@@ -363,6 +396,19 @@ export const assistantSchema = z
         intent: name,
       })
       .strict(),
+    /**
+     * A change of mind inside a question sequence: these words drop the flow
+     * (noted for the agent); what follows them is understood as a new request
+     * ("actually, forget that — where's my order?").
+     */
+    leave: z
+      .object({
+        words: z.array(z.string().min(1)).default([]),
+        /** Words that may come first: "actually", "no", "sorry". */
+        lead_ins: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({}),
     fallback: z.object({ queue: name, summary: summarySchema.default({}) }).strict(),
     verification: z
       .object({

@@ -96,6 +96,7 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
         const p = [...path, i];
         if ('ask' in step) values.add(step.ask);
         if ('call' in step) values.add(step.as ?? step.call.replace(/\./g, '_'));
+        if ('call' in step && step.confirm) values.add(step.confirm.as);
         if ('set' in step) Object.keys(step.set).forEach((k) => values.add(k));
         if ('if' in step) {
           walk(step.then, [...p, 'then']);
@@ -119,6 +120,13 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
         } else if ('call' in step) {
           if (!backOfficeActions.includes(step.call)) at(file, [...p, 'call'], `no back-office action "${step.call}" (known: ${backOfficeActions.join(', ')})`);
           Object.entries(step.args).forEach(([k, v]) => checkText(file, [...p, 'args', k], v, values, false));
+          if (step.confirm) {
+            checkText(file, [...p, 'confirm', 'prompt'], step.confirm.prompt, values, !step.confirm.speak);
+            checkText(file, [...p, 'confirm', 'speak'], step.confirm.speak, values, true);
+            checkText(file, [...p, 'confirm', 'declined'], step.confirm.declined, values, true);
+          }
+        } else if ('serve' in step) {
+          if (!intents.has(step.serve)) at(file, [...p, 'serve'], `no intent "${step.serve}"`);
         } else if ('if' in step) {
           checkCondition(file, [...p, 'if'], step.if, values);
           check(step.then, [...p, 'then']);
@@ -182,6 +190,7 @@ export const requiredMessages = [
   'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'in_queue',
   'follow_up_first', 'follow_up_more', 'follow_up_with_agent', 'follow_up_lost',
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'no_input_handoff',
+  'clarify_vague', 'left_flow', 'confirm_declined',
 ] as const;
 
 /** What makes a text unspeakable, or null. */

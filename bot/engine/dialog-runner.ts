@@ -9,7 +9,7 @@ import { holds, type FactValue } from './conditions';
 import type { TurnContext } from './context';
 import { handOff } from './hand-off';
 import { nextBestActions, situationOf } from './offers';
-import { parseSlot } from './slots';
+import { parseSlot, plainWords } from './slots';
 import { redact } from './redact';
 import type { SlotValue } from './state';
 import { render } from './template';
@@ -22,7 +22,11 @@ type Instruction =
   | { op: 'step'; step: Exclude<Step, { if: Condition } | { verify: true }> }
   | { op: 'unless'; when: Condition; jump: number }
   | { op: 'jump'; to: number }
-  | { op: 'gate'; needs: 'identified' | 'verified' };
+  | { op: 'gate'; needs: 'identified' | 'verified' }
+  /** Consent already given: the words that started the dialog asked for exactly this. */
+  | { op: 'asked_for'; phrases: string[]; slot: string }
+  /** The customer said no to a `confirm:`: say so and end. */
+  | { op: 'declined'; say: string | undefined; action: string };
 
 const compiled = new WeakMap<Dialog, Instruction[]>();
 
@@ -45,7 +49,18 @@ export function compile(dialog: Dialog): Instruction[] {
           skip.to = out.length;
         } else branch.jump = out.length;
       } else if ('verify' in step) out.push({ op: 'gate', needs: 'verified' });
-      else out.push({ op: 'step', step });
+      else if ('call' in step && step.confirm) {
+        // ask (unless already asked for) → a "no" declines → the call.
+        const c = step.confirm;
+        out.push({ op: 'asked_for', phrases: c.unless_said.map(plainWords), slot: c.as });
+        const ask: AskStep = { ask: c.as, type: 'yesno', prompt: c.prompt, max_attempts: 2, ...(c.speak ? { speak: c.speak } : {}) };
+        out.push({ op: 'step', step: ask });
+        const branch = { op: 'unless' as const, when: { [c.as]: false }, jump: -1 };
+        out.push(branch);
+        out.push({ op: 'declined', say: c.declined, action: step.call });
+        branch.jump = out.length;
+        out.push({ op: 'step', step });
+      } else out.push({ op: 'step', step });
     }
   };
   emit(dialog.steps);
@@ -71,7 +86,7 @@ export function choicesOf(ctx: TurnContext, step: AskStep): (Choice & { synonyms
 
 function expecting(step: AskStep): 'text' | 'digits' | 'choice' {
   if (step.type === 'choice' || step.type === 'yesno') return 'choice';
-  return step.type === 'text' ? 'text' : 'digits';
+  return step.type === 'text' || step.type === 'street' || step.type === 'city' ? 'text' : 'digits';
 }
 
 function ask(ctx: TurnContext, step: AskStep, again: boolean): void {
@@ -93,19 +108,36 @@ export async function startDialog(ctx: TurnContext, dialogName: string, intent: 
   await runDialog(ctx);
 }
 
-/** An answer to the slot the dialog is waiting for. Returns false when it did not parse (caller decides). */
-export function acceptAnswer(ctx: TurnContext): boolean {
-  const active = ctx.state.dialog;
-  if (!active?.waiting) return false;
+function parseAnswer(ctx: TurnContext): { step: AskStep; value: SlotValue } | null {
+  if (!ctx.state.dialog?.waiting) return null;
   const step = currentStep(ctx);
-  if (!step || !('ask' in step)) return false;
+  if (!step || !('ask' in step)) return null;
   const parsed = parseSlot(
     step.type,
     { text: ctx.input.text, digits: ctx.input.digits },
     { choices: choicesOf(ctx, step), patterns: ctx.patterns, now: ctx.now },
   );
-  if (!parsed.ok) return false;
-  active.values[step.ask] = step.type === 'yesno' ? parsed.value === true : typeof parsed.value === 'string' ? redact(parsed.value) : parsed.value;
+  if (!parsed.ok) return null;
+  return { step, value: step.type === 'yesno' ? parsed.value === true : typeof parsed.value === 'string' ? redact(parsed.value) : parsed.value };
+}
+
+/**
+ * Whether the message is the kind of answer the waiting slot takes: a yes or
+ * a no in a few words, a ZIP code, a street. A sentence that merely starts
+ * with "no" is not (it may be a new request).
+ */
+export function fitsAnswer(ctx: TurnContext): boolean {
+  const parsed = parseAnswer(ctx);
+  if (!parsed) return false;
+  return parsed.step.type !== 'yesno' || plainWords(ctx.input.text ?? '').split(' ').length <= 3;
+}
+
+/** An answer to the slot the dialog is waiting for. Returns false when it did not parse (caller decides). */
+export function acceptAnswer(ctx: TurnContext): boolean {
+  const active = ctx.state.dialog;
+  const parsed = parseAnswer(ctx);
+  if (!active?.waiting || !parsed) return false;
+  active.values[parsed.step.ask] = parsed.value;
   active.waiting = null;
   active.pc += 1;
   return true;
@@ -173,6 +205,18 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
         startVerification(ctx, ins.needs);
         return;
       }
+      case 'asked_for': {
+        const said = plainWords(String(active.values.utterance ?? ''));
+        if (active.values[ins.slot] === undefined && ins.phrases.some((p) => ` ${said} `.includes(` ${p} `))) active.values[ins.slot] = true;
+        active.pc += 1;
+        continue;
+      }
+      case 'declined':
+        if (ins.say) ctx.push(ctx.toReply(ins.say, undefined));
+        else ctx.say('confirm_declined');
+        ctx.did(`Offered to ${ins.action.replace(/[._]/g, ' ')}; the customer said no`);
+        await finish(ctx, 'declined');
+        return;
     }
     const step = ins.step;
     if ('end' in step) {
@@ -216,6 +260,9 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
       for (const [k, v] of values) active.values[k] = v;
     } else if ('note' in step) {
       ctx.did(ctx.text(step.note));
+    } else if ('serve' in step) {
+      // Served by the engine once this dialog ends, before anything queued earlier.
+      state.pending.unshift({ intent: step.serve, values: { ...step.with } });
     } else if ('handoff' in step) {
       const own = ctx.dialogIntent();
       await handOff(ctx, {
@@ -241,7 +288,8 @@ async function finish(ctx: TurnContext, outcome: string, close = false): Promise
     ctx.output.ended = true;
     return;
   }
-  if (!intent?.topic) return;
+  // More to serve: the next request follows straight on.
+  if (!intent?.topic || state.pending.length) return;
   const offered = new Set(state.offersMade.map((o) => o.offer));
   if (state.verified && ctx.profile) {
     const offer = nextBestActions(ctx.content.offers, ctx.facts({ intent: active.intent }), ctx.format, situationOf(state, active.intent, 'self_service')).find(

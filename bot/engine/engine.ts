@@ -9,14 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
 import { TurnContext, type Brain, type EngineServices } from './context';
-import { acceptAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
+import { acceptAnswer, fitsAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
 import { escalation, escalationIntent, type Escalation } from './escalation';
 import { followUp } from './follow-up';
 import { handOff } from './hand-off';
 import type { Profile } from './profile';
 import type { ConversationLock, StateStore } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';
-import { findOrderNumber, findPostcode, pickChoice, plainWords } from './slots';
+import { correction, isEscape, leaving, otherRequest, severalRequests, vagueOpener } from './interrupt';
+import { findOrderNumber, findPostcode, pickChoice } from './slots';
 import { conversationStateSchema, STATE_VERSION, type ConversationState, type SlotValue } from './state';
 import type { TurnInput, TurnOutput } from './turn';
 import { understand } from './understand';
@@ -153,6 +154,7 @@ export class Engine {
       topic: null,
       clarifying: null,
       dialog: null,
+      pending: [],
       confidence: null,
       actions: [],
       words: [],
@@ -197,8 +199,13 @@ export class Engine {
 
   /** Decide: what this message means in this conversation, and what the bot does about it. */
   private async decide(ctx: TurnContext): Promise<void> {
-    const { state, input, content } = ctx;
     this.record(ctx);
+    await this.decideTurn(ctx);
+    await this.servePending(ctx);
+  }
+
+  private async decideTurn(ctx: TurnContext): Promise<void> {
+    const { state, input, content } = ctx;
     if (input.event === 'start') {
       if (state.transcript.length > 0 && state.transcript.some((t) => t.from === 'bot')) return;
       ctx.say(ctx.profile && state.verified ? 'welcome_known' : 'welcome');
@@ -220,7 +227,7 @@ export class Engine {
     state.silences = 0;
 
     // A person is always one word or one key away.
-    if (this.isEscape(ctx, text, digits)) {
+    if (isEscape(this.brain, text, digits)) {
       const intent = content.intents.get(content.assistant.escape.intent)!;
       state.confidence = 1;
       if (text) state.words.push(redact(text));
@@ -228,32 +235,8 @@ export class Engine {
       return;
     }
 
-    if (state.verifying) {
-      // "I want to cancel" is a new request, not a wrong ZIP code.
-      const switched = text && !/\d/.test(text) ? this.changedSubject(text) : null;
-      if (switched) {
-        state.verifying = null;
-        state.dialog = null;
-        await this.serve(ctx, switched.intent, switched.confidence, text);
-        return;
-      }
-      if (await answerVerification(ctx)) await runDialog(ctx);
-      return;
-    }
-
-    if (state.dialog?.waiting) {
-      if (acceptAnswer(ctx)) {
-        await runDialog(ctx);
-        return;
-      }
-      // Not an answer; maybe the customer changed the subject.
-      const switched = text ? this.changedSubject(text) : null;
-      if (switched && switched.intent !== state.dialog.intent) {
-        state.dialog = null;
-        await this.serve(ctx, switched.intent, switched.confidence, text);
-        return;
-      }
-      await retryAnswer(ctx);
+    if (state.verifying || state.dialog?.waiting) {
+      await this.inFlow(ctx, text);
       return;
     }
 
@@ -261,8 +244,9 @@ export class Engine {
     if (state.clarifying) {
       const options = state.clarifying;
       state.clarifying = null;
+      // A typed "2" picks the second choice as a pressed 2 does.
       const picked = pickChoice(
-        { text, digits },
+        digits ? { text, digits } : { text },
         options.map((o) => ({ value: o, label: content.intents.get(o)?.label ?? o })),
       );
       if (picked) {
@@ -275,6 +259,108 @@ export class Engine {
       await this.miss(ctx);
       return;
     }
+    const left = leaving(content, text);
+    if (left) {
+      if (left.rest) await this.respond(ctx, left.rest, wasClarifying);
+      else ctx.say('what_now');
+      return;
+    }
+    await this.respond(ctx, text, wasClarifying);
+  }
+
+  /**
+   * A message while a question waits (a dialog's slot, or verification).
+   * In order: a change of mind, another request the classifier is sure of,
+   * the answer, a correction ("no, I meant …"), any other clear request;
+   * only then is it a bad answer, asked again.
+   */
+  private async inFlow(ctx: TurnContext, text: string): Promise<void> {
+    const { state, content } = ctx;
+    const current = state.dialog?.intent ?? null;
+    const left = leaving(content, text);
+    if (left) {
+      this.leaveFlow(ctx, 'changed their mind');
+      ctx.say('left_flow');
+      if (left.rest) await this.respond(ctx, left.rest, false);
+      else ctx.say('what_now');
+      return;
+    }
+    // "I want to cancel" is a new request, not a wrong ZIP code; digits are an answer.
+    const lead = correction(content, text);
+    const fits = state.verifying ? /\d/.test(text) : fitsAnswer(ctx);
+    // During verification the same request again ("my balance please") starts it over, uncounted.
+    const other = state.verifying ? null : current;
+    const sure = fits ? null : (otherRequest(this.brain, text, other, true) ?? (lead ? otherRequest(this.brain, lead, other, false) : null));
+    if (sure?.intent === current) {
+      state.dialog = null;
+      state.verifying = null;
+      await this.serve(ctx, sure.intent, sure.confidence, text);
+      return;
+    }
+    if (sure) {
+      this.leaveFlow(ctx, 'asked for something else');
+      await this.serve(ctx, sure.intent, sure.confidence, text);
+      return;
+    }
+    if (state.verifying) {
+      if (await answerVerification(ctx)) await runDialog(ctx);
+      return;
+    }
+    if (acceptAnswer(ctx)) {
+      await runDialog(ctx);
+      return;
+    }
+    // Not an answer: a correction, or another request after all.
+    if (lead) {
+      this.leaveFlow(ctx, 'corrected what they wanted');
+      ctx.say('left_flow');
+      await this.respond(ctx, lead, false);
+      return;
+    }
+    const another = otherRequest(this.brain, text, current, false);
+    if (another) {
+      this.leaveFlow(ctx, 'asked for something else');
+      await this.serve(ctx, another.intent, another.confidence, text);
+      return;
+    }
+    await retryAnswer(ctx);
+  }
+
+  /** Drops the flow in progress, and anything queued after it; the agent reads where it was left. */
+  private leaveFlow(ctx: TurnContext, why: string): void {
+    const { state, content } = ctx;
+    const active = state.dialog;
+    if (active) {
+      const label = content.intents.get(active.intent)?.label ?? active.intent;
+      const where = state.verifying ? ' during verification' : active.waiting ? ` when asked for "${active.waiting.slot}"` : '';
+      ctx.did(`Started to ${label}; left it${where}: the customer ${why}`);
+    }
+    for (const p of state.pending) ctx.did(`Did not ${content.intents.get(p.intent)?.label ?? p.intent}: the customer ${why}`);
+    state.pending = [];
+    state.dialog = null;
+    state.verifying = null;
+  }
+
+  /** A message on its own: one request or several, a vague opener, a question which one, or not understood. */
+  private async respond(ctx: TurnContext, text: string, wasClarifying: boolean): Promise<void> {
+    const { state, content } = ctx;
+    const several = severalRequests(this.brain, text);
+    if (several) {
+      // What the bot can do itself first: after a handoff nothing more is served.
+      const handsOff = (r: { intent: string }) => (content.intents.get(r.intent)?.handoff ? 1 : 0);
+      const [first, ...rest] = [...several].sort((a, b) => handsOff(a) - handsOff(b));
+      state.pending.push(...rest.map((r) => ({ intent: r.intent, values: { utterance: redact(r.text) } })));
+      await this.serve(ctx, first!.intent, first!.confidence, first!.text);
+      return;
+    }
+    const vague = vagueOpener(content, text);
+    if (vague) {
+      state.words.push(redact(text));
+      // Asked which one, and answered as vaguely again: that counts as not understood.
+      if (wasClarifying) await this.miss(ctx);
+      else this.clarify(ctx, vague, 'clarify_vague');
+      return;
+    }
     const u = understand(this.brain, text);
     if (u.kind === 'intent') await this.serve(ctx, u.intent, u.confidence, text);
     else if (u.kind === 'unclear' && wasClarifying) {
@@ -282,39 +368,40 @@ export class Engine {
       state.words.push(redact(text));
       await this.miss(ctx);
     } else if (u.kind === 'unclear') {
-      state.clarifying = u.options;
       state.confidence = u.confidence;
       state.words.push(redact(text));
-      const [first, second] = u.options.map((o) => content.intents.get(o)!);
-      const reply = ctx.message('clarify', { first: first!.label, second: second!.label });
-      reply.choices = [first!, second!].map((i) => ({ value: i.intent, label: capitalize(i.label) }));
-      ctx.push(reply);
-      ctx.output.expecting = 'choice';
+      this.clarify(ctx, u.options, 'clarify');
     } else {
       state.words.push(redact(text));
       await this.miss(ctx);
     }
   }
 
-  /**
-   * A clear, full request for another topic in the middle of a question.
-   * Only that counts: "the router" is a bad answer, not a new topic.
-   */
-  private changedSubject(text: string): { intent: string; confidence: number } | null {
-    if (text.trim().split(/\s+/).length < 3) return null;
-    const u = understand(this.brain, text);
-    if (u.kind !== 'intent' || u.confidence < 0.8) return null;
-    return this.brain.content.intents.get(u.intent)?.topic ? { intent: u.intent, confidence: u.confidence } : null;
+  /** Asks which of two or three requests the customer means, as choices. */
+  private clarify(ctx: TurnContext, options: string[], message: 'clarify' | 'clarify_vague'): void {
+    const intents = options.map((o) => ctx.content.intents.get(o)!);
+    const labels = intents.map((i) => i.label);
+    const listed = `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+    ctx.state.clarifying = options;
+    const reply = ctx.message(message, { first: labels[0]!, second: labels[1]!, options: listed });
+    reply.choices = intents.map((i) => ({ value: i.intent, label: capitalize(i.label) }));
+    ctx.push(reply);
+    ctx.output.expecting = 'choice';
   }
 
-  private isEscape(ctx: TurnContext, text: string, digits: string): boolean {
-    const { escape } = ctx.content.assistant;
-    if (digits && digits === escape.dtmf) return true;
-    if (!text) return false;
-    const said = ` ${plainWords(text)} `;
-    // Short messages only: "agent" or "I want a real person", not "my agent said my bill was wrong".
-    if (said.trim().split(' ').length > 8) return false;
-    return escape.words.some((w) => said.includes(` ${w.toLowerCase()} `));
+  /** Serves what is queued (the second of two requests), once nothing else is in progress. */
+  private async servePending(ctx: TurnContext): Promise<void> {
+    const { state } = ctx;
+    for (let guard = 0; guard < 5 && state.pending.length && !state.dialog && !state.verifying && !state.clarifying && !state.handedOff && !state.ended; guard++) {
+      const next = state.pending.shift()!;
+      const said = next.values.utterance;
+      await this.serve(ctx, next.intent, state.confidence ?? 1, typeof said === 'string' ? said : null, next.values);
+    }
+    if (state.handedOff && state.pending.length) {
+      // Never dropped silently: the agent reads what else the customer asked for.
+      for (const p of state.pending) ctx.did(`The customer also asked to ${ctx.content.intents.get(p.intent)?.label ?? p.intent}`);
+      state.pending = [];
+    }
   }
 
   /** Silence, or speech too unclear to use: ask again in other words, then a person takes over. */
@@ -345,7 +432,7 @@ export class Engine {
   }
 
   /** Serve an understood intent: a dialog, or straight to a person. */
-  private async serve(ctx: TurnContext, name: string, confidence: number, text: string | null): Promise<void> {
+  private async serve(ctx: TurnContext, name: string, confidence: number, text: string | null, values: Record<string, SlotValue> = {}): Promise<void> {
     const { state, content } = ctx;
     const intent = content.intents.get(name);
     if (!intent) return this.miss(ctx);
@@ -357,7 +444,7 @@ export class Engine {
       await handOff(ctx, { intent, reason: `The customer asked to ${intent.label}`, ...(intent.say ? { say: intent.say } : {}) });
       return;
     }
-    const prefill: Record<string, SlotValue> = {};
+    const prefill: Record<string, SlotValue> = { ...values };
     const orderNumber = text ? findOrderNumber(text, ctx.patterns) : null;
     if (orderNumber) prefill.order_number = orderNumber;
     const postcode = text ? findPostcode(text, ctx.patterns) : null;

@@ -21,6 +21,11 @@ export type Parsed = { ok: true; value: string | number | boolean } | { ok: fals
 const no: Parsed = { ok: false };
 const yesWords = /^(y|yes|yeah|yep|yup|ya|sure|correct|right|that's right|thats right|ok|okay|please|please do|go ahead|do it|confirm|confirmed|absolutely|definitely|of course|affirmative)\b/;
 const noWords = /^(n|no|nope|nah|not|wrong|incorrect|cancel|don't|dont|do not|negative|never mind|nevermind)\b/;
+// A street address names a number or a kind of street; "no, I meant my plan" does neither.
+const streetWords =
+  /\b(street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|terrace|ter|mall|square|sq|plaza|highway|hwy|parkway|pkwy|circle|cir|alley|row|crescent|close|apt|apartment|suite|unit|po box)\b/;
+// Words of a sentence, not of a place name.
+const notPlaceWords = /\b(i|me|my|you|your|want|wanted|meant|mean|need|what|where|when|how|why|is|was|not|no|yes|please|actually|plan|bill|order)\b/;
 const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
 
 /** Joins spelled-out characters: "b w 4 8 2 9 1 3" → "bw482913". */
@@ -111,6 +116,15 @@ export function parseSlot(type: SlotType, input: SlotInput, ctx: SlotContext): P
   switch (type) {
     case 'text':
       return text ? { ok: true, value: text } : no;
+    case 'street': {
+      const t = plainWords(text);
+      return t && text.length <= 100 && (/\d/.test(t) || streetWords.test(t)) ? { ok: true, value: text } : no;
+    }
+    case 'city': {
+      const t = plainWords(text);
+      const words = t.split(' ');
+      return t && !/\d/.test(t) && words.length <= 4 && !notPlaceWords.test(t) ? { ok: true, value: text.replace(/[.!?]+$/, '') } : no;
+    }
     case 'number': {
       const m = digits || /-?\d+(\.\d+)?/.exec(text)?.[0];
       return m ? { ok: true, value: Number(m) } : no;

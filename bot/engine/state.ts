@@ -69,6 +69,8 @@ export const conversationStateSchema = z.object({
   /** The top intents offered when the bot asked which one was meant. */
   clarifying: z.array(z.string()).nullable(),
   dialog: activeDialogSchema.nullable(),
+  /** Requests still to serve, in order: the second of two in one message, or one a dialog handed on. */
+  pending: z.array(z.object({ intent: z.string(), values: z.record(slotValue) })).default([]),
   /** Confidence of the intent being served, for the agent. */
   confidence: z.number().nullable(),
   /** What the bot did, in the agent's words ("Checked outages at 94107: none known"). */

@@ -128,7 +128,7 @@ export class EmbeddedBackOffice implements BackOffice {
       case 'outage.check':
         return this.outageCheck(arg('postcode') ?? ctx.profile?.address.postcode ?? null);
       case 'stores.nearest':
-        return this.nearestStore(arg('postcode') ?? ctx.profile?.address.postcode ?? null);
+        return this.nearestStore(arg('postcode') ?? ctx.profile?.address.postcode ?? null, arg('text'));
       case 'payment.send_link': {
         const p = need(ctx, action);
         const amount = arg('amount') === null ? p.billing.balance : parseAmount(arg('amount')!);
@@ -188,8 +188,11 @@ export class EmbeddedBackOffice implements BackOffice {
     return none;
   }
 
-  private nearestStore(raw: string | null): Result {
-    const list = this.stores.stores;
+  /** A city named in `text` ("the San Jose store") wins over the ZIP code; the nearest store in it, or the nearest of all. */
+  private nearestStore(raw: string | null, text: string | null): Result {
+    const said = ` ${(text ?? '').toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ')} `;
+    const named = this.stores.stores.filter((s) => said.includes(` ${s.city.toLowerCase()} `));
+    const list = named.length ? named : this.stores.stores;
     const target = raw ? normalZip(raw) : null;
     const distance = (s: Stores['stores'][number]) => Math.abs(Number(s.postcode) - Number(target));
     const store =
@@ -199,6 +202,8 @@ export class EmbeddedBackOffice implements BackOffice {
     const { day, minutes } = localTime(this.opts.clock.now(), this.stores.time_zone ?? this.timeZone);
     return {
       name: store.name,
+      city: store.city,
+      in_named_city: named.length > 0,
       address: `${store.address}, ${store.city} ${store.postcode}`,
       phone: store.phone,
       hours: weekSummary(store.hours),

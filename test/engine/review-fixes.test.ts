@@ -39,7 +39,7 @@ it('does not ask "which one?" for ever: unclear answers count as not understood'
   const c = h.conversation({ identity: signedIn('C1004') });
   await c.start();
   const first = await c.say('my bill');
-  expect(first.replies[0]!.choices).toHaveLength(2);
+  expect(first.replies[0]!.choices?.map((x) => x.value)).toEqual(['make_payment', 'billing_dispute', 'check_balance']);
   let handedOff = null;
   for (let i = 0; i < 3 && !handedOff; i++) handedOff = (await c.say('my bill')).handoff ?? null;
   expect(handedOff?.handoff.queue).toBe('customer_care');
