@@ -114,6 +114,8 @@ describe('stores.nearest', () => {
     const bo = await make(); // Tuesday 9am in California
     expect(await bo.run('stores.nearest', { postcode: '95820' }, ctx(null))).toEqual({
       name: 'Brightwave Sacramento',
+      city: 'Sacramento',
+      in_named_city: false,
       address: '1101 K Street, Sacramento 95814',
       phone: '(916) 555-0144',
       hours: 'Mon–Fri 10am to 6pm, Sat 10am to 4pm, Sun closed',
@@ -124,6 +126,17 @@ describe('stores.nearest', () => {
     expect(await bo.run('stores.nearest', { postcode: '94105' }, ctx(null))).toMatchObject({ name: 'Brightwave Union Square', open_now: true });
     expect(await bo.run('stores.nearest', { postcode: '' }, ctx())).toMatchObject({ name: 'Brightwave Mission' }); // Jane's ZIP
     expect(await bo.run('stores.nearest', {}, ctx(null))).toMatchObject({ name: 'Brightwave Union Square' }); // the flagship
+  });
+
+  it('answers for the city the customer named, not for the ZIP code on file', async () => {
+    const bo = await make();
+    expect(await bo.run('stores.nearest', { postcode: '94110', text: 'is the San Jose store open on Sunday?' }, ctx(null))).toMatchObject({
+      name: 'Brightwave San Jose',
+      in_named_city: true,
+    });
+    // Two stores in the city: the one nearest the ZIP code.
+    expect(await bo.run('stores.nearest', { postcode: '94110', text: 'your San Francisco store' }, ctx(null))).toMatchObject({ name: 'Brightwave Mission' });
+    expect(await bo.run('stores.nearest', { postcode: '94110', text: 'a store near Fresno' }, ctx(null))).toMatchObject({ name: 'Brightwave Mission', in_named_city: false });
   });
 
   it('reads the day and time in the store time zone, not in UTC', async () => {
