@@ -114,6 +114,7 @@ export function makeState(conversationId: string, over: Partial<ConversationStat
     turns: 0,
     topic: null,
     clarifying: null,
+    pending: [],
     dialog: null,
     confidence: null,
     actions: [],
