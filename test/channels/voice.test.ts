@@ -77,7 +77,7 @@ describe('handoff', () => {
     const call = phoneCall(on(withTaskRouter), '+15550100003');
     await call.answer();
     const out = await call.say('I want to cancel my contract');
-    expect(out.heard).toContain('Let me put you through to our loyalty team.');
+    expect(out.heard).toContain('Let me put you through to our Customer Loyalty team.');
     expect(out.enqueue?.attrs.workflowSid).toBe('WW0123456789abcdef0123456789abcdef');
     expect(out.enqueue?.task?.attrs).toEqual({ priority: '88', timeout: '600' });
     const task = out.enqueue!.task!.json;
