@@ -374,8 +374,12 @@ export const assistantSchema = z
     currency: z.string().length(3).default('USD'),
     understanding: z
       .object({
-        /** Below this confidence a message is out of scope. */
-        threshold: z.number().min(0).max(1),
+        /**
+         * Below this confidence a message is out of scope. Leave it out to use the
+         * threshold the model chooses on held-out folds of the intents (bot/nlu/calibrate.ts);
+         * set it only to override that choice.
+         */
+        threshold: z.number().min(0).max(1).optional(),
         /** When the top two intents are closer than this, ask which one. */
         ambiguity_margin: z.number().min(0).max(1),
         /** Misunderstood messages in a row before a person takes over. */

@@ -19,6 +19,8 @@ import { redact } from './redact';
 /** Ranks intents for an utterance, best first. The NLU implements it. */
 export interface IntentModel {
   rank(text: string): { label: string; confidence: number }[];
+  /** The out-of-scope threshold the model chose on held-out data, if it chose one. */
+  readonly threshold?: number | undefined;
 }
 
 /** The content and the model trained from it: swapped together on reload. */

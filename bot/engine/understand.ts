@@ -11,8 +11,21 @@ export type Understanding =
   | { kind: 'unclear'; options: [string, string]; confidence: number }
   | { kind: 'out_of_scope'; confidence: number; best: string | null };
 
+/** Content sets no threshold and the model chose none: a cautious middle. */
+const FALLBACK_THRESHOLD = 0.4;
+
+/**
+ * The out-of-scope threshold in force: `understanding.threshold` in the
+ * content when a product owner set one (an explicit override), else the one
+ * the model chose on held-out folds of its own training data.
+ */
+export function thresholdOf(brain: Brain): number {
+  return brain.content.assistant.understanding.threshold ?? brain.model.threshold ?? FALLBACK_THRESHOLD;
+}
+
 export function understand(brain: Brain, text: string): Understanding {
-  const { threshold, ambiguity_margin } = brain.content.assistant.understanding;
+  const { ambiguity_margin } = brain.content.assistant.understanding;
+  const threshold = thresholdOf(brain);
   const ranked = brain.model.rank(text);
   // Learnt "none of these" beats any intent it outranks.
   if (ranked[0]?.label === OUT_OF_SCOPE) return { kind: 'out_of_scope', confidence: 1 - ranked[0].confidence, best: ranked[1]?.label ?? null };

@@ -1,8 +1,9 @@
 /**
- * Intent classifier: multinomial logistic regression over TF-IDF n-grams,
- * trained by SGD in-process at start-up. Softmax probabilities give one
- * confidence scale across intents, so one out-of-scope threshold means the
- * same for every intent.
+ * Intent classifier: multinomial logistic regression over TF-IDF n-grams
+ * and word vectors, trained by averaged SGD in-process at start-up. Softmax
+ * probabilities give one confidence scale across intents, so one
+ * out-of-scope threshold means the same for every intent; heldout.ts trains
+ * it together with the held-out models that set that threshold.
  */
 import type { WordVectors } from './embeddings';
 import { Vectorizer, type SparseVector } from './features';
@@ -26,10 +27,18 @@ export interface TrainOptions {
   seed?: number;
   /** Pretrained word vectors to add meaning to the n-grams; null for n-grams alone. */
   vectors?: WordVectors | null;
+  /** Called after each epoch: long trainings print progress. */
+  onEpoch?: (done: number, of: number) => void;
 }
 
+/** From this many examples, training takes the large-data settings. */
+const LARGE = 3000;
+
+/** Gradients smaller than this are skipped: they would not move a weight. */
+const SKIP = 1e-3;
+
 /** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -49,36 +58,17 @@ export class IntentClassifier {
     private readonly bias: Float32Array,
     /** Softmax temperature: above 1 softens over-confident scores, below 1 sharpens timid ones. */
     private temperature = 1,
+    private chosenThreshold: number | undefined = undefined,
   ) {}
 
   /**
-   * Trains, and fits the softmax temperature on held-out folds so that a
-   * confidence of 0.7 is right about 70% of the time: one out-of-scope
-   * threshold then means the same for every intent. Costs `folds` extra
-   * trainings; meant for content-sized data.
+   * What held-out data said about this model (see calibrate.ts): the softmax
+   * temperature that makes its confidences honest, and the out-of-scope
+   * threshold it chose. Set once, right after training.
    */
-  static trainCalibrated(examples: readonly Example[], options: TrainOptions = {}, folds = 4): IntentClassifier {
-    const model = IntentClassifier.train(examples, options);
-    const held: { logits: Float64Array; gold: number }[] = [];
-    for (let f = 0; f < folds; f++) {
-      const train = examples.filter((_, i) => i % folds !== f);
-      const test = examples.filter((_, i) => i % folds === f);
-      if (new Set(train.map((e) => e.label)).size !== model.labels.length) return model;
-      const m = IntentClassifier.train(train, options);
-      for (const e of test) held.push({ logits: m.logits(e.text), gold: m.labels.indexOf(e.label) });
-    }
-    let best = { t: 1, nll: Infinity };
-    for (let t = 0.2; t <= 3.001; t += 0.05) {
-      let nll = 0;
-      for (const { logits, gold } of held) {
-        const p = Float64Array.from(logits, (z) => z / t);
-        softmax(p);
-        nll -= Math.log(Math.max(p[gold]!, 1e-12));
-      }
-      if (nll < best.nll) best = { t, nll };
-    }
-    model.temperature = best.t;
-    return model;
+  calibrate(temperature: number, threshold: number): void {
+    this.temperature = temperature;
+    this.chosenThreshold = threshold;
   }
 
   /** The softmax temperature in use (1 = as trained). */
@@ -86,7 +76,13 @@ export class IntentClassifier {
     return this.temperature;
   }
 
-  private logits(text: string): Float64Array {
+  /** The out-of-scope threshold chosen on held-out data; undefined before calibration. */
+  get threshold(): number | undefined {
+    return this.chosenThreshold;
+  }
+
+  /** Raw scores per label (before the temperature), in `labels` order. */
+  logits(text: string): Float64Array {
     const p = new Float64Array(this.labels.length);
     scores(this.vectorizer.transform(text), this.weights, this.bias, this.labels.length, 1, p);
     return p;
@@ -94,7 +90,10 @@ export class IntentClassifier {
 
   static train(examples: readonly Example[], options: TrainOptions = {}): IntentClassifier {
     if (examples.length === 0) throw new Error('no training examples');
-    const { epochs = 24, l2 = 1e-5, learningRate = 0.5, seed = 7, vectors = null } = options;
+    // Content-sized data gets more, gentler passes: cheap there, and better calibrated;
+    // large data converges in fewer, bolder ones (BANKING77 keeps its accuracy in 8).
+    const large = examples.length >= LARGE;
+    const { epochs = large ? 8 : 16, l2 = 1e-5, learningRate = large ? 4 : 1, seed = 7, vectors = null, onEpoch } = options;
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
     const vectorizer = new Vectorizer(vectors);
@@ -106,6 +105,7 @@ export class IntentClassifier {
     const rand = random(seed);
     const order = xs.map((_, i) => i);
     const p = new Float64Array(k);
+    const active = new Int32Array(k);
     // Weight decay applied lazily through a shared scale: w_true = scale * w.
     let scale = 1;
     let t = 0;
@@ -132,10 +132,16 @@ export class IntentClassifier {
           scale = 1;
         }
         const step = lr / scale;
+        // Only the classes with a gradient worth the name: once trained, most are ~0.
+        let m = 0;
+        for (let c = 0; c < k; c++) if (p[c]! > SKIP || p[c]! < -SKIP) active[m++] = c;
         for (let j = 0; j < x.idx.length; j++) {
           const row = x.idx[j]! * k;
           const v = x.val[j]! * step;
-          for (let c = 0; c < k; c++) w[row + c]! -= v * p[c]!;
+          for (let a = 0; a < m; a++) {
+            const c = active[a]!;
+            w[row + c]! -= v * p[c]!;
+          }
         }
         for (let c = 0; c < k; c++) b[c]! -= lr * p[c]!;
       }
@@ -144,6 +150,7 @@ export class IntentClassifier {
         for (let i = 0; i < w.length; i++) sumW[i]! += w[i]! * scale;
         for (let c = 0; c < k; c++) sumB[c]! += b[c]!;
       }
+      onEpoch?.(epoch + 1, epochs);
     }
     for (let i = 0; i < w.length; i++) w[i] = sumW[i]! / snapshots;
     for (let c = 0; c < k; c++) b[c] = sumB[c]! / snapshots;
@@ -171,7 +178,8 @@ function scores(x: SparseVector, w: Float32Array, b: Float32Array, k: number, sc
   for (let c = 0; c < k; c++) out[c]! += b[c]!;
 }
 
-function softmax(z: Float64Array): void {
+/** Turns scores into probabilities, in place. */
+export function softmax(z: Float64Array): void {
   let max = -Infinity;
   for (const v of z) if (v > max) max = v;
   let sum = 0;

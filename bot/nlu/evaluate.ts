@@ -3,7 +3,9 @@
  * confused pairs, out-of-scope detection and a threshold sweep, plus the time
  * to train and to classify. Used by `npm run nlu -- eval` and `npm run bench:nlu`.
  */
+import { expectedCalibrationError } from './calibrate';
 import type { LabelledText } from './csv';
+import { heatmap } from './heatmap';
 
 /** The label of a message no intent covers, in test files. */
 export const OOS = 'oos';
@@ -30,10 +32,34 @@ export interface IntentScore {
   support: number;
 }
 
+export interface SweepPoint {
+  threshold: number;
+  /** In-scope messages answered with the right intent. */
+  containment: number;
+  /** Messages (of any kind) answered with a wrong intent. */
+  misroutes: number;
+  /** In-scope messages refused ("I don't know"). */
+  to_fallback: number;
+  /** Out-of-scope messages refused; null when the test has none. */
+  oos_recall: number | null;
+}
+
+/** The most confused intents: counts[gold][predicted], with example messages per cell. */
+export interface Heatmap {
+  intents: string[];
+  counts: number[][];
+  examples: { gold: string; predicted: string; texts: string[] }[];
+}
+
 export interface Report {
   accuracy: number;
   macro_f1: number;
+  /** Known-intent messages whose best intent is right, whatever the threshold. */
   in_scope_accuracy: number;
+  /** Known-intent messages answered with the right intent at the threshold (refusals count as wrong). */
+  containment: number;
+  /** Messages answered with a wrong intent at the threshold. */
+  misroutes: number;
   oos_recall: number | null;
   oos_precision: number | null;
   /**
@@ -43,6 +69,8 @@ export interface Report {
    */
   calibration_error: number;
   threshold: number;
+  /** Where the threshold came from: the model's held-out folds, the content's YAML, or --threshold. */
+  threshold_source: string;
   train_ms: number;
   latency_p50_ms: number;
   latency_p99_ms: number;
@@ -50,7 +78,10 @@ export interface Report {
   n_test: number;
   per_intent: IntentScore[];
   confused: { gold: string; predicted: string; count: number; examples: string[] }[];
-  sweep: { threshold: number; containment: number; misroutes: number; to_fallback: number }[];
+  heatmap: Heatmap;
+  sweep: SweepPoint[];
+  /** Intents held out of training (--open-intents); their messages count as out of scope. */
+  open_intents?: string[];
 }
 
 /** What a classifier's ranking means for the bot: the learnt out-of-scope class or a low confidence is OOS. */
@@ -63,12 +94,24 @@ export function decide(ranked: { label: string; confidence: number }[], threshol
   return { best, confidence, predicted };
 }
 
+function sweepPoint(ps: Prediction[], threshold: number): SweepPoint {
+  const ins = ps.filter((p) => p.gold !== OOS);
+  const oos = ps.filter((p) => p.gold === OOS);
+  return {
+    threshold,
+    containment: round(ins.length ? ins.filter((p) => p.predicted === p.gold).length / ins.length : 0),
+    misroutes: round(ps.filter((p) => p.predicted !== OOS && p.predicted !== p.gold).length / (ps.length || 1)),
+    to_fallback: round(ins.length ? ins.filter((p) => p.predicted === OOS).length / ins.length : 0),
+    oos_recall: oos.length ? round(oos.filter((p) => p.predicted === OOS).length / oos.length) : null,
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
+export const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
 
 export function predict(model: Model, test: readonly LabelledText[], threshold: number, oosLabel: string): { predictions: Prediction[]; latencies: number[] } {
   const latencies: number[] = [];
@@ -86,7 +129,7 @@ export function predict(model: Model, test: readonly LabelledText[], threshold: 
 export function report(
   predictions: Prediction[],
   latencies: number[],
-  meta: { threshold: number; trainMs: number; nTrain: number; rerank?: (threshold: number) => Prediction[] },
+  meta: { threshold: number; thresholdSource?: string; trainMs: number; nTrain: number; rerank?: (threshold: number) => Prediction[] },
 ): Report {
   const n = predictions.length;
   const inScope = predictions.filter((p) => p.gold !== OOS);
@@ -111,33 +154,21 @@ export function report(
     pairs.set(key, entry);
   }
   const sorted = [...latencies].sort((a, b) => a - b);
-  const sweep = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((threshold) => {
-    const ps = meta.rerank ? meta.rerank(threshold) : predictions;
-    const ins = ps.filter((p) => p.gold !== OOS);
-    return {
-      threshold,
-      containment: round(ins.length ? ins.filter((p) => p.predicted === p.gold).length / ins.length : 0),
-      misroutes: round(ps.filter((p) => p.predicted !== OOS && p.predicted !== p.gold).length / (ps.length || 1)),
-      to_fallback: round(ins.length ? ins.filter((p) => p.predicted === OOS).length / ins.length : 0),
-    };
-  });
+  const sweep = Array.from({ length: 20 }, (_, i) => sweepPoint(meta.rerank ? meta.rerank(i / 20) : predictions, i / 20));
+  const at = sweepPoint(predictions, meta.threshold);
   const scored = perIntent.filter((s) => s.support > 0);
-  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
-  for (const p of inScope) {
-    const bin = bins[Math.min(9, Math.floor(p.confidence * 10))]!;
-    bin.n++;
-    bin.conf += p.confidence;
-    bin.right += p.best === p.gold ? 1 : 0;
-  }
-  const ece = bins.reduce((s, b) => s + (b.n ? (b.n / (inScope.length || 1)) * Math.abs(b.conf / b.n - b.right / b.n) : 0), 0);
+  const ece = expectedCalibrationError(inScope.map((p) => ({ confidence: p.confidence, correct: p.best === p.gold })));
   return {
     accuracy: round(predictions.filter((p) => p.predicted === p.gold).length / (n || 1)),
     macro_f1: round(scored.reduce((s, x) => s + x.f1, 0) / (scored.length || 1)),
     in_scope_accuracy: round(inScope.filter((p) => p.best === p.gold).length / (inScope.length || 1)),
+    containment: at.containment,
+    misroutes: at.misroutes,
     oos_recall: oos.length ? round(oos.filter((p) => p.predicted === OOS).length / oos.length) : null,
     oos_precision: oos.length ? round(predictedOos.length ? predictedOos.filter((p) => p.gold === OOS).length / predictedOos.length : 0) : null,
     calibration_error: round(ece),
     threshold: meta.threshold,
+    threshold_source: meta.thresholdSource ?? 'given',
     train_ms: Math.round(meta.trainMs),
     latency_p50_ms: round(percentile(sorted, 50)),
     latency_p99_ms: round(percentile(sorted, 99)),
@@ -145,25 +176,7 @@ export function report(
     n_test: n,
     per_intent: perIntent,
     confused: [...pairs.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+    heatmap: heatmap(predictions, 12),
     sweep,
   };
-}
-
-/** The report as a product owner reads it. */
-export function formatReport(r: Report): string {
-  const pct = (x: number | null) => (x === null ? '  n/a' : `${(x * 100).toFixed(1).padStart(5)}%`);
-  const out: string[] = [];
-  out.push(`Accuracy ${pct(r.accuracy)}   macro F1 ${pct(r.macro_f1)}   in-scope accuracy ${pct(r.in_scope_accuracy)}   (threshold ${r.threshold})`);
-  out.push(`Out of scope: recall ${pct(r.oos_recall)}, precision ${pct(r.oos_precision)}   calibration error ${r.calibration_error}`);
-  out.push(`Trained on ${r.n_train} in ${r.train_ms} ms; tested on ${r.n_test}; latency p50 ${r.latency_p50_ms} ms, p99 ${r.latency_p99_ms} ms`);
-  out.push('', 'Per intent (worst F1 first):', '  intent                              precision  recall     F1  support');
-  for (const s of [...r.per_intent].sort((a, b) => a.f1 - b.f1))
-    out.push(`  ${s.intent.padEnd(34)} ${pct(s.precision)}  ${pct(s.recall)} ${pct(s.f1)}  ${String(s.support).padStart(7)}`);
-  if (r.confused.length) {
-    out.push('', 'Most confused (said → understood):');
-    for (const c of r.confused) out.push(`  ${c.count}× ${c.gold} → ${c.predicted}   e.g. "${c.examples[0]}"`);
-  }
-  out.push('', 'Threshold sweep:   threshold  containment  misroutes  to fallback');
-  for (const s of r.sweep) out.push(`                   ${s.threshold.toFixed(1).padStart(9)}  ${pct(s.containment).padStart(11)}  ${pct(s.misroutes).padStart(9)}  ${pct(s.to_fallback).padStart(11)}`);
-  return out.join('\n');
 }

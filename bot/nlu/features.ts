@@ -5,14 +5,15 @@
  * L2-normalised; plus, when word vectors are available, the mean of the
  * utterance's word vectors (what it means, beyond the exact words).
  *
+ * Features are 30-bit hashes computed from character codes, never strings:
+ * building thousands of n-gram strings per message was most of the cost of
+ * classifying one (a collision among ~100,000 features is rare and harmless).
+ *
  * `natural` is imported file by file: its index pulls in database drivers and
  * runs dotenv on import (see ../shared/stack-notes.md).
  */
-import { WordTokenizer } from 'natural/lib/natural/tokenizers';
 import { PorterStemmer } from 'natural/lib/natural/stemmers';
 import type { WordVectors } from './embeddings';
-
-const tokenizer = new WordTokenizer();
 
 /** Entities become placeholders: the amount or order number does not say what is meant. */
 function mask(text: string): string {
@@ -24,24 +25,77 @@ function mask(text: string): string {
     .replace(/[’']/g, '');
 }
 
-/** Lower-case, entity-masked word tokens. */
+/** Lower-case, entity-masked word tokens (the split of natural's WordTokenizer). */
 export function words(text: string): string[] {
-  return tokenizer.tokenize(mask(text));
+  return mask(text)
+    .split(/[^A-Za-zА-Яа-я0-9_]+/)
+    .filter((t) => t !== '');
 }
 
-/** The sparse feature strings of one utterance (with repeats: counts matter). */
-export function featureStrings(text: string): string[] {
-  const raw = words(text);
-  const stems = raw.map((t) => PorterStemmer.stem(t));
-  const out: string[] = [];
-  for (let i = 0; i < stems.length; i++) {
-    out.push(`w:${stems[i]}`, `r:${raw[i]}`);
-    if (i + 1 < stems.length) out.push(`b:${stems[i]} ${stems[i + 1]}`);
-    if (i + 2 < stems.length) out.push(`t:${stems[i]} ${stems[i + 1]} ${stems[i + 2]}`);
+const SEED = { word: 0x1b873593, raw: 0x2c1b3c6d, bigram: 0x297a2d39, trigram: 0x6b43a9b5, char: 0x3e5a1c87 };
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function combine(a: number, b: number): number {
+  return fmix(Math.imul(a, 0x9e3779b1) ^ b);
+}
+
+function hashString(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix(h);
+}
+
+/** What is known about one word, worked out once. */
+interface Token {
+  stem: number;
+  raw: number;
+  vector: Float32Array | undefined;
+}
+
+const STEP = 0x01000193;
+const MASK = 0x3fffffff;
+
+/** Appends the feature hashes of one utterance (with repeats: counts matter). */
+function collect(tokens: readonly Token[], joined: string, out: Growable): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const s = tokens[i]!.stem;
+    out.push(combine(s, SEED.word) & MASK);
+    out.push(combine(tokens[i]!.raw, SEED.raw) & MASK);
+    if (i + 1 < tokens.length) {
+      const b = combine(s, tokens[i + 1]!.stem);
+      out.push(combine(b, SEED.bigram) & MASK);
+      if (i + 2 < tokens.length) out.push(combine(combine(b, tokens[i + 2]!.stem), SEED.trigram) & MASK);
+    }
   }
-  const joined = ` ${raw.join(' ')} `;
-  for (let n = 3; n <= 5; n++) for (let i = 0; i + n <= joined.length; i++) out.push(`c:${joined.slice(i, i + n)}`);
-  return out;
+  // Character 3-, 4- and 5-grams of " word word ": one running hash per start.
+  for (let i = 0; i + 3 <= joined.length; i++) {
+    let h = SEED.char;
+    for (let n = 1; n <= 5 && i + n <= joined.length; n++) {
+      h = Math.imul(h ^ joined.charCodeAt(i + n - 1), STEP);
+      if (n >= 3) out.push(fmix(h + n) & MASK);
+    }
+  }
+}
+
+/** A reusable, growing list of 32-bit integers (no garbage per message). */
+class Growable {
+  data = new Int32Array(512);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
 }
 
 /** A sparse vector: parallel arrays of feature indices and values. */
@@ -52,11 +106,17 @@ export interface SparseVector {
 
 /** Weight of the meaning (word-vector) part against the word part. */
 const DENSE_WEIGHT = 1.2;
+/** Words remembered between messages; customers' typos must not grow it forever. */
+const TOKEN_CACHE = 50_000;
 
 /** Vocabulary, inverse document frequencies and (optionally) word vectors. */
 export class Vectorizer {
-  private readonly index = new Map<string, number>();
+  private readonly index = new Map<number, number>();
   private idf = new Float32Array(0);
+  /** The idf a feature seen in no training message would have. */
+  private unseenIdf = 1;
+  private readonly tokens = new Map<string, Token>();
+  private readonly hashes = new Growable();
 
   constructor(private readonly vectors: WordVectors | null = null) {}
 
@@ -66,14 +126,14 @@ export class Vectorizer {
   }
 
   fit(texts: readonly string[]): SparseVector[] {
-    const docs = texts.map(featureStrings);
+    const docs = texts.map((t) => this.distinct(t));
     const df: number[] = [];
-    for (const doc of docs) {
-      for (const f of new Set(doc)) {
-        let i = this.index.get(f);
+    for (const { keys } of docs) {
+      for (const key of keys) {
+        let i = this.index.get(key);
         if (i === undefined) {
           i = this.index.size;
-          this.index.set(f, i);
+          this.index.set(key, i);
           df.push(0);
         }
         df[i]! += 1;
@@ -81,27 +141,63 @@ export class Vectorizer {
     }
     const n = docs.length;
     this.idf = Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
-    return docs.map((d, i) => this.vectorOf(d, texts[i]!));
+    this.unseenIdf = Math.log(1 + n) + 1;
+    return docs.map((d) => this.vectorOf(d));
   }
 
   transform(text: string): SparseVector {
-    return this.vectorOf(featureStrings(text), text);
+    return this.vectorOf(this.distinct(text));
   }
 
-  private vectorOf(features: string[], text: string): SparseVector {
-    const counts = new Map<number, number>();
-    for (const f of features) {
-      const i = this.index.get(f);
-      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+  private token(word: string): Token {
+    let t = this.tokens.get(word);
+    if (!t) {
+      if (this.tokens.size >= TOKEN_CACHE) this.tokens.clear();
+      t = { stem: hashString(PorterStemmer.stem(word), SEED.word), raw: hashString(word, SEED.raw), vector: this.vectors?.get(word) };
+      this.tokens.set(word, t);
     }
-    const meaning = this.meaning(text);
-    const size = counts.size + (meaning ? meaning.length : 0);
+    return t;
+  }
+
+  /** The distinct feature hashes of a message with their counts, and its tokens. */
+  private distinct(text: string): { keys: Int32Array; counts: Int32Array; tokens: Token[] } {
+    const raw = words(text);
+    const tokens = raw.map((w) => this.token(w));
+    const h = this.hashes;
+    h.length = 0;
+    collect(tokens, ` ${raw.join(' ')} `, h);
+    const sorted = h.data.subarray(0, h.length).sort();
+    const keys = new Int32Array(sorted.length);
+    const counts = new Int32Array(sorted.length);
+    let m = -1;
+    for (let i = 0; i < sorted.length; i++) {
+      if (m >= 0 && keys[m] === sorted[i]) counts[m]!++;
+      else {
+        keys[++m] = sorted[i]!;
+        counts[m] = 1;
+      }
+    }
+    return { keys: keys.subarray(0, m + 1), counts: counts.subarray(0, m + 1), tokens };
+  }
+
+  private vectorOf(doc: { keys: Int32Array; counts: Int32Array; tokens: Token[] }): SparseVector {
+    const meaning = this.meaning(doc.tokens);
+    const size = doc.keys.length + (meaning ? meaning.length : 0);
     const idx = new Int32Array(size);
     const val = new Float32Array(size);
     let k = 0;
     let norm = 0;
-    for (const [i, c] of counts) {
-      const v = (1 + Math.log(c)) * this.idf[i]!;
+    for (let j = 0; j < doc.keys.length; j++) {
+      const i = this.index.get(doc.keys[j]!);
+      if (i === undefined) {
+        // Unseen words still count in the length: a message that is mostly
+        // unfamiliar gets a small vector, small scores and a low confidence,
+        // instead of being judged by the one familiar word in it.
+        const u = (1 + Math.log(doc.counts[j]!)) * this.unseenIdf;
+        norm += u * u;
+        continue;
+      }
+      const v = (1 + Math.log(doc.counts[j]!)) * this.idf[i]!;
       idx[k] = i;
       val[k] = v;
       norm += v * v;
@@ -116,17 +212,17 @@ export class Vectorizer {
         val[k] = meaning[d]!;
       }
     }
-    return { idx, val };
+    return { idx: idx.subarray(0, k), val: val.subarray(0, k) };
   }
 
   /** The unit-length mean of the known words' vectors, weighted; null when no word is known. */
-  private meaning(text: string): Float32Array | null {
+  private meaning(tokens: readonly Token[]): Float32Array | null {
     if (!this.vectors) return null;
     const dims = this.vectors.dims;
     const acc = new Float32Array(dims);
     let found = 0;
-    for (const w of words(text)) {
-      const v = this.vectors.get(w);
+    for (const t of tokens) {
+      const v = t.vector;
       if (!v) continue;
       for (let d = 0; d < dims; d++) acc[d]! += v[d]!;
       found++;

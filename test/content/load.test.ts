@@ -136,9 +136,9 @@ describe('intents without a conversation test', () => {
   });
 
   it('catches assistant settings out of range', () => {
-    edit('rules/assistant.yaml', (t) => t.replace('threshold: 0.4', 'threshold: 4'));
+    edit('rules/assistant.yaml', (t) => t.replace('ambiguity_margin: 0.12', 'ambiguity_margin: 4'));
     expect(errorOf().message).toBe(
-      `rules/assistant.yaml:${lineOf('rules/assistant.yaml', /threshold: 4/)} understanding.threshold: Number must be less than or equal to 1`,
+      `rules/assistant.yaml:${lineOf('rules/assistant.yaml', /ambiguity_margin: 4/)} understanding.ambiguity_margin: Number must be less than or equal to 1`,
     );
   });
 

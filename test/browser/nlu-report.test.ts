@@ -1,0 +1,78 @@
+/**
+ * `npm run nlu -- eval --html` opened from disk in a real browser (Debian's
+ * Chromium driven by playwright-core) with every network request refused:
+ * the charts draw from what the file holds. The screenshot is kept in
+ * test-output/nlu-report/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { root } from '../support/harness';
+
+jest.setTimeout(240_000);
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const out = join(root, 'test-output', 'nlu-report');
+const html = join(out, 'report.html');
+
+let context: BrowserContext;
+let profileDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(executablePath))
+    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  mkdirSync(out, { recursive: true });
+  rmSync(html, { force: true });
+  // Two-fold cross-validation on the demo intents: quick, with labelled out-of-scope examples.
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'nlu.ts'), 'eval', '--folds', '2', '--html', html], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  profileDir = mkdtempSync(join(tmpdir(), 'frontline-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+it('renders the figures, the per-intent chart, the confusion heatmap with examples and the threshold sweep, offline', async () => {
+  const page = await context.newPage();
+  const outside: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(html).href);
+
+  await page.getByRole('heading', { name: 'How well the assistant understands' }).waitFor();
+  const figures = page.locator('table.figures');
+  await expect(figures.getByText('Out-of-scope recall')).resolves.toBeDefined();
+  expect(await figures.locator('tr', { hasText: 'Threshold' }).innerText()).toMatch(/0\.\d+\s+chosen by the model/);
+  expect(await figures.locator('tr', { hasText: 'Calibration error' }).innerText()).toMatch(/0\.\d+/);
+
+  // Each chart drew an SVG with its own labels.
+  await page.locator('#sweep svg').waitFor();
+  for (const label of ['containment', 'misroutes', 'out-of-scope recall']) expect(await page.locator('#sweep svg').getByText(label).count()).toBeGreaterThan(0);
+  expect(await page.locator('#per-intent svg').getByText('check_balance', { exact: true }).count()).toBeGreaterThan(0);
+  expect(await page.locator('#heatmap svg rect, #heatmap svg path').count()).toBeGreaterThan(10);
+  // The most confused pairs come with the customers' own words.
+  const examples = page.locator('table.examples tr');
+  expect(await examples.count()).toBeGreaterThan(3);
+  expect(await examples.nth(1).innerText()).toMatch(/“.+”/);
+
+  await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
+  expect(outside).toEqual([]);
+  expect(errors).toEqual([]);
+});
