@@ -7,8 +7,14 @@
  *
  *   Among the held-out messages of known intents that the model understood
  *   correctly, the threshold is the calibrated confidence below which lie
- *   REFUSED_SHARE (4%) of them. In words: the highest threshold that still
- *   answers 96 of every 100 messages the model would have got right.
+ *   REFUSED_SHARE (10%) of them. In words: the highest threshold that still
+ *   answers 90 of every 100 messages the model would have got right.
+ *
+ * Why 10%: unseen requests land at middling confidence, just below the bulk
+ * of right answers. Refusing the least sure tenth of right answers buys most
+ * of the "I don't know"s (on BANKING77 with a quarter of the intents never
+ * trained, 0.63 out-of-scope recall; on the demo content, misroutes halve);
+ * 4% kept two thirds of unseen requests answered with some intent.
  *
  * It needs no out-of-scope examples, so it works on any training data, and it
  * moves with the data: a model that is sure of its intents gets a high

@@ -17,7 +17,7 @@ import { IntentClassifier, type Example, type TrainOptions } from './classifier'
 import { wordVectors } from './embeddings';
 
 export const FOLDS = 4;
-/** Held-out messages enough to place a threshold at a 4% quantile. */
+/** Held-out messages enough to place a threshold at a 10% quantile. */
 const HELD_OUT_TARGET = 1500;
 /** Below this many examples a worker thread costs more than it saves. */
 const PARALLEL_FROM = 3000;

@@ -58,9 +58,10 @@ it('renders the figures, the per-intent chart, the confusion heatmap with exampl
 
   await page.getByRole('heading', { name: 'How well the assistant understands' }).waitFor();
   const figures = page.locator('table.figures');
-  await expect(figures.getByText('Out-of-scope recall')).resolves.toBeDefined();
-  expect(await figures.locator('tr', { hasText: 'Threshold' }).innerText()).toMatch(/0\.\d+\s+chosen by the model/);
-  expect(await figures.locator('tr', { hasText: 'Calibration error' }).innerText()).toMatch(/0\.\d+/);
+  const row = (name: string) => figures.getByRole('row', { name: new RegExp(`^${name} `) }).innerText();
+  expect(await row('Out-of-scope recall')).toMatch(/\d+\.\d%/);
+  expect(await row('Threshold')).toMatch(/0\.\d+\s+chosen by the model/);
+  expect(await row('Calibration error')).toMatch(/0\.\d+/);
 
   // Each chart drew an SVG with its own labels.
   await page.locator('#sweep svg').waitFor();
