@@ -51,15 +51,24 @@ function probabilities(logits: Float64Array, temperature: number): Float64Array 
   return p;
 }
 
+/** -log p(gold) at temperature t, without building the distribution. */
+function nll(logits: Float64Array, gold: number, t: number): number {
+  let max = -Infinity;
+  for (const z of logits) if (z > max) max = z;
+  let sum = 0;
+  for (const z of logits) sum += Math.exp((z - max) / t);
+  return Math.log(sum) - (logits[gold]! - max) / t;
+}
+
 /** The temperature that minimises the held-out negative log-likelihood (a grid: robust and cheap). */
 export function fitTemperature(held: readonly HeldOut[]): number {
   const known = held.filter((h) => h.gold >= 0);
   if (!known.length) return 1;
   let best = { t: 1, nll: Infinity };
   for (let t = 0.2; t <= 4.001; t += 0.05) {
-    let nll = 0;
-    for (const { logits, gold } of known) nll -= Math.log(Math.max(probabilities(logits, t)[gold]!, 1e-12));
-    if (nll < best.nll) best = { t: Math.round(t * 100) / 100, nll };
+    let total = 0;
+    for (const { logits, gold } of known) total += Math.min(nll(logits, gold, t), 27.6); // 27.6 = -log 1e-12
+    if (total < best.nll) best = { t: Math.round(t * 100) / 100, nll: total };
   }
   return best.t;
 }
