@@ -3,7 +3,6 @@
  * whatever it was trained on, so different data gives a different threshold;
  * the bot uses it unless the content sets one explicitly.
  */
-import { join } from 'node:path';
 import { loadContent } from '../../bot/content/load';
 import { OUT_OF_SCOPE } from '../../bot/content/schemas';
 import type { Brain } from '../../bot/engine/context';
@@ -11,11 +10,12 @@ import { thresholdOf, understand } from '../../bot/engine/understand';
 import { REFUSED_SHARE, bestIntent } from '../../bot/nlu/calibrate';
 import { IntentClassifier, type Example } from '../../bot/nlu/classifier';
 import { foldJobs, runFold, trainWithHeldOut } from '../../bot/nlu/heldout';
+import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
 
 jest.setTimeout(120_000);
 
-const content = loadContent(root);
+const content = loadContent(root, { actions: EmbeddedBackOffice.actionNames });
 const demo: Example[] = [
   ...[...content.intents.values()].flatMap((i) => i.examples.map((text) => ({ text, label: i.intent }))),
   ...content.outOfScope.map((text) => ({ text, label: OUT_OF_SCOPE })),
@@ -73,7 +73,7 @@ describe('the threshold a model chooses', () => {
 describe('the threshold the bot uses', () => {
   const model: IntentClassifier = trainWithHeldOut(demo.slice(0, 200), {}).model;
   const brainWith = (threshold: number | undefined): Brain => {
-    const c = loadContent(join(root));
+    const c = content;
     const understanding = { ...c.assistant.understanding };
     if (threshold === undefined) delete understanding.threshold;
     else understanding.threshold = threshold;
