@@ -9,18 +9,22 @@ import type { Brain } from './engine/context';
 import { Engine } from './engine/engine';
 import type { Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
+import type { Store } from './engine/store';
 import type { Logger } from './log';
 import { trainFromContent } from './nlu/train';
 import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
 import { HttpProfileSource } from '../integrations/ci/http-profiles';
 import { EmbeddedQueue } from '../integrations/handoff/embedded-queue';
-import { MemoryLock, MemoryStateStore } from '../integrations/state/memory';
+import { LeaseLock } from '../integrations/state/lease-lock';
+import { openStore } from '../integrations/state/open';
 import { MirroredTarget, TaskRouterTarget } from '../integrations/handoff/taskrouter';
 import { SmsOutbox } from '../integrations/sms/outbox';
 import { TwilioSms } from '../integrations/sms/twilio-sms';
 
 export interface App {
+  /** What survives a restart: SQLite under DATA_DIR, Redis, or memory. */
+  store: Store;
   config: Config;
   engine: Engine;
   queue: EmbeddedQueue;
@@ -39,6 +43,7 @@ export interface ComposeOverrides {
   sms?: SmsSender;
   /** Content and model already built (tests share one). */
   brain?: Brain & { trainMs?: number };
+  store?: Store;
 }
 
 /** Loads and fully checks the content and trains the model: throws ContentError on a broken file. */
@@ -90,6 +95,9 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   requireSms(config, linkDialogs(brain.content));
   const sms: SmsSender = config.sms ? new TwilioSms(config.sms) : (overrides.sms ?? new SmsOutbox());
   if (!config.sms) log.warn('sms.outbox', { hint: 'TWILIO_SMS_FROM is not set: links for callers stay in the demo outbox, and callers are told so' });
+  const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, stateTtlMs: config.STATE_TTL_MINUTES * 60_000 });
+  if (store.kind === 'memory') log.warn('store.memory', { reason: 'DATA_DIR is empty: conversations and waiting customers are lost on restart' });
+  else log.info('store.opened', { kind: store.kind });
   engine = new Engine({
     brain,
     profiles,
@@ -99,9 +107,9 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     contacts: queue,
     clock,
     log,
-    store: new MemoryStateStore({ ttlMs: config.STATE_TTL_MINUTES * 60_000 }),
-    lock: new MemoryLock(),
+    store: store.states,
+    lock: new LeaseLock(store.leases, clock),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
+  return { config, engine, store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
 }

@@ -18,12 +18,18 @@ async function main(): Promise<void> {
     config.CONTENT_RELOAD === 'on'
       ? watchContent(config.CONTENT_DIR, buildBrain, (brain) => app.engine.swap(brain), log)
       : null;
+  // Expired conversations, histories and dedupe records leave the store every minute.
+  const purge = setInterval(() => {
+    app.store.purge(app.clock.now().getTime()).catch((err: unknown) => log.warn('store.purge_failed', { error: (err as Error).name }));
+  }, 60_000);
+  purge.unref();
   server.listen(config.PORT, config.HOST, () => {
     log.info('listening', { url: `http://localhost:${server.address().port}/`, trainMs: app.trainMs });
   });
   const stop = () => {
     watcher?.close();
-    server.close(() => process.exit(0));
+    clearInterval(purge);
+    server.close(() => void app.store.close().finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

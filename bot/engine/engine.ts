@@ -14,11 +14,12 @@ import { escalation, escalationIntent, type Escalation } from './escalation';
 import { followUp } from './follow-up';
 import { handOff } from './hand-off';
 import type { Profile } from './profile';
-import type { ConversationLock, StateStore } from './ports';
+import type { ConversationLock } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';
 import { correction, isEscape, leaving, otherRequest, severalRequests, vagueOpener } from './interrupt';
 import { findOrderNumber, findPostcode, pickChoice } from './slots';
 import { conversationStateSchema, STATE_VERSION, type ConversationState, type SlotValue } from './state';
+import { StaleWriteError, type ConversationStates } from './store';
 import type { TurnInput, TurnOutput } from './turn';
 import { understand } from './understand';
 import { answerVerification, askVerification } from './verify';
@@ -28,7 +29,7 @@ export type ConversationEnd = 'handed_off' | 'completed_in_bot' | 'abandoned';
 
 export interface EngineOptions extends Omit<EngineServices, 'newId' | 'log'> {
   brain: Brain;
-  store: StateStore;
+  store: ConversationStates;
   lock: ConversationLock;
   log: Logger;
   newId?: () => string;
@@ -37,6 +38,8 @@ export interface EngineOptions extends Omit<EngineServices, 'newId' | 'log'> {
 export class Engine {
   private brain: Brain;
   private readonly services: EngineServices;
+  /** The stored version each loaded state was read at: its save refuses to overwrite a newer one. */
+  private readonly versions = new WeakMap<ConversationState, number>();
 
   constructor(private readonly options: EngineOptions) {
     this.brain = options.brain;
@@ -61,15 +64,20 @@ export class Engine {
 
   /** The stored state of a conversation, for channels that report how it ended. */
   async peek(conversationId: string): Promise<ConversationState | null> {
-    return (await this.stored(conversationId)) ?? null;
+    return (await this.stored(conversationId))?.state ?? null;
   }
 
-  /** The stored state, checked: undefined when there is none, null when it is unusable (old or corrupt). */
-  private async stored(conversationId: string): Promise<ConversationState | null | undefined> {
-    const raw = await this.options.store.load(conversationId);
-    if (!raw) return undefined;
-    const parsed = conversationStateSchema.safeParse(raw);
-    return parsed.success ? parsed.data : null;
+  /** The stored state, checked (null when it is unusable: old or corrupt), and its version; undefined when there is none. */
+  private async stored(conversationId: string): Promise<{ state: ConversationState | null; version: number } | undefined> {
+    const found = await this.options.store.load(conversationId, this.services.clock.now().getTime());
+    if (!found) return undefined;
+    const parsed = conversationStateSchema.safeParse(found.state);
+    return { state: parsed.success ? parsed.data : null, version: found.version };
+  }
+
+  /** Saves a loaded state; StaleWriteError when another turn saved since it was loaded. */
+  private async save(state: ConversationState): Promise<void> {
+    this.versions.set(state, await this.options.store.save(state, this.versions.get(state) ?? 0, this.services.clock.now().getTime()));
   }
 
   /**
@@ -98,45 +106,70 @@ export class Engine {
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
       await this.identify(ctx);
       await handOff(ctx, { intent: escalationIntent(ctx), reason });
-      await this.options.store.save(state);
+      await this.save(state);
       return ctx.output.handoff?.handoff ?? null;
     }));
     if (handoff) await this.options.handoffs.update?.(handoff);
   }
 
-  /** Runs one turn. Never throws for the customer's sake: an internal error hands off politely. */
+  /**
+   * Runs one turn. Never throws for the customer's sake: an internal error hands off politely.
+   * A turn overtaken by another (its save meets a newer version: another instance took the
+   * conversation when this one's lease ran out) is run again on the newer state, once; overtaken
+   * twice, it fails politely like any internal error.
+   */
   async turn(input: TurnInput): Promise<TurnOutput> {
     return this.options.lock.run(input.conversationId, async () => {
-      const state = await this.loadState(input);
-      const ctx = new TurnContext(input, state, null, this.brain, this.services);
       try {
-        await this.identify(ctx);
-        await this.decide(ctx);
+        return await this.attempt(input);
       } catch (err) {
-        // The name and where it happened, never the message: it may quote customer data.
-        this.services.log.error('turn.failed', {
-          conversationId: input.conversationId,
-          error: (err as Error).name,
-          at: (err as Error).stack?.split('\n').find((l) => l.includes(' at '))?.trim() ?? null,
+        if (!(err instanceof StaleWriteError)) throw err;
+        this.services.log.warn('state.stale', { conversationId: input.conversationId, expected: err.expected, actual: err.actual });
+        return this.attempt(input).catch(async (again: unknown) => {
+          if (!(again instanceof StaleWriteError)) throw again;
+          return this.attempt(input, again);
         });
-        ctx.replies.length = 0;
-        ctx.say('error');
-        if (!state.handedOff) await handOff(ctx, { intent: null, reason: 'An internal error interrupted the conversation' }).catch(() => undefined);
       }
-      state.updatedAt = ctx.now.toISOString();
-      state.turns += 1;
-      ctx.output.turn = state.turns;
-      await this.options.store.save(state);
-      return ctx.output;
     });
+  }
+
+  private async attempt(input: TurnInput, overtaken?: StaleWriteError): Promise<TurnOutput> {
+    const state = await this.loadState(input);
+    const ctx = new TurnContext(input, state, null, this.brain, this.services);
+    try {
+      if (overtaken) throw overtaken;
+      await this.identify(ctx);
+      await this.decide(ctx);
+    } catch (err) {
+      // The name and where it happened, never the message: it may quote customer data.
+      this.services.log.error('turn.failed', {
+        conversationId: input.conversationId,
+        error: (err as Error).name,
+        at: (err as Error).stack?.split('\n').find((l) => l.includes(' at '))?.trim() ?? null,
+      });
+      ctx.replies.length = 0;
+      ctx.say('error');
+      if (!state.handedOff) await handOff(ctx, { intent: null, reason: 'An internal error interrupted the conversation' }).catch(() => undefined);
+    }
+    state.updatedAt = ctx.now.toISOString();
+    state.turns += 1;
+    ctx.output.turn = state.turns;
+    await this.save(state).catch((err: unknown) => {
+      // Overtaken a third time: the apology still reaches the customer.
+      if (!overtaken || !(err instanceof StaleWriteError)) throw err;
+    });
+    return ctx.output;
   }
 
   private async loadState(input: TurnInput): Promise<ConversationState> {
     const stored = await this.stored(input.conversationId);
-    if (stored && stored.channel === input.channel) return stored;
-    if (stored === null) this.services.log.warn('state.discarded', { conversationId: input.conversationId, reason: 'invalid or old version' });
+    if (stored?.state && stored.state.channel === input.channel) {
+      this.versions.set(stored.state, stored.version);
+      return stored.state;
+    }
+    if (stored?.state === null) this.services.log.warn('state.discarded', { conversationId: input.conversationId, reason: 'invalid or old version' });
     const now = this.services.clock.now().toISOString();
-    return {
+    const fresh: ConversationState = {
       version: STATE_VERSION,
       conversationId: input.conversationId,
       channel: input.channel,
@@ -164,6 +197,9 @@ export class Engine {
       offersMade: [],
       ended: false,
     };
+    // A discarded state, or one of another channel, is overwritten from the version stored.
+    this.versions.set(fresh, stored?.version ?? 0);
+    return fresh;
   }
 
   /** Identify/enrich: find the CI profile from the channel's hint, once; reload it by id on later turns. */

@@ -4,7 +4,6 @@
  */
 import type { Profile } from './profile';
 import type { Handoff } from './handoff';
-import type { ConversationState } from './state';
 
 /** How a channel says who is on the other end, before anyone is asked. */
 export type IdentityHint =
@@ -104,12 +103,6 @@ export interface ContactLog {
   contact(contactId: string): Promise<ContactView | null>;
   /** Calls `listener` for every message appended to any contact; the function returned stops it. */
   subscribe(listener: (contactId: string, message: ContactMessage) => void): () => void;
-}
-
-/** Conversation state by conversation id. */
-export interface StateStore {
-  load(conversationId: string): Promise<ConversationState | null>;
-  save(state: ConversationState): Promise<void>;
 }
 
 /** Serialises the turns of one conversation. */

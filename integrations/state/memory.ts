@@ -4,8 +4,7 @@
  * Redis. Values are kept as JSON so a caller can never mutate what is stored.
  */
 import { randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
-import type { ConversationLock, StateStore } from '../../bot/engine/ports';
+import type { ConversationLock } from '../../bot/engine/ports';
 import type { Handoff } from '../../bot/engine/handoff';
 import type { ConversationState } from '../../bot/engine/state';
 import {
@@ -171,27 +170,6 @@ function sweep(rows: Map<string, Expiring<unknown>>, now: Millis): number {
     }
   }
   return removed;
-}
-
-// The engine's current ports (last writer wins, one process), until it is wired to the Store above.
-
-/** In-memory conversation state (no versions): the engine's StateStore until it takes the Store. */
-export class MemoryStateStore implements StateStore {
-  private readonly cache: LRUCache<string, string>;
-
-  constructor(opts: { max?: number; ttlMs?: number } = {}) {
-    this.cache = new LRUCache({ max: opts.max ?? 10_000, ttl: opts.ttlMs ?? 60 * 60_000 });
-  }
-
-  async load(conversationId: string): Promise<ConversationState | null> {
-    const raw = this.cache.get(conversationId);
-    // Stored as JSON so a caller can never mutate what is stored.
-    return raw ? (JSON.parse(raw) as ConversationState) : null;
-  }
-
-  async save(state: ConversationState): Promise<void> {
-    this.cache.set(state.conversationId, JSON.stringify(state));
-  }
 }
 
 /** Runs the turns of one conversation one after another; other conversations run freely. */

@@ -12,7 +12,7 @@ import type { BackOffice, Clock, HandoffTarget, IdentityHint, ProfileSource } fr
 import type { TurnInput, TurnOutput } from '../../bot/engine/turn';
 import { silentLogger } from '../../bot/log';
 import { EmbeddedQueue } from '../../integrations/handoff/embedded-queue';
-import { MemoryLock, MemoryStateStore } from '../../integrations/state/memory';
+import { MemoryLock, MemoryStore } from '../../integrations/state/memory';
 
 export const root = join(__dirname, '..', '..');
 /** Every test runs on this day: demo data is written relative to it. */
@@ -98,7 +98,7 @@ export function harness(opts: HarnessOptions): Harness {
     contacts: queue,
     clock: fixedClock,
     log: silentLogger,
-    store: new MemoryStateStore(),
+    store: new MemoryStore({ stateTtlMs: 60 * 60_000 }).states,
     lock: new MemoryLock(),
     newId: () => `h${++seq}`,
   });

@@ -28,7 +28,7 @@ export interface RunningApp {
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   let now = TODAY.getTime();
   const config = readConfig(
-    { PORT: '0', DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true', ...env },
+    { PORT: '0', DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true', DATA_DIR: '', ...env },
     root,
   );
   const sms = new SmsOutbox();
