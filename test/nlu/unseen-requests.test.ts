@@ -11,7 +11,7 @@ import { silentLogger } from '../../bot/log';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { FileProfileSource } from '../../integrations/ci/file-profiles';
 import { EmbeddedQueue } from '../../integrations/handoff/embedded-queue';
-import { MemoryLock, MemoryStateStore } from '../../integrations/state/memory';
+import { MemoryLock, MemoryStore } from '../../integrations/state/memory';
 import { TODAY, demoBrain, fixedClock, root, signedIn } from '../support/harness';
 
 jest.setTimeout(60_000);
@@ -53,7 +53,7 @@ async function bot() {
       return embedded.run(action, args, ctx);
     },
   };
-  const store = new MemoryStateStore();
+  const store = new MemoryStore({ stateTtlMs: 60 * 60_000 }).states;
   let engine: Engine | null = null;
   const queue = new EmbeddedQueue(() => (engine?.current ?? demoBrain()).content.routing.queues);
   engine = new Engine({ brain: demoBrain(), profiles, backOffice, handoffs: queue, clock: fixedClock, log: silentLogger, store, lock: new MemoryLock() });
@@ -68,7 +68,7 @@ it('answers "I don\'t know" to most requests the demo does not serve, and starts
     const id = `unseen-${i}`;
     await engine.turn({ conversationId: id, channel: 'chat', identity: signedIn('C1001'), event: 'start' });
     const out = await engine.turn({ conversationId: id, channel: 'chat', identity: signedIn('C1001'), text });
-    const state = await store.load(id);
+    const state = (await store.load(id, fixedClock.now().getTime()))?.state;
     answers.push({ text, reply: out.replies.map((r) => r.text).join(' '), flow: state?.dialog?.intent ?? null });
   }
   const dontKnow = answers.filter((a) => notUnderstood.test(a.reply));
