@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { plainWords } from '../engine/slots';
+import { plainWords } from '../domain/text';
 import { contentLayout, problemOf, type Problem } from './files';
 import type { Intent } from './schemas';
 import { ContentError, errorAt, locate, readYaml } from './yaml-file';

@@ -4,7 +4,7 @@
  * (`when:`, `if:`), where `intent: cancel_servce` would otherwise never match
  * and nobody would notice.
  */
-import { conversationStateSchema } from '../engine/state';
+import { channelKinds } from '../domain/channels';
 import { contentLayout, type ContentFiles, type Report } from './files';
 import { OUT_OF_SCOPE, type Condition } from './schemas';
 import { closest, type FieldPath } from './yaml-file';
@@ -22,7 +22,7 @@ export function namesOf(files: ContentFiles): Names {
     intents: new Set(files.intents.keys()),
     queues: files.routing ? new Set(Object.keys(files.routing.queues)) : null,
     segments: files.segments ? new Set(files.segments.segments.map((s) => s.segment)) : null,
-    channels: new Set(conversationStateSchema.shape.channel.options),
+    channels: new Set(channelKinds),
   };
 }
 

@@ -15,9 +15,8 @@
  * conversation test exercises) never stop content from loading.
  */
 import { join } from 'node:path';
-import { knownFactNames, startValues } from '../engine/facts';
-import { plainWords } from '../engine/slots';
-import { placeholders } from '../engine/template';
+import { knownFactNames, startValues } from '../domain/facts';
+import { plainWords, placeholders } from '../domain/text';
 import { untestedIntents } from './conversation-tests';
 import { contentLayout, formatProblem, problemOf, readContentFiles, type ContentFiles, type Problem } from './files';
 import { checkConditionNames, checkReferences, namesOf, unknown } from './references';

@@ -5,9 +5,8 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import type { Brain } from '../engine/context';
 import type { Logger } from '../log';
-import { contentLayout } from './load';
+import { contentLayout, type Content } from './load';
 import { ContentError } from './yaml-file';
 
 export interface ReloadResult {
@@ -22,7 +21,8 @@ export interface ContentWatcher {
   reload(): ReloadResult;
 }
 
-export function watchContent(
+/** Watches the content folders; `build` loads and trains (the engine's brain), `swap` puts it in service. */
+export function watchContent<Brain extends { content: Content }>(
   dir: string,
   build: (dir: string) => Brain,
   swap: (brain: Brain) => void,

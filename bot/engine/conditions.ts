@@ -3,9 +3,7 @@
  * offers and dialog branches.
  */
 import type { Condition } from '../content/schemas';
-
-export type FactValue = string | number | boolean | null | readonly string[];
-export type Facts = Readonly<Record<string, FactValue | undefined>>;
+import type { FactValue, Facts } from '../domain/facts';
 
 const comparison = /^(>=|<=|>|<|!=|==)\s*(.+)$/;
 const membership = /^(has|lacks)\s+(.+)$/;

@@ -6,9 +6,9 @@
 import type { Content } from '../content/load';
 import type { Intent } from '../content/schemas';
 import type { Logger } from '../log';
-import type { Facts, FactValue } from './conditions';
-import { profileFacts, segmentOf, type Segment } from './facts';
-import type { Profile } from './profile';
+import { profileFacts, type Facts, type FactValue } from '../domain/facts';
+import { segmentOf, type Segment } from './segment';
+import type { Profile } from '../domain/profile';
 import { ProfileSourceError, type BackOffice, type Clock, type ContactLog, type HandoffTarget, type ProfileSource } from './ports';
 import type { ConversationState } from './state';
 import { Formatter, render, type Vars } from './template';

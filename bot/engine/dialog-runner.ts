@@ -5,11 +5,13 @@
  * and resume on any later turn, on any instance.
  */
 import type { ChoiceSpec, Condition, Dialog, Step } from '../content/schemas';
-import { holds, type FactValue } from './conditions';
+import type { FactValue } from '../domain/facts';
+import { plainWords } from '../domain/text';
+import { holds } from './conditions';
 import type { TurnContext } from './context';
 import { handOff } from './hand-off';
 import { nextBestActions, situationOf } from './offers';
-import { parseSlot, plainWords } from './slots';
+import { parseSlot } from './slots';
 import { redact } from './redact';
 import type { SlotValue } from './state';
 import { render } from './template';

@@ -13,7 +13,7 @@ import { acceptAnswer, fitsAnswer, repeatQuestion, retryAnswer, runDialog, start
 import { escalation, escalationIntent, type Escalation } from './escalation';
 import { followUp } from './follow-up';
 import { handOff } from './hand-off';
-import type { Profile } from './profile';
+import type { Profile } from '../domain/profile';
 import type { ConversationLock } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';
 import { correction, isEscape, leaving, otherRequest, severalRequests, vagueOpener } from './interrupt';

@@ -6,7 +6,7 @@
 import type { Intent, OfferContext } from '../content/schemas';
 import type { TurnContext } from './context';
 import type { Handoff } from './handoff';
-import type { Facts } from './conditions';
+import type { Facts } from '../domain/facts';
 import { nextBestActions, situationOf } from './offers';
 import { route, type Route } from './routing';
 import { collectedAnswers, summarize } from './summary';

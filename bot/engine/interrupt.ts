@@ -7,7 +7,7 @@
  */
 import type { Content } from '../content/load';
 import type { Brain } from './context';
-import { plainWords } from './slots';
+import { plainWords } from '../domain/text';
 import { understand } from './understand';
 
 /** A request the classifier is sure of. */

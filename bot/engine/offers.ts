@@ -5,7 +5,8 @@
  * intent where the customer's problem comes first (`no_sales_on`).
  */
 import type { OfferContext, OfferRules } from '../content/schemas';
-import { holds, type Facts } from './conditions';
+import type { Facts } from '../domain/facts';
+import { holds } from './conditions';
 import type { NextBestAction } from './handoff';
 import type { ConversationState } from './state';
 import { render, type Formatter } from './template';

@@ -2,7 +2,7 @@
  * The interfaces the engine needs from the outside world. Integrations
  * implement them; `bot/compose.ts` is the one place that picks which.
  */
-import type { Profile } from './profile';
+import type { Profile } from '../domain/profile';
 import type { Handoff } from './handoff';
 
 /** How a channel says who is on the other end, before anyone is asked. */

@@ -1,6 +1,7 @@
 /** Which queue a handoff goes to, and how urgently: the first rule that holds wins. */
 import type { RoutingRules } from '../content/schemas';
-import { holds, type Facts } from './conditions';
+import type { Facts } from '../domain/facts';
+import { holds } from './conditions';
 
 export interface Route {
   queue: string;

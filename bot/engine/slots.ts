@@ -4,6 +4,7 @@
  */
 import * as chrono from 'chrono-node';
 import type { SlotType } from '../content/schemas';
+import { plainWords } from '../domain/text';
 import type { Choice } from './turn';
 
 export interface SlotInput {
@@ -72,10 +73,6 @@ export function findDate(input: SlotInput, now: Date): string | null {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-/** Lower-case words and digits only, single-spaced: how answers and phrases are compared. */
-export function plainWords(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
 
 export function pickChoice(input: SlotInput, choices: readonly (Choice & { synonyms?: readonly string[] })[]): string | null {
   const key = input.digits ?? (/^\s*\d\s*$/.test(input.text ?? '') ? input.text!.trim() : undefined);

@@ -4,6 +4,7 @@
  * conversation afresh instead of crashing a turn.
  */
 import { z } from 'zod';
+import { channelKinds } from '../domain/channels';
 
 export const STATE_VERSION = 1;
 
@@ -46,7 +47,7 @@ export const verifyingSchema = z.object({
 export const conversationStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   conversationId: z.string(),
-  channel: z.enum(['chat', 'voice']),
+  channel: z.enum(channelKinds),
   startedAt: z.string(),
   updatedAt: z.string(),
   identity: identitySchema.nullable(),

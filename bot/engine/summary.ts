@@ -3,9 +3,9 @@
  * (a billing dispute shows invoices, never deliveries).
  */
 import type { Dialog, Step, SummarySection, SummarySpec } from '../content/schemas';
-import { daysBetween, tenureMonths, usedPercent } from './facts';
+import { daysBetween, tenureMonths, usedPercent } from '../domain/facts';
 import type { SummarySectionView } from './handoff';
-import type { Profile } from './profile';
+import type { Profile } from '../domain/profile';
 import type { ActiveDialog } from './state';
 import type { Formatter } from './template';
 

@@ -3,7 +3,7 @@
  * and the spoken wording. Filters: money, date, time, datetime, gb, pct,
  * code (spelled out on the phone), digits.
  */
-import type { FactValue } from './conditions';
+import type { FactValue } from '../domain/facts';
 
 export interface Rendered {
   text: string;
@@ -115,13 +115,6 @@ export function spell(code: string): string {
     .toUpperCase()
     .split('')
     .join(' ');
-}
-
-const placeholder = /\{([a-z_][a-z0-9_.]*)(?:\|([a-z]+))?\}/gi;
-
-/** The variable names a template uses, for the validator. */
-export function placeholders(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((m) => m[1]!);
 }
 
 const spaced = /(\s*)\{([a-z_][a-z0-9_.]*)(?:\|([a-z]+))?\}/gi;

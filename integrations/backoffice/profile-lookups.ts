@@ -1,5 +1,5 @@
 /** Back-office answers read from the CI profile: an order by number, the campaign a customer means. */
-import type { Profile } from '../../bot/engine/profile';
+import type { Profile } from '../../bot/domain/profile';
 
 /** What a back-office action answers: a flat record a dialog reads as `{as.key}`. */
 export type Result = Record<string, string | number | boolean | null>;

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
-import { daysBetween } from '../../bot/engine/facts';
-import { profileSchema, type Profile } from '../../bot/engine/profile';
+import { daysBetween } from '../../bot/domain/facts';
+import { profileSchema, type Profile } from '../../bot/domain/profile';
 import { errorAt, readYaml } from '../../bot/content/yaml-file';
 
 const fileSchema = z

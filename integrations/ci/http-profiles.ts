@@ -10,7 +10,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
-import { profileSchema, type Profile } from '../../bot/engine/profile';
+import { profileSchema, type Profile } from '../../bot/domain/profile';
 import { fieldPath } from '../../bot/content/yaml-file';
 import { normalizePhone } from './file-profiles';
 

@@ -6,7 +6,7 @@
  */
 import nock from 'nock';
 import type { Handoff } from '../../bot/engine/handoff';
-import type { Profile } from '../../bot/engine/profile';
+import type { Profile } from '../../bot/domain/profile';
 import { demoHarness, harness, makeProfile } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackOfficeError, type Address, type Clock } from '../../bot/engine/ports';
-import { profileSchema, type Profile } from '../../bot/engine/profile';
+import { profileSchema, type Profile } from '../../bot/domain/profile';
 import { EmbeddedBackOffice, type EmbeddedBackOfficeOptions } from '../../integrations/backoffice/embedded';
 
 const root = join(__dirname, '..', '..');

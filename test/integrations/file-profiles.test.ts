@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { profileFacts, segmentOf } from '../../bot/engine/facts';
+import { profileFacts } from '../../bot/domain/facts';
+import { segmentOf } from '../../bot/engine/segment';
 import { ProfileSourceError } from '../../bot/engine/ports';
-import type { Profile } from '../../bot/engine/profile';
+import type { Profile } from '../../bot/domain/profile';
 import { FileProfileSource, normalizePhone } from '../../integrations/ci/file-profiles';
 import { demoBrain, root } from '../support/harness';
 

@@ -7,7 +7,7 @@ import { buildBrain } from '../../bot/compose';
 import type { Brain } from '../../bot/engine/context';
 import { Engine } from '../../bot/engine/engine';
 import type { Handoff } from '../../bot/engine/handoff';
-import { profileSchema, type Profile } from '../../bot/engine/profile';
+import { profileSchema, type Profile } from '../../bot/domain/profile';
 import type { BackOffice, Clock, HandoffTarget, IdentityHint, ProfileSource } from '../../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../../bot/engine/turn';
 import { silentLogger } from '../../bot/log';

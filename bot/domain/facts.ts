@@ -1,10 +1,14 @@
 /**
  * What the rules can see: a flat record of facts derived from the CI profile
  * and the conversation. Rule files name these facts; docs/content.md lists them.
+ * Content validation and the engine both read the names from here.
  */
-import type { SegmentRules } from '../content/schemas';
-import { holds, type FactValue, type Facts } from './conditions';
 import type { Product, Profile } from './profile';
+
+/** One fact's value: rules compare it, texts show it. */
+export type FactValue = string | number | boolean | null | readonly string[];
+/** The facts of one turn, by name. */
+export type Facts = Readonly<Record<string, FactValue | undefined>>;
 
 const DAY = 86_400_000;
 
@@ -23,12 +27,6 @@ export function tenureMonths(profile: Profile, now: Date): number {
 /** Share of a product's data allowance used this cycle, in whole percent. */
 export function usedPercent(product: Product & { allowanceGb: number }): number {
   return Math.round(((product.usedGb ?? 0) / product.allowanceGb) * 100);
-}
-
-export interface Segment {
-  segment: string;
-  strategy: string;
-  intensity: string;
 }
 
 /** The customer's facts, from the profile alone. */
@@ -83,13 +81,6 @@ export function profileFacts(profile: Profile | null, now: Date): Record<string,
   f.campaign_offer = unanswered?.offer ?? null;
   f.campaign_channel = unanswered?.channel ?? null;
   return f;
-}
-
-/** The first segment whose rule holds; unknown customers get the `unknown` segment. */
-export function segmentOf(rules: SegmentRules, profile: Profile | null, facts: Facts): Segment {
-  const name = profile ? rules.segments.find((s) => holds(s.when, facts))?.segment : rules.unknown;
-  const seg = rules.segments.find((s) => s.segment === (name ?? rules.unknown)) ?? rules.segments.at(-1)!;
-  return { segment: seg.segment, strategy: seg.strategy, intensity: seg.intensity };
 }
 
 /** Facts the conversation adds to the profile's (see TurnContext.facts). */
