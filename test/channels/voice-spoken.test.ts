@@ -82,7 +82,7 @@ describe('digits said aloud are understood wherever keys are', () => {
     await c.say('where is my order');
     await c.say('nine four one oh three');
     const out = await c.say('B W five five double oh oh two');
-    expect(out.heard).toContain('Your order B W 5 5 0 0 0 2 (Samsung Galaxy S25) is processing');
+    expect(out.heard).toContain('Your Samsung Galaxy S25, order number B W 5 5 0 0 0 2, is processing');
   });
 
   it('a choice by its number', async () => {
@@ -90,7 +90,7 @@ describe('digits said aloud are understood wherever keys are', () => {
     await c.answer();
     await c.say('where is my order');
     await c.press('94103');
-    expect((await c.say('two')).heard).toContain('Your order B W 5 5 0 0 0 2 (Samsung Galaxy S25) is processing');
+    expect((await c.say('two')).heard).toContain('Your Samsung Galaxy S25, order number B W 5 5 0 0 0 2, is processing');
   });
 });
 

@@ -55,7 +55,7 @@ describe('a call', () => {
     expect(which.heard).toContain('Which one would you like to track? Say eSIM activation kit or press 1, or say Samsung Galaxy S25 or press 2.');
     expect(which.gather?.numDigits).toBe('1');
     const told = await call.say('the Samsung one');
-    expect(told.heard).toContain('Your order B W 5 5 0 0 0 2 (Samsung Galaxy S25) is processing');
+    expect(told.heard).toContain('Your Samsung Galaxy S25, order number B W 5 5 0 0 0 2, is processing');
     expect(told.heard).toContain('expected on Saturday, November 28th');
     // No SMS sender configured: the caller is told the truth, before "anything else?".
     expect(told.heard).toContain('This is a demo, so no text message really goes out: the link is waiting in the demo outbox. Is there anything else');
