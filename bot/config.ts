@@ -12,9 +12,12 @@ const optionalUrl = z
   .pipe(z.string().url('must be a URL such as https://ci.example.com/api').optional());
 
 const schema = z.object({
+  /** demo: the conveniences of a local demo (see readConfig); production: safe defaults, nothing half-configured. */
+  FRONTLINE_MODE: z.enum(['demo', 'production', '']).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().default('0.0.0.0'),
+  /** Loopback unless told otherwise: a demo is not reachable from the network by accident. */
+  HOST: z.string().trim().transform((v) => v || '127.0.0.1').default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   CONTENT_DIR: z.string().default('.'),
   CUSTOMERS_FILE: z.string().default('integrations/demo/customers.yaml'),
@@ -37,10 +40,10 @@ const schema = z.object({
   CONTENT_RELOAD: z.enum(['on', 'off']).default('on'),
   DIRECTLINE_SECRET: z.string().optional(),
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
-  /** Let web chat visitors pick a demo customer; default on outside production. */
+  /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */
   DEMO_SIGN_IN: z.enum(['true', 'false', '']).optional(),
   BOTFRAMEWORK_CHANNEL: z.enum(['on', 'off']).default('on'),
-  /** GET /api/queues lists waiting contacts with their summaries (personal data): default on outside production only. */
+  /** GET /api/queues lists waiting contacts with their summaries (personal data): default on in demo mode, refused in production. */
   QUEUES_API: z.enum(['on', 'off', '']).optional(),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
@@ -77,8 +80,10 @@ export interface SmsSettings {
   from: string;
 }
 
-export type Config = Readonly<z.infer<typeof schema>> & {
+export type Mode = 'demo' | 'production';
+export type Config = Readonly<Omit<z.infer<typeof schema>, 'FRONTLINE_MODE'>> & {
   readonly root: string;
+  readonly FRONTLINE_MODE: Mode;
   readonly taskRouter: TaskRouterSettings | null;
   readonly sms: SmsSettings | null;
 };
@@ -88,27 +93,45 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+/**
+ * The settings from `env`. The mode is `FRONTLINE_MODE`; when it is unset,
+ * `NODE_ENV=production` means production, else `defaultMode` (what `npm start`
+ * passes with `--demo`), else production: nothing is open unless asked for.
+ *
+ * Demo mode alone allows the demo conveniences: demo sign-in, GET /api/queues,
+ * Bot Framework without credentials, an ephemeral Direct Line secret and the
+ * demo customers file. Production refuses to start half-configured.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd(), defaultMode?: Mode): Config {
   const result = schema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new ConfigError(`${issue.path.join('.')}: ${issue.message} (see .env.example)`);
   }
   const c = result.data;
-  const production = c.NODE_ENV === 'production';
+  const mode: Mode = c.FRONTLINE_MODE || (c.NODE_ENV === 'production' ? 'production' : (defaultMode ?? 'production'));
+  const production = mode === 'production';
+  const demoOnly = '(a demo convenience: set FRONTLINE_MODE=demo for a local demo)';
   if (production && c.BOTFRAMEWORK_CHANNEL === 'on' && !c.MicrosoftAppId)
     throw new ConfigError(
       'MicrosoftAppId: required in production, or /api/messages would accept anyone (set BOTFRAMEWORK_CHANNEL=off if you do not use Azure Bot Service)',
     );
+  if (production && c.BOTFRAMEWORK_CHANNEL === 'on' && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI')
+    throw new ConfigError('MicrosoftAppPassword: required in production with MicrosoftAppId, or replies cannot be sent');
   if (production && c.TWILIO_SIGNATURE_CHECK === 'off')
     throw new ConfigError('TWILIO_SIGNATURE_CHECK: off is for local use only and refused in production');
   if (production && (!c.DIRECTLINE_SECRET || c.DIRECTLINE_SECRET.length < 32))
     throw new ConfigError('DIRECTLINE_SECRET: required in production, at least 32 characters (see .env.example)');
   if (production && !c.CI_API_URL)
     throw new ConfigError('CI_API_URL: required in production, or the demo customers in CUSTOMERS_FILE would answer for your real customers');
+  if (production && c.DEMO_SIGN_IN === 'true') throw new ConfigError(`DEMO_SIGN_IN: true is refused in production ${demoOnly}`);
+  if (production && c.QUEUES_API === 'on')
+    throw new ConfigError(`QUEUES_API: on is refused in production: it lists personal data to anyone ${demoOnly}`);
   const at = (p: string) => resolve(root, p);
+  const demoDefault = (v: string | undefined, on: string) => (v === on || ((v ?? '') === '' && !production) ? on : 'off');
   return Object.freeze({
     ...c,
+    FRONTLINE_MODE: mode,
     root,
     taskRouter: switchedOn('TaskRouter', c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'], ['TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'])
       ? {
@@ -127,8 +150,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     OUTAGES_FILE: at(c.OUTAGES_FILE),
     STORES_FILE: at(c.STORES_FILE),
     DATA_DIR: c.DATA_DIR && at(c.DATA_DIR),
-    DEMO_SIGN_IN: c.DEMO_SIGN_IN === 'true' || ((c.DEMO_SIGN_IN ?? '') === '' && !production) ? 'true' : 'false',
-    QUEUES_API: c.QUEUES_API === 'on' || ((c.QUEUES_API ?? '') === '' && !production) ? 'on' : 'off',
+    DEMO_SIGN_IN: demoDefault(c.DEMO_SIGN_IN, 'true') === 'true' ? 'true' : 'false',
+    QUEUES_API: demoDefault(c.QUEUES_API, 'on') === 'on' ? 'on' : 'off',
   });
 }
 
@@ -151,7 +174,7 @@ function switchedOn<T extends Record<string, unknown>>(feature: string, c: T, ne
  */
 export function requireSms(config: Config, linkDialogs: readonly string[]): void {
   const phoneOn = config.TWILIO_SIGNATURE_CHECK === 'off' || Boolean(config.TWILIO_AUTH_TOKEN && config.PUBLIC_URL);
-  if (config.NODE_ENV !== 'production' || config.sms || !phoneOn || !linkDialogs.length) return;
+  if (config.FRONTLINE_MODE !== 'production' || config.sms || !phoneOn || !linkDialogs.length) return;
   throw new ConfigError(
     `TWILIO_SMS_FROM: required in production, because the dialogs ${linkDialogs.join(', ')} send links that reach callers by text message (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM)`,
   );

@@ -21,7 +21,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
   let secret = config.DIRECTLINE_SECRET;
   if (!secret) {
     secret = randomBytes(32).toString('base64url');
-    log.warn('directline.ephemeral_secret', { hint: 'DIRECTLINE_SECRET is not set: the web chat page works, outside Direct Line clients cannot get tokens' });
+    log.warn('directline.ephemeral_secret', { hint: 'demo mode without DIRECTLINE_SECRET: the web chat page works, outside Direct Line clients cannot get tokens' });
   }
   const directLine = new DirectLine({
     engine,
@@ -49,7 +49,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     demoCustomers,
   });
   if (config.BOTFRAMEWORK_CHANNEL === 'on') {
-    if (!config.MicrosoftAppId) log.warn('botframework.unauthenticated', { hint: 'MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (development only)' });
+    if (!config.MicrosoftAppId) log.warn('botframework.unauthenticated', { hint: 'demo mode without MicrosoftAppId: /api/messages accepts unauthenticated requests and replies only to this machine' });
     registerBotFramework(server, {
       engine,
       log,

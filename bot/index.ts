@@ -4,14 +4,16 @@
  */
 import { buildBrain, compose } from './compose';
 import { watchContent } from './content/watch';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, readConfig, type Config } from './config';
 import { ContentError } from './content/yaml-file';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
 import { buildServer } from './http';
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  // `npm start` passes --demo: the two-command start is a demo; anything else starts safe.
+  const config = readConfig(process.env, process.cwd(), process.argv.includes('--demo') ? 'demo' : undefined);
   const log = createLogger(config.LOG_LEVEL);
+  if (config.FRONTLINE_MODE === 'demo') announceDemo(config, log);
   const app = await compose(config, log);
   const { server } = buildServer(app);
   const watcher =
@@ -24,7 +26,8 @@ async function main(): Promise<void> {
   }, 60_000);
   purge.unref();
   server.listen(config.PORT, config.HOST, () => {
-    log.info('listening', { url: `http://localhost:${server.address().port}/`, trainMs: app.trainMs });
+    const host = ['0.0.0.0', '::'].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    log.info('listening', { url: `http://${host}:${server.address().port}/`, mode: config.FRONTLINE_MODE, trainMs: app.trainMs });
   });
   const stop = () => {
     watcher?.close();
@@ -33,6 +36,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Demo mode is never a surprise: one loud line on stderr and one in the log. */
+function announceDemo(config: Config, log: Logger): void {
+  const conveniences = [
+    config.DEMO_SIGN_IN === 'true' && 'demo sign-in',
+    config.QUEUES_API === 'on' && 'GET /api/queues (personal data)',
+    config.BOTFRAMEWORK_CHANNEL === 'on' && !config.MicrosoftAppId && 'unauthenticated /api/messages (loopback replies only)',
+    !config.DIRECTLINE_SECRET && 'an ephemeral Direct Line secret',
+    !config.CI_API_URL && 'the demo customers file',
+  ].filter((c): c is string => typeof c === 'string');
+  process.stderr.write(`*** DEMO MODE: ${conveniences.join(', ')}. Not for real customers: set FRONTLINE_MODE=production. ***\n`);
+  log.warn('DEMO_MODE', { host: config.HOST, conveniences, hint: 'set FRONTLINE_MODE=production for real customers' });
 }
 
 main().catch((err: unknown) => {

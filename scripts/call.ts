@@ -42,7 +42,7 @@ async function target(url: string | undefined): Promise<Target> {
   // No bot given: run one here, with a throwaway token.
   const token = randomBytes(16).toString('hex');
   const publicUrl = 'http://frontline.local';
-  const config = readConfig({ ...process.env, PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' });
+  const config = readConfig({ ...process.env, PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' }, process.cwd(), 'demo');
   const app = await compose(config, createLogger('silent'));
   const { server } = buildServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

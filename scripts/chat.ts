@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       list: { type: 'boolean', default: false },
     },
   });
-  const config = readConfig();
+  const config = readConfig(process.env, process.cwd(), 'demo');
   const app = await compose(config, createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
   if (values.list) {
     for (const p of app.demoProfiles?.all() ?? []) console.log(`${p.id}  ${p.firstName} ${p.lastName}  ${p.phones[0]}  ZIP ${p.address.postcode}  born ${p.dateOfBirth ?? '-'}`);

@@ -6,6 +6,7 @@
  * speaks the same protocol).
  */
 import type { Reply, TurnOutput } from '../engine/turn';
+import { cutMessage } from './limits';
 
 export interface ChannelAccount {
   id: string;
@@ -47,9 +48,9 @@ export interface Activity {
 export function inboundText(activity: Activity): string | null {
   if (activity.type !== 'message') return null;
   const text = typeof activity.text === 'string' ? activity.text.trim() : '';
-  if (text) return text;
+  if (text) return cutMessage(text);
   // A card button that posts a value instead of text.
-  if (typeof activity.value === 'string') return activity.value;
+  if (typeof activity.value === 'string') return cutMessage(activity.value);
   return null;
 }
 

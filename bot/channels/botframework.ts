@@ -4,8 +4,8 @@
  * (archived upstream), so swapping it for its successor touches nothing else.
  *
  * Authentication is on whenever `MicrosoftAppId` is set (the SDK turns it
- * off when the id is empty; production refuses to start that way, see
- * config.ts). Errors never echo internal messages: CloudAdapter.process()
+ * off when the id is empty; only demo mode starts that way, see config.ts,
+ * and then replies stay on this machine). Errors never echo internal messages: CloudAdapter.process()
  * would send `err.message` in its 500 answers, so its response is captured
  * and a safe one written instead.
  */
@@ -79,6 +79,12 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
   };
 
   server.post('/api/messages', async (req: Request, res: Response) => {
+    if (!opts.appId && !repliesStayLocal(req.body)) {
+      // Unauthenticated, the adapter would POST replies wherever `serviceUrl` points, internal addresses included.
+      opts.log.warn('botframework.service_url_refused', { hint: 'without MicrosoftAppId, replies go only to a loopback serviceUrl or in the response (deliveryMode expectReplies)' });
+      res.send(400, { error: { code: 'BadRequest', message: 'without credentials the bot replies only to a loopback serviceUrl or with deliveryMode expectReplies' } });
+      return;
+    }
     const captured = new CapturedResponse();
     try {
       await adapter.process(req as never, captured as never, logic);
@@ -100,4 +106,21 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       res.end();
     }
   });
+}
+
+/**
+ * Whether an unauthenticated activity's replies stay on this machine: they
+ * come back in the response (`expectReplies`) or go to a loopback
+ * `serviceUrl` (the Bot Framework Emulator's).
+ */
+export function repliesStayLocal(body: unknown): boolean {
+  const activity = (body ?? {}) as { deliveryMode?: unknown; serviceUrl?: unknown };
+  if (activity.deliveryMode === 'expectReplies') return true;
+  if (typeof activity.serviceUrl !== 'string') return false;
+  try {
+    const host = new URL(activity.serviceUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
 }

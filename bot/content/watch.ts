@@ -49,7 +49,9 @@ export function watchContent<Brain extends { content: Content }>(
     // Editors save in several writes: wait for the burst to end.
     timer = setTimeout(() => {
       timer = null;
-      opts.onReload?.(reload());
+      // Reload first, then tell whoever listens: `onReload?.(reload())` would skip the reload without a listener.
+      const result = reload();
+      opts.onReload?.(result);
     }, opts.debounceMs ?? 300);
   };
   const watchers: FSWatcher[] = [contentLayout.intents, contentLayout.dialogs, 'rules'].flatMap((sub) => {

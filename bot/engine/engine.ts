@@ -18,7 +18,7 @@ import type { ConversationLock } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';
 import { correction, isEscape, leaving, otherRequest, severalRequests, vagueOpener } from './interrupt';
 import { findOrderNumber, findPostcode, pickChoice } from './slots';
-import { conversationStateSchema, STATE_VERSION, type ConversationState, type SlotValue } from './state';
+import { boundState, MAX_ENTRY_CHARS, parseState, STATE_VERSION, type ConversationState, type SlotValue } from './state';
 import { StaleWriteError, type ConversationStates } from './store';
 import type { TurnInput, TurnOutput } from './turn';
 import { understand } from './understand';
@@ -71,8 +71,7 @@ export class Engine {
   private async stored(conversationId: string): Promise<{ state: ConversationState | null; version: number } | undefined> {
     const found = await this.options.store.load(conversationId, this.services.clock.now().getTime());
     if (!found) return undefined;
-    const parsed = conversationStateSchema.safeParse(found.state);
-    return { state: parsed.success ? parsed.data : null, version: found.version };
+    return { state: parseState(found.state), version: found.version };
   }
 
   /** Saves a loaded state; StaleWriteError when another turn saved since it was loaded. */
@@ -221,14 +220,17 @@ export class Engine {
     ctx.setProfile(profile);
   }
 
+  /** Adds the customer's message to the transcript (redacted, cut) and keeps the state within its bounds. */
   private record(ctx: TurnContext): void {
+    boundState(ctx.state);
     const { text, digits } = ctx.input;
     const said = text ?? (digits !== undefined ? `[keypad] ${digits}` : null);
     if (said === null) return;
+    // Whatever answers a verification prompt (ZIP, date of birth, PIN) is never kept, typed, said or keyed.
     const sensitive = ctx.state.verifying !== null;
     ctx.state.transcript.push({
       from: 'customer',
-      text: sensitive ? REDACTED_VERIFICATION : redact(said),
+      text: sensitive ? REDACTED_VERIFICATION : redact(said.slice(0, MAX_ENTRY_CHARS)),
       at: ctx.now.toISOString(),
     });
   }

@@ -88,5 +88,38 @@ export const conversationStateSchema = z.object({
   ended: z.boolean(),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
+
+/**
+ * How much of a conversation its state keeps: the latest entries of each
+ * list. A turn then costs the same at turn 3,000 as at turn 10; the agent
+ * still gets the recent transcript and the customer's words.
+ */
+export const STATE_BOUNDS = { transcript: 200, words: 20, actions: 50, outcomes: 20, offersMade: 20 } as const;
+/** The longest transcript entry kept, in characters. */
+export const MAX_ENTRY_CHARS = 1000;
+
+/** Drops the oldest entries past {@link STATE_BOUNDS}, in place. */
+export function boundState(state: ConversationState): void {
+  for (const key of Object.keys(STATE_BOUNDS) as (keyof typeof STATE_BOUNDS)[]) {
+    const list = state[key];
+    if (list.length > STATE_BOUNDS[key]) list.splice(0, list.length - STATE_BOUNDS[key]);
+  }
+}
+
+// Everything but the transcript goes through zod; the transcript, the bulk of
+// the state, gets a plain loop (zod would rebuild every entry every turn).
+const stateWithoutTranscript = conversationStateSchema.omit({ transcript: true });
+const isEntry = (e: unknown): e is TranscriptEntry => {
+  const t = e as Partial<TranscriptEntry> | null;
+  return typeof t === 'object' && t !== null && (t.from === 'customer' || t.from === 'bot') && typeof t.text === 'string' && typeof t.at === 'string';
+};
+
+/** A stored state, checked: null when it is old or corrupt. */
+export function parseState(raw: unknown): ConversationState | null {
+  const transcript = (raw as { transcript?: unknown } | null)?.transcript;
+  if (!Array.isArray(transcript) || !transcript.every(isEntry)) return null;
+  const rest = stateWithoutTranscript.safeParse(raw);
+  return rest.success ? { ...rest.data, transcript } : null;
+}
 export type Channel = ConversationState['channel'];
 export type Identity = z.infer<typeof identitySchema>;

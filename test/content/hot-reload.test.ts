@@ -9,6 +9,7 @@ import { buildBrain } from '../../bot/compose';
 import { watchContent, type ReloadResult } from '../../bot/content/watch';
 import { createLogger } from '../../bot/log';
 import { harness, makeProfile, FixtureProfiles, root } from '../support/harness';
+import { startBot } from '../support/spawn';
 
 let dir: string;
 beforeEach(() => {
@@ -63,3 +64,35 @@ it('swaps in edited content and keeps the last good content on a broken edit', a
   }
   // The model is trained twice: slow on a busy machine.
 }, 60_000);
+it('under npm start, a new intent file is picked up and a broken edit keeps the old content with one log line', async () => {
+  const bot = startBot({ env: { CONTENT_DIR: dir } });
+  try {
+    const url = await bot.listening;
+    const intents = async () => ((await (await fetch(`${url}healthz`)).json()) as { intents: number }).intents;
+    const before = await intents();
+
+    const examples = ['I lost my phone', 'my phone was stolen', 'someone stole my mobile', 'I left my phone on the bus', 'block my stolen phone',
+      'my handset is missing', 'report a lost phone', 'I cannot find my phone anywhere', 'lost mobile', 'stolen phone',
+      'my phone got nicked', 'suspend my line my phone is lost', 'I dropped my phone somewhere', 'phone stolen last night',
+      'my cell phone is gone', 'I think my phone was taken', 'lost my cell', 'help my phone is lost', 'my mobile was robbed',
+      'freeze my sim my phone is gone', 'I misplaced my phone', 'a thief took my phone', 'phone missing since yesterday',
+      'stop my sim card it was stolen', 'report stolen handset'];
+    writeFileSync(
+      join(dir, 'intents', 'lost_phone.yaml'),
+      ['intent: lost_phone', 'label: report a lost phone', 'description: A lost or stolen phone.', 'handoff: true', 'queue: customer_care',
+        'examples:', ...examples.map((e) => `- ${e}`), ''].join('\n'),
+    );
+    await bot.waitFor(/content\.reloaded/);
+    expect(await intents()).toBe(before + 1);
+
+    const file = join(dir, 'intents', 'thanks.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('topic: false', 'topic: [oops'));
+    await bot.waitFor(/content\.reload_refused/);
+    const refused = bot.out().stdout.split('\n').filter((l) => l.includes('content.reload_refused'));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/intents\/thanks\.yaml:\d+/);
+    expect(await intents()).toBe(before + 1);
+  } finally {
+    await bot.stop();
+  }
+}, 120_000);

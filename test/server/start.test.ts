@@ -1,48 +1,20 @@
 /**
  * `npm start` as a user runs it: the real entry point in a child process.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from '../support/harness';
-
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-function start(env: Record<string, string>) {
-  const child = spawn(tsx, [join(root, 'bot', 'index.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not listening after 10 s: ${stderr}`)), 10_000);
-    child.stdout.on('data', () => {
-      const m = /"url":"([^"]+)"/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error('exited'));
-    });
-  });
-  listening.catch(() => undefined);
-  return { child, listening, exited, out: () => ({ stdout, stderr }) };
-}
+import { startBot, tsx } from '../support/spawn';
 
 describe('npm start', () => {
-  it('answers /healthz within 10 seconds and lists the queues', async () => {
-    const s = start({});
+  it('announces demo mode, listens on loopback, answers /healthz and lists the queues', async () => {
+    const s = startBot({ env: { HOST: '' } });
     try {
       const url = await s.listening;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(s.out().stderr).toMatch(/\*\*\* DEMO MODE: .*demo sign-in.*GET \/api\/queues/);
+      expect(s.out().stdout).toContain('"event":"DEMO_MODE"');
       const health = await fetch(`${url}healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });
@@ -52,9 +24,15 @@ describe('npm start', () => {
       expect(missing.status).toBe(404);
       expect(await missing.text()).not.toMatch(/at .*\.ts:\d+/);
     } finally {
-      s.child.kill();
-      await s.exited;
+      await s.stop();
     }
+  });
+
+  it('started without --demo or FRONTLINE_MODE, is production and refuses to start half-configured', async () => {
+    const s = startBot({ args: [join(root, 'bot', 'index.ts')], env: { FRONTLINE_MODE: '', DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off' } });
+    expect(await s.exited).toBe(1);
+    expect(s.out().stderr.trim()).toMatch(/^Frontline cannot start: CI_API_URL: required in production/);
+    expect(s.out().stderr).not.toContain('DEMO MODE');
   });
 
   it('refuses to start with a broken content file, naming file, line and field in one line', async () => {
@@ -63,9 +41,9 @@ describe('npm start', () => {
       for (const d of ['intents', 'dialogs', 'rules']) cpSync(join(root, d), join(dir, d), { recursive: true });
       const file = join(dir, 'rules', 'routing.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace('by_segment: { platinum: 80', 'by_segment: { platinum: high'));
-      const s = start({ CONTENT_DIR: dir });
+      const s = startBot({ env: { CONTENT_DIR: dir } });
       expect(await s.exited).toBe(1);
-      const lines = s.out().stderr.trim().split('\n');
+      const lines = s.out().stderr.trim().split('\n').filter((l) => !l.includes('DEMO MODE'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^Frontline cannot start: .*rules\/routing\.yaml:\d+ priority\.by_segment\.platinum: Expected number, received string$/);
     } finally {
@@ -74,7 +52,7 @@ describe('npm start', () => {
   });
 
   it('refuses a wrong setting, naming the variable', async () => {
-    const s = start({ PORT: 'eighty' });
+    const s = startBot({ command: tsx, env: { PORT: 'eighty' } });
     expect(await s.exited).toBe(1);
     expect(s.out().stderr).toMatch(/^Frontline cannot start: PORT: Expected number/);
   });

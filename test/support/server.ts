@@ -30,6 +30,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const config = readConfig(
     { PORT: '0', DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true', DATA_DIR: '', ...env },
     root,
+    // What `npm start` runs (its --demo); a test asks for production with FRONTLINE_MODE or NODE_ENV.
+    'demo',
   );
   const sms = new SmsOutbox();
   const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) }, sms, brain: demoBrain() });

@@ -6,6 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Activity } from '../activity';
+import type { Bucket } from '../limits';
 
 export interface DirectLineConversation {
   id: string;
@@ -16,6 +17,8 @@ export interface DirectLineConversation {
   /** The latest activities; `count - activities.length` is the watermark of the first. */
   activities: Activity[];
   started: boolean;
+  /** The messages it may still send now (rate limit). */
+  bucket?: Bucket;
 }
 
 export interface ConversationLimits {

@@ -18,6 +18,7 @@ import type { IdentityHint } from '../../engine/ports';
 import { redact } from '../../engine/redact';
 import type { Logger } from '../../log';
 import { inboundText, outboundActivities, type Activity } from '../activity';
+import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { DirectLineConversations, type DirectLineConversation } from './conversations';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
@@ -35,6 +36,8 @@ export interface DirectLineOptions {
   botName?: string;
   /** The public base URL, for stream URLs behind a proxy (else the request's Host). */
   publicUrl?: string;
+  /** Messages one conversation may send: a burst, then so many a minute (default 20, then 30). */
+  messageRate?: MessageRate;
 }
 
 /** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
@@ -165,6 +168,9 @@ export class DirectLine {
       const activity = req.body as Activity | undefined;
       if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string')
         return fail(res, 400, 'BadArgument', 'the body must be an activity with a type');
+      // One conversation cannot keep the bot busy for everyone: a person types far slower than this.
+      if (activity.type === 'message' && !takeMessage(conversation, this.now().getTime(), this.opts.messageRate))
+        return fail(res, 429, 'TooManyRequests', 'too many messages in this conversation; wait a few seconds and send again');
       const claims = this.tokenOf(req);
       // The customer is who the token says, whatever `from` claims.
       const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
@@ -240,7 +246,7 @@ function sanitize(activity: Activity): Activity {
   return {
     type,
     // The stored copy is what the client reads back: card numbers never stay in it.
-    ...(typeof text === 'string' ? { text: redact(text.slice(0, 4000)) } : {}),
+    ...(typeof text === 'string' ? { text: redact(text.slice(0, MAX_MESSAGE_CHARS)) } : {}),
     ...(value !== undefined ? { value: typeof value === 'string' ? redact(value) : value } : {}),
     ...(typeof name === 'string' ? { name } : {}),
     ...(Array.isArray(attachments) ? { attachments } : {}),

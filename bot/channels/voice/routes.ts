@@ -17,6 +17,7 @@ import { hasValidSignature } from './signature';
 import { textLinks } from './sms-links';
 import { spokenDigits } from './spoken-digits';
 import { deadlineTwiml, hintsFrom, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
+import { cutMessage } from '../limits';
 
 export interface VoiceOptions {
   engine: Engine;
@@ -86,7 +87,7 @@ export class VoiceChannel {
     server.post(
       '/api/voice/gather',
       guarded((p) => {
-        const speech = (p.SpeechResult ?? '').trim();
+        const speech = cutMessage((p.SpeechResult ?? '').trim());
         const digits = (p.Digits ?? '').trim();
         const input: Partial<TurnInput> = digits
           ? { digits }

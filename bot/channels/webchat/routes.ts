@@ -46,6 +46,15 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
     res.end(page);
   });
 
+  // The page's icon (browsers ask for one; a 404 would be noise in every log and console).
+  const icon =
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#0b5cab"/><path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fff"/></svg>';
+  for (const path of ['/favicon.svg', '/favicon.ico'])
+    server.get(path, async (_req: Request, res: Response) => {
+      res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' });
+      res.end(icon);
+    });
+
   server.get('/webchat/webchat.js', async (_req: Request, res: Response) => {
     res.writeHead(200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' });
     createReadStream(bundle).pipe(res);

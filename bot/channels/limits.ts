@@ -1,0 +1,36 @@
+/**
+ * What one message may cost, decided at the edge before a turn starts: a
+ * visitor who pastes a book is answered like anyone else, and cannot make
+ * the classifier, the state or the transcript carry it for everyone.
+ */
+
+/** The longest message text a turn sees, in characters; longer ones are cut (README, Channels). */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** The message as the engine sees it: at most {@link MAX_MESSAGE_CHARS} characters. */
+export function cutMessage(text: string): string {
+  return text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) : text;
+}
+
+/** A token bucket: `burst` messages at once, then `perMinute`. Kept on the conversation it limits. */
+export interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export interface MessageRate {
+  burst: number;
+  perMinute: number;
+}
+
+export const DEFAULT_MESSAGE_RATE: MessageRate = { burst: 20, perMinute: 30 };
+
+/** Takes one message from the bucket (creating it full); false when the conversation must wait. */
+export function takeMessage(holder: { bucket?: Bucket }, nowMs: number, rate: MessageRate = DEFAULT_MESSAGE_RATE): boolean {
+  const b = (holder.bucket ??= { tokens: rate.burst, at: nowMs });
+  b.tokens = Math.min(rate.burst, b.tokens + ((nowMs - b.at) / 60_000) * rate.perMinute);
+  b.at = nowMs;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}

@@ -1,0 +1,61 @@
+/**
+ * The bot started as a user starts it, in a child process: `npm start`, or
+ * the entry point through tsx. It runs in a process group of its own so a
+ * test ends it and everything it started.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './harness';
+
+export const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+export interface StartedBot {
+  /** The URL the bot logged once listening (rejects if it exits first). */
+  listening: Promise<string>;
+  exited: Promise<number | null>;
+  out(): { stdout: string; stderr: string };
+  /** Resolves when `pattern` appears in stdout. */
+  waitFor(pattern: RegExp): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `command args` (default: the entry point with `--demo`, as `npm start` runs it). */
+export function startBot(
+  opts: { env?: Record<string, string>; unset?: string[]; cwd?: string; command?: string; args?: string[] } = {},
+): StartedBot {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...opts.env };
+  for (const name of opts.unset ?? []) delete env[name];
+  const child = spawn(opts.command ?? tsx, opts.args ?? ['--env-file-if-exists=.env', join(root, 'bot', 'index.ts'), '--demo'], {
+    cwd: opts.cwd ?? root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const w of [...waiters]) if (w.pattern.test(stdout)) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      if (pattern.test(stdout)) return resolve();
+      waiters.push({ pattern, resolve });
+      void exited.then(() => reject(new Error(`exited before ${pattern}: ${stderr}`)));
+    });
+  const listening = waitFor(/"event":"listening"/).then(() => /"event":"listening","url":"([^"]+)"/.exec(stdout)![1]!);
+  listening.catch(() => undefined);
+  return {
+    listening,
+    exited,
+    out: () => ({ stdout, stderr }),
+    waitFor,
+    async stop() {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    },
+  };
+}
