@@ -2,6 +2,7 @@
  * Start-up: read the settings, compose, listen. A broken setting or content
  * file stops start-up with one line that says what to mend.
  */
+import { existsSync } from 'node:fs';
 import { buildBrain, compose } from './compose';
 import { watchContent } from './content/watch';
 import { ConfigError, readConfig, type Config } from './config';
@@ -10,6 +11,8 @@ import { createLogger, type Logger } from './log';
 import { buildServer } from './http';
 
 async function main(): Promise<void> {
+  // The .env of the working directory (`cp .env.example .env`); a variable set in the environment wins over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   // `npm start` passes --demo: the two-command start is a demo; anything else starts safe.
   const config = readConfig(process.env, process.cwd(), process.argv.includes('--demo') ? 'demo' : undefined);
   const log = createLogger(config.LOG_LEVEL);

@@ -67,7 +67,8 @@ it('keeps a bounded transcript however long the conversation, with its latest me
   expect(state!.transcript.length).toBeLessThanOrEqual(STATE_BOUNDS.transcript + 10);
   expect(state!.transcript.length).toBeGreaterThanOrEqual(STATE_BOUNDS.transcript);
   expect(state!.transcript.some((t) => t.text === `no thanks ${STATE_BOUNDS.transcript + 58}`)).toBe(true);
-  expect(state!.outcomes.length).toBeLessThanOrEqual(STATE_BOUNDS.outcomes);
+  // Bounded when the next turn starts: this turn may have added one.
+  expect(state!.outcomes.length).toBeLessThanOrEqual(STATE_BOUNDS.outcomes + 1);
 });
 
 it('keeps no ZIP code, date of birth or PIN given at a verification prompt in what the agent reads', async () => {

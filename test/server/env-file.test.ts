@@ -17,6 +17,8 @@ const freePort = () =>
     });
   });
 
+jest.setTimeout(90_000);
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'frontline-env-'));

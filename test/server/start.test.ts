@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { root } from '../support/harness';
 import { startBot, tsx } from '../support/spawn';
 
+jest.setTimeout(90_000);
+
 describe('npm start', () => {
   it('announces demo mode, listens on loopback, answers /healthz and lists the queues', async () => {
     const s = startBot({ env: { HOST: '' } });

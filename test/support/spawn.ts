@@ -25,7 +25,7 @@ export function startBot(
 ): StartedBot {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...opts.env };
   for (const name of opts.unset ?? []) delete env[name];
-  const child = spawn(opts.command ?? tsx, opts.args ?? ['--env-file-if-exists=.env', join(root, 'bot', 'index.ts'), '--demo'], {
+  const child = spawn(opts.command ?? tsx, opts.args ?? [join(root, 'bot', 'index.ts'), '--demo'], {
     cwd: opts.cwd ?? root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
