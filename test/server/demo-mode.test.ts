@@ -6,6 +6,8 @@ import { readConfig } from '../../bot/config';
 import { root } from '../support/harness';
 import { startApp } from '../support/server';
 
+jest.setTimeout(60_000);
+
 const ready = { DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off', CI_API_URL: 'https://ci.example.test/api' };
 
 describe('the mode', () => {
@@ -24,8 +26,6 @@ describe('the mode', () => {
     [{ DEMO_SIGN_IN: 'true' }, /^DEMO_SIGN_IN: true is refused in production/],
     [{ QUEUES_API: 'on' }, /^QUEUES_API: on is refused in production/],
     [{ BOTFRAMEWORK_CHANNEL: 'on', MicrosoftAppId: 'app' }, /^MicrosoftAppPassword: required in production/],
-    [{ TWILIO_AUTH_TOKEN: 'token' }, /^PUBLIC_URL: the phone channel needs both/],
-    [{ PUBLIC_URL: 'https://bot.example.test' }, /^TWILIO_AUTH_TOKEN: the phone channel needs both/],
   ])('production refuses %j', (change, error) => {
     expect(() => readConfig({ ...ready, ...change }, root)).toThrow(error);
   });
