@@ -6,6 +6,7 @@ import { loadContent } from './content/load';
 import { requireSms, type Config } from './config';
 import { linkDialogs } from './channels/voice/sms-links';
 import type { Brain } from './engine/context';
+import { conversationsOf, type Conversations } from './engine/conversations';
 import { Engine } from './engine/engine';
 import type { Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
@@ -27,6 +28,8 @@ export interface App {
   store: Store;
   config: Config;
   engine: Engine;
+  /** The engine as channels see it. */
+  conversations: Conversations;
   queue: EmbeddedQueue;
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
@@ -111,5 +114,5 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     lock: new LeaseLock(store.leases, clock),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
+  return { config, engine, conversations: conversationsOf(engine), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
 }

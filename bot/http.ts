@@ -60,7 +60,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     });
   }
   const voice = new VoiceChannel({
-    engine,
+    conversations: app.conversations,
     log,
     verify:
       config.TWILIO_SIGNATURE_CHECK === 'off'

@@ -8,19 +8,18 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Request, Response, Server } from 'restify';
-import type { Content } from '../../content/load';
-import type { Engine } from '../../engine/engine';
+import type { Conversations } from '../../engine/conversations';
 import type { SmsSender } from '../../engine/ports';
 import type { TurnInput, TurnOutput } from '../../engine/turn';
 import type { Logger } from '../../log';
 import { hasValidSignature } from './signature';
 import { textLinks } from './sms-links';
 import { spokenDigits } from './spoken-digits';
-import { deadlineTwiml, hintsFrom, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
+import { deadlineTwiml, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
 import { cutMessage } from '../limits';
 
 export interface VoiceOptions {
-  engine: Engine;
+  conversations: Conversations;
   log: Logger;
   /** Null when signature checks are off (development only, announced at start-up). */
   verify: { authToken: string; publicUrl: string } | null;
@@ -45,14 +44,6 @@ export interface CallRecord {
 }
 
 type Params = Record<string, string>;
-
-/** Speech hints, worked out once per content (not on every turn). */
-const hints = new WeakMap<Content, string[]>();
-function hintsOf(content: Content): string[] {
-  let h = hints.get(content);
-  if (!h) hints.set(content, (h = hintsFrom(content.intents.values())));
-  return h;
-}
 
 export class VoiceChannel {
   private readonly answered = new LRUCache<string, Promise<string>>({ max: 10_000, ttl: 15 * 60_000 });
@@ -121,22 +112,21 @@ export class VoiceChannel {
   }
 
   private twimlOptions(turn = 0): TwimlOptions {
-    const content = this.opts.engine.current.content;
+    const content = this.opts.conversations.content();
     return {
       // The turn number tells a new answer from Twilio retrying the last one.
       action: `${this.opts.publicUrl.replace(/\/+$/, '')}/api/voice/gather?turn=${turn}`,
-      language: content.assistant.language,
+      language: content.language,
       ...(this.opts.ttsVoice ? { voice: this.opts.ttsVoice } : {}),
-      hints: hintsOf(content),
+      hints: content.speechHints,
       handoff: this.opts.handoff,
     };
   }
 
   private async turn(p: Params, input: Partial<TurnInput>): Promise<string> {
-    const content = this.opts.engine.current.content;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.opts.deadlineMs)));
-    const running = this.opts.engine.turn({
+    const running = this.opts.conversations.turn({
       conversationId: `voice:${p.CallSid}`,
       channel: 'voice',
       identity: p.From ? { kind: 'phone', value: p.From } : null,
@@ -151,7 +141,7 @@ export class VoiceChannel {
     const options = this.twimlOptions(output?.turn);
     if (!output) return this.putThrough(p, running, options);
     const notice = await textLinks(output.replies, p.From, { sms: this.opts.sms, log: this.opts.log, waitMs: this.opts.smsWaitMs ?? 1500 }, p.CallSid!);
-    return renderTwiml(output, options, notice ? (content.assistant.messages[notice] ?? '') : '');
+    return renderTwiml(output, options, notice ? this.opts.conversations.content().line(notice) : '');
   }
 
   /**
@@ -160,19 +150,19 @@ export class VoiceChannel {
    * slow turn ends, the engine hands over the whole story.
    */
   private async putThrough(p: Params, running: Promise<TurnOutput>, options: TwimlOptions): Promise<string> {
-    const { engine, log, deadlineMs } = this.opts;
+    const { conversations, log, deadlineMs } = this.opts;
     log.error('voice.deadline', { callSid: p.CallSid, deadlineMs });
     const conversationId = `voice:${p.CallSid}`;
     const reason = `The bot did not answer within ${deadlineMs} ms`;
-    const route = await engine.routeNow(conversationId, 'voice', reason);
-    void engine
+    const route = await conversations.routeNow(conversationId, 'voice', reason);
+    void conversations
       .escalate(conversationId, 'voice', reason, running)
       .catch((err: unknown) => log.error('voice.escalate_failed', { callSid: p.CallSid, error: (err as Error).name }));
-    return deadlineTwiml(options, engine.current.content.assistant.messages.no_input_handoff ?? '', route);
+    return deadlineTwiml(options, conversations.content().line('no_input_handoff'), route);
   }
 
   private async recordEnd(p: Params): Promise<void> {
-    const ended = await this.opts.engine.howItEnded(`voice:${p.CallSid}`);
+    const ended = await this.opts.conversations.howItEnded(`voice:${p.CallSid}`);
     // On the phone, leaving before either is hanging up.
     const outcome: CallOutcome = ended === 'abandoned' ? 'hung_up' : ended;
     const record = { callSid: p.CallSid!, status: p.CallStatus ?? 'unknown', outcome, at: new Date().toISOString() };

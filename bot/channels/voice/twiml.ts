@@ -20,7 +20,7 @@ export interface TwimlOptions {
   language: string;
   voice?: string;
   /** Phrases that help the recogniser (comma separated in TwiML). */
-  hints: string[];
+  hints: readonly string[];
   handoff: VoiceHandoffMode;
 }
 
@@ -70,14 +70,4 @@ export function deadlineTwiml(opts: TwimlOptions, line: string, route: Escalatio
   if (line) r.say(sayAttributes(opts), line);
   enqueue(r, route, opts.handoff);
   return r.toString();
-}
-
-/** Speech hints from the content: intent labels and short examples (Twilio takes up to 500). */
-export function hintsFrom(intents: Iterable<{ label: string; examples: string[] }>): string[] {
-  const out = new Set<string>();
-  for (const i of intents) {
-    out.add(i.label);
-    for (const e of i.examples) if (e.split(/\s+/).length <= 4 && /^[\w' ]+$/.test(e)) out.add(e.toLowerCase());
-  }
-  return [...out].slice(0, 450);
 }
