@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { compose } from '../bot/compose';
 import { readConfig } from '../bot/config';
-import { describeHandoff } from '../bot/engine/handoff';
+import { describeHandoff } from '../bot/engine/handoff-record';
 import type { IdentityHint } from '../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../bot/engine/turn';
 import { createLogger } from '../bot/log';

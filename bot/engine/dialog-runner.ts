@@ -9,7 +9,7 @@ import type { FactValue } from '../domain/facts';
 import { plainWords } from '../domain/text';
 import { holds } from './conditions';
 import type { TurnContext } from './context';
-import { handOff } from './hand-off';
+import { handOff } from './handoff-stage';
 import { nextBestActions, situationOf } from './offers';
 import { parseSlot } from './slots';
 import { redact } from './redact';

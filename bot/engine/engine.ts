@@ -12,7 +12,7 @@ import { TurnContext, type Brain, type EngineServices } from './context';
 import { acceptAnswer, fitsAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
 import { escalation, escalationIntent, type Escalation } from './escalation';
 import { followUp } from './follow-up';
-import { handOff } from './hand-off';
+import { handOff } from './handoff-stage';
 import type { Profile } from '../domain/profile';
 import type { ConversationLock } from './ports';
 import { redact, REDACTED_VERIFICATION } from './redact';

@@ -7,7 +7,7 @@
  */
 import type { Intent } from '../content/schemas';
 import type { TurnContext } from './context';
-import { routeFor } from './hand-off';
+import { routeFor } from './handoff-stage';
 
 /** The routing decision a channel renders: queue, priority and the attributes a routing engine matches on. */
 export interface Escalation {

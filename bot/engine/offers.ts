@@ -7,7 +7,7 @@
 import type { OfferContext, OfferRules } from '../content/schemas';
 import type { Facts } from '../domain/facts';
 import { holds } from './conditions';
-import type { NextBestAction } from './handoff';
+import type { NextBestAction } from './handoff-record';
 import type { ConversationState } from './state';
 import { render, type Formatter } from './template';
 

@@ -3,7 +3,7 @@
  * implement them; `bot/compose.ts` is the one place that picks which.
  */
 import type { Profile } from '../domain/profile';
-import type { Handoff } from './handoff';
+import type { Handoff } from './handoff-record';
 
 /** How a channel says who is on the other end, before anyone is asked. */
 export type IdentityHint =

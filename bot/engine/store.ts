@@ -7,7 +7,7 @@
  * tests move time by hand and several instances agree on what has expired
  * as long as their clocks do.
  */
-import type { Handoff } from './handoff';
+import type { Handoff } from './handoff-record';
 import type { Channel, ConversationState } from './state';
 
 /** A value that survives JSON: what the store keeps for dedupe answers and histories. */

@@ -4,7 +4,7 @@
  */
 import type { Dialog, Step, SummarySection, SummarySpec } from '../content/schemas';
 import { daysBetween, tenureMonths, usedPercent } from '../domain/facts';
-import type { SummarySectionView } from './handoff';
+import type { SummarySectionView } from './handoff-record';
 import type { Profile } from '../domain/profile';
 import type { ActiveDialog } from './state';
 import type { Formatter } from './template';

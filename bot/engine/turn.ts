@@ -4,7 +4,7 @@
  * {@link TurnInput} and render a {@link TurnOutput} back; the engine never
  * sees a channel SDK.
  */
-import type { Handoff } from './handoff';
+import type { Handoff } from './handoff-record';
 import type { HandoffReceipt, IdentityHint } from './ports';
 import type { Channel } from './state';
 

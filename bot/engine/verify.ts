@@ -5,7 +5,7 @@
  * profile). Too many failed attempts hand off to a person.
  */
 import type { TurnContext } from './context';
-import { handOff } from './hand-off';
+import { handOff } from './handoff-stage';
 import { findDate, findPostcode } from './slots';
 
 export function startVerification(ctx: TurnContext, goal: 'identified' | 'verified'): void {

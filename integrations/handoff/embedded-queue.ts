@@ -5,7 +5,7 @@
  * it. `GET /api/queues` lists it for local development; the agent desk
  * builds on it.
  */
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import type { ContactLog, ContactMessage, ContactView, FollowUpReceipt, HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
 
 /** A queue as the routing rules describe it. */

@@ -7,7 +7,7 @@
  * deadline), `update` finds that task and gives it the whole handoff.
  */
 import twilio from 'twilio';
-import { routingAttributes, type Handoff } from '../../bot/engine/handoff';
+import { routingAttributes, type Handoff } from '../../bot/engine/handoff-record';
 import type { HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
 import type { TaskRouterSettings } from '../../bot/config';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConversationLock } from '../../bot/engine/ports';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import type { ConversationState } from '../../bot/engine/state';
 import {
   StaleWriteError,

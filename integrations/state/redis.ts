@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import type { ConversationState } from '../../bot/engine/state';
 import {
   StaleWriteError,

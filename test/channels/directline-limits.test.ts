@@ -4,7 +4,7 @@
  * state keeps a bounded transcript, and verification answers never stay.
  */
 import { MAX_MESSAGE_CHARS } from '../../bot/channels/limits';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import { STATE_BOUNDS } from '../../bot/engine/state';
 import type { TurnInput } from '../../bot/engine/turn';
 import { SECRET, startApp, type RunningApp } from '../support/server';

@@ -5,7 +5,7 @@
  * the whole handoff (Twilio and the CI API mocked with nock).
  */
 import nock from 'nock';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import type { Profile } from '../../bot/domain/profile';
 import { demoHarness, harness, makeProfile } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';

@@ -3,7 +3,7 @@
  * the bot says itself and what the agent's card suggests, through web chat
  * and signed phone calls into the app `npm start` composes.
  */
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import { startApp, type RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
 import { webCustomer } from '../support/web-customer';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { conversationTestSchema, type ConversationTest } from '../../bot/content/conversation-tests';
 import { parseYaml } from '../../bot/content/yaml-file';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import type { RunningApp } from './server';
 import { chatSession, phoneSession, type Exchange } from './sessions';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildBrain } from '../../bot/compose';
 import type { Brain } from '../../bot/engine/context';
 import { Engine } from '../../bot/engine/engine';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import { profileSchema, type Profile } from '../../bot/domain/profile';
 import type { BackOffice, Clock, HandoffTarget, IdentityHint, ProfileSource } from '../../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../../bot/engine/turn';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Handoff } from '../../bot/engine/handoff';
+import type { Handoff } from '../../bot/engine/handoff-record';
 import { STATE_VERSION, type ConversationState } from '../../bot/engine/state';
 import type { Store } from '../../bot/engine/store';
 import { MemoryStore } from '../../integrations/state/memory';

@@ -5,7 +5,7 @@
  */
 import twilio from 'twilio';
 import type { Escalation } from '../../engine/escalation';
-import { routingAttributes } from '../../engine/handoff';
+import { routingAttributes } from '../../engine/handoff-record';
 import type { TurnOutput } from '../../engine/turn';
 import { spokenLines } from './spoken';
 

@@ -5,7 +5,7 @@
  */
 import type { Intent, OfferContext } from '../content/schemas';
 import type { TurnContext } from './context';
-import type { Handoff } from './handoff';
+import type { Handoff } from './handoff-record';
 import type { Facts } from '../domain/facts';
 import { nextBestActions, situationOf } from './offers';
 import { route, type Route } from './routing';

@@ -1,30 +1,11 @@
 /**
- * Channel holes a review found, each shown closed: unsigned-able voice
- * webhooks without a token, Direct Line conversations pushed out by token
- * minting, and internal messages in error answers.
+ * Direct Line under abuse: token minting does not push live conversations
+ * out, chats per address are limited, and errors never carry internal messages.
  */
-import { sign } from '../../bot/channels/voice/signature';
 import { DirectLine } from '../../bot/channels/directline/routes';
 import { silentLogger } from '../../bot/log';
 import { demoHarness } from '../support/harness';
 import { SECRET, startApp } from '../support/server';
-
-it('refuses voice webhooks when no auth token is configured, even signed with an empty key', async () => {
-  const app = await startApp({ NODE_ENV: 'production', BOTFRAMEWORK_CHANNEL: 'off', CI_API_URL: 'https://ci.example.test/api' });
-  try {
-    const params = { CallSid: 'CA1', From: '+15550100001', To: '+15550009999' };
-    for (const url of ['http://localhost:3978/api/voice', `${app.url}/api/voice`, '/api/voice']) {
-      const res = await fetch(`${app.url}/api/voice`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign('', url, params) },
-        body: new URLSearchParams(params).toString(),
-      });
-      expect(res.status).toBe(403);
-    }
-  } finally {
-    await app.close();
-  }
-});
 
 it('keeps a live web chat when someone mints thousands of tokens', async () => {
   const h = await demoHarness();
