@@ -1,7 +1,7 @@
 /**
  * The turn engine: one channel-neutral pipeline for every channel.
  *
- *   lock → load state → identify/enrich → understand → decide → render → save
+ *   lock → load state → identify/enrich (identify.ts) → decide (decide.ts) → save
  *
  * Authentication and deduplication happen at the channel edge, before a
  * turn reaches the engine.
@@ -9,20 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
 import { TurnContext, type Brain, type EngineServices } from './context';
-import { acceptAnswer, fitsAnswer, repeatQuestion, retryAnswer, runDialog, startDialog } from './dialog-runner';
+import { decide } from './decide';
 import { escalation, escalationIntent, type Escalation } from './escalation';
-import { followUp } from './follow-up';
 import { handOff } from './handoff-stage';
-import type { Profile } from '../domain/profile';
+import { identify } from './identify';
 import type { ConversationLock } from './ports';
-import { redact, REDACTED_VERIFICATION } from './redact';
-import { correction, isEscape, leaving, otherRequest, severalRequests, vagueOpener } from './interrupt';
-import { findOrderNumber, findPostcode, pickChoice } from './slots';
-import { boundState, MAX_ENTRY_CHARS, parseState, STATE_VERSION, type ConversationState, type SlotValue } from './state';
+import { parseState, STATE_VERSION, type ConversationState } from './state';
 import { StaleWriteError, type ConversationStates } from './store';
 import type { TurnInput, TurnOutput } from './turn';
-import { understand } from './understand';
-import { answerVerification, askVerification } from './verify';
 
 /** Handed to a person, served by the bot (a self-service flow ended), or left before either. */
 export type ConversationEnd = 'handed_off' | 'completed_in_bot' | 'abandoned';
@@ -103,7 +97,7 @@ export class Engine {
       const state = await this.loadState({ conversationId, channel });
       if (state.handedOff) return null;
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
-      await this.identify(ctx);
+      await identify(ctx);
       await handOff(ctx, { intent: escalationIntent(ctx), reason });
       await this.save(state);
       return ctx.output.handoff?.handoff ?? null;
@@ -137,8 +131,8 @@ export class Engine {
     const ctx = new TurnContext(input, state, null, this.brain, this.services);
     try {
       if (overtaken) throw overtaken;
-      await this.identify(ctx);
-      await this.decide(ctx);
+      await identify(ctx);
+      await decide(ctx);
     } catch (err) {
       // The name and where it happened, never the message: it may quote customer data.
       this.services.log.error('turn.failed', {
@@ -201,297 +195,4 @@ export class Engine {
     return fresh;
   }
 
-  /** Identify/enrich: find the CI profile from the channel's hint, once; reload it by id on later turns. */
-  private async identify(ctx: TurnContext): Promise<void> {
-    const { state } = ctx;
-    if (!state.identity && ctx.input.identity) state.identity = ctx.input.identity;
-    let profile: Profile | null = null;
-    const { customerId, identity } = state;
-    if (customerId) profile = await ctx.lookUp((p) => p.byCustomerId(customerId));
-    else if (!state.lookedUp && identity) {
-      state.lookedUp = true;
-      profile = await ctx.lookUp((p) => (identity.kind === 'phone' ? p.byPhone(identity.value) : p.byCustomerId(identity.value)));
-      if (profile) {
-        state.customerId = profile.id;
-        if (identity.kind === 'customerId' && identity.authenticated && ctx.content.assistant.verification.trust_signed_in)
-          state.verified = true;
-      }
-    }
-    ctx.setProfile(profile);
-  }
-
-  /** Adds the customer's message to the transcript (redacted, cut) and keeps the state within its bounds. */
-  private record(ctx: TurnContext): void {
-    boundState(ctx.state);
-    const { text, digits } = ctx.input;
-    const said = text ?? (digits !== undefined ? `[keypad] ${digits}` : null);
-    if (said === null) return;
-    // Whatever answers a verification prompt (ZIP, date of birth, PIN) is never kept, typed, said or keyed.
-    const sensitive = ctx.state.verifying !== null;
-    ctx.state.transcript.push({
-      from: 'customer',
-      text: sensitive ? REDACTED_VERIFICATION : redact(said.slice(0, MAX_ENTRY_CHARS)),
-      at: ctx.now.toISOString(),
-    });
-  }
-
-  /** Decide: what this message means in this conversation, and what the bot does about it. */
-  private async decide(ctx: TurnContext): Promise<void> {
-    this.record(ctx);
-    await this.decideTurn(ctx);
-    await this.servePending(ctx);
-  }
-
-  private async decideTurn(ctx: TurnContext): Promise<void> {
-    const { state, input, content } = ctx;
-    if (input.event === 'start') {
-      if (state.transcript.length > 0 && state.transcript.some((t) => t.from === 'bot')) return;
-      ctx.say(ctx.profile && state.verified ? 'welcome_known' : 'welcome');
-      return;
-    }
-    if (state.handedOff) {
-      await followUp(ctx);
-      return;
-    }
-    if (state.ended) state.ended = false;
-    const text = input.text?.trim() ?? '';
-    const digits = input.digits?.trim() ?? '';
-    const minConfidence = content.assistant.understanding.min_speech_confidence;
-    const unclear = text !== '' && input.speechConfidence !== undefined && input.speechConfidence < minConfidence;
-    if (input.event === 'no_input' || (!text && !digits) || unclear) {
-      await this.noInput(ctx, unclear ? 'speech_unclear' : 'no_input');
-      return;
-    }
-    state.silences = 0;
-
-    // A person is always one word or one key away.
-    if (isEscape(this.brain, text, digits)) {
-      const intent = content.intents.get(content.assistant.escape.intent)!;
-      state.confidence = 1;
-      if (text) state.words.push(redact(text));
-      await handOff(ctx, { intent, reason: 'The customer asked for a person', ...(intent.say ? { say: intent.say } : {}) });
-      return;
-    }
-
-    if (state.verifying || state.dialog?.waiting) {
-      await this.inFlow(ctx, text);
-      return;
-    }
-
-    const wasClarifying = state.clarifying !== null;
-    if (state.clarifying) {
-      const options = state.clarifying;
-      state.clarifying = null;
-      // A typed "2" picks the second choice as a pressed 2 does.
-      const picked = pickChoice(
-        digits ? { text, digits } : { text },
-        options.map((o) => ({ value: o, label: content.intents.get(o)?.label ?? o })),
-      );
-      if (picked) {
-        await this.serve(ctx, picked, state.confidence ?? 0.5, null);
-        return;
-      }
-    }
-
-    if (!text) {
-      await this.miss(ctx);
-      return;
-    }
-    const left = leaving(content, text);
-    if (left) {
-      if (left.rest) await this.respond(ctx, left.rest, wasClarifying);
-      else ctx.say('what_now');
-      return;
-    }
-    await this.respond(ctx, text, wasClarifying);
-  }
-
-  /**
-   * A message while a question waits (a dialog's slot, or verification).
-   * In order: a change of mind, another request the classifier is sure of,
-   * the answer, a correction ("no, I meant …"), any other clear request;
-   * only then is it a bad answer, asked again.
-   */
-  private async inFlow(ctx: TurnContext, text: string): Promise<void> {
-    const { state, content } = ctx;
-    const current = state.dialog?.intent ?? null;
-    const left = leaving(content, text);
-    if (left) {
-      this.leaveFlow(ctx, 'changed their mind');
-      ctx.say('left_flow');
-      if (left.rest) await this.respond(ctx, left.rest, false);
-      else ctx.say('what_now');
-      return;
-    }
-    // "I want to cancel" is a new request, not a wrong ZIP code; digits are an answer.
-    const lead = correction(content, text);
-    const fits = state.verifying ? /\d/.test(text) : fitsAnswer(ctx);
-    // During verification the same request again ("my balance please") starts it over, uncounted.
-    const other = state.verifying ? null : current;
-    const sure = fits ? null : (otherRequest(this.brain, text, other, true) ?? (lead ? otherRequest(this.brain, lead, other, false) : null));
-    if (sure?.intent === current) {
-      state.dialog = null;
-      state.verifying = null;
-      await this.serve(ctx, sure.intent, sure.confidence, text);
-      return;
-    }
-    if (sure) {
-      this.leaveFlow(ctx, 'asked for something else');
-      await this.serve(ctx, sure.intent, sure.confidence, text);
-      return;
-    }
-    if (state.verifying) {
-      if (await answerVerification(ctx)) await runDialog(ctx);
-      return;
-    }
-    if (acceptAnswer(ctx)) {
-      await runDialog(ctx);
-      return;
-    }
-    // Not an answer: a correction, or another request after all.
-    if (lead) {
-      this.leaveFlow(ctx, 'corrected what they wanted');
-      ctx.say('left_flow');
-      await this.respond(ctx, lead, false);
-      return;
-    }
-    const another = otherRequest(this.brain, text, current, false);
-    if (another) {
-      this.leaveFlow(ctx, 'asked for something else');
-      await this.serve(ctx, another.intent, another.confidence, text);
-      return;
-    }
-    await retryAnswer(ctx);
-  }
-
-  /** Drops the flow in progress, and anything queued after it; the agent reads where it was left. */
-  private leaveFlow(ctx: TurnContext, why: string): void {
-    const { state, content } = ctx;
-    const active = state.dialog;
-    if (active) {
-      const label = content.intents.get(active.intent)?.label ?? active.intent;
-      const where = state.verifying ? ' during verification' : active.waiting ? ` when asked for "${active.waiting.slot}"` : '';
-      ctx.did(`Started to ${label}; left it${where}: the customer ${why}`);
-    }
-    for (const p of state.pending) ctx.did(`Did not ${content.intents.get(p.intent)?.label ?? p.intent}: the customer ${why}`);
-    state.pending = [];
-    state.dialog = null;
-    state.verifying = null;
-  }
-
-  /** A message on its own: one request or several, a vague opener, a question which one, or not understood. */
-  private async respond(ctx: TurnContext, text: string, wasClarifying: boolean): Promise<void> {
-    const { state, content } = ctx;
-    const several = severalRequests(this.brain, text);
-    if (several) {
-      // What the bot can do itself first: after a handoff nothing more is served.
-      const handsOff = (r: { intent: string }) => (content.intents.get(r.intent)?.handoff ? 1 : 0);
-      const [first, ...rest] = [...several].sort((a, b) => handsOff(a) - handsOff(b));
-      state.pending.push(...rest.map((r) => ({ intent: r.intent, values: { utterance: redact(r.text) } })));
-      await this.serve(ctx, first!.intent, first!.confidence, first!.text);
-      return;
-    }
-    const vague = vagueOpener(content, text);
-    if (vague) {
-      state.words.push(redact(text));
-      // Asked which one, and answered as vaguely again: that counts as not understood.
-      if (wasClarifying) await this.miss(ctx);
-      else this.clarify(ctx, vague, 'clarify_vague');
-      return;
-    }
-    const u = understand(this.brain, text);
-    if (u.kind === 'intent') await this.serve(ctx, u.intent, u.confidence, text);
-    else if (u.kind === 'unclear' && wasClarifying) {
-      // Asked which one and still unclear: that counts as not understood.
-      state.words.push(redact(text));
-      await this.miss(ctx);
-    } else if (u.kind === 'unclear') {
-      state.confidence = u.confidence;
-      state.words.push(redact(text));
-      this.clarify(ctx, u.options, 'clarify');
-    } else {
-      state.words.push(redact(text));
-      await this.miss(ctx);
-    }
-  }
-
-  /** Asks which of two or three requests the customer means, as choices. */
-  private clarify(ctx: TurnContext, options: string[], message: 'clarify' | 'clarify_vague'): void {
-    const intents = options.map((o) => ctx.content.intents.get(o)!);
-    const labels = intents.map((i) => i.label);
-    const listed = `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
-    ctx.state.clarifying = options;
-    const reply = ctx.message(message, { first: labels[0]!, second: labels[1]!, options: listed });
-    reply.choices = intents.map((i) => ({ value: i.intent, label: capitalize(i.label) }));
-    ctx.push(reply);
-    ctx.output.expecting = 'choice';
-  }
-
-  /** Serves what is queued (the second of two requests), once nothing else is in progress. */
-  private async servePending(ctx: TurnContext): Promise<void> {
-    const { state } = ctx;
-    for (let guard = 0; guard < 5 && state.pending.length && !state.dialog && !state.verifying && !state.clarifying && !state.handedOff && !state.ended; guard++) {
-      const next = state.pending.shift()!;
-      const said = next.values.utterance;
-      await this.serve(ctx, next.intent, state.confidence ?? 1, typeof said === 'string' ? said : null, next.values);
-    }
-    if (state.handedOff && state.pending.length) {
-      // Never dropped silently: the agent reads what else the customer asked for.
-      for (const p of state.pending) ctx.did(`The customer also asked to ${ctx.content.intents.get(p.intent)?.label ?? p.intent}`);
-      state.pending = [];
-    }
-  }
-
-  /** Silence, or speech too unclear to use: ask again in other words, then a person takes over. */
-  private async noInput(ctx: TurnContext, kind: 'no_input' | 'speech_unclear'): Promise<void> {
-    const { state, content } = ctx;
-    state.silences += 1;
-    if (state.silences >= content.assistant.understanding.silences_before_handoff) {
-      ctx.say('no_input_handoff');
-      const what = kind === 'no_input' ? 'did not answer' : 'could not be understood';
-      await handOff(ctx, { intent: ctx.dialogIntent(), reason: `The customer ${what} ${state.silences} times in a row` });
-      return;
-    }
-    ctx.say(kind);
-    if (state.dialog?.waiting) repeatQuestion(ctx);
-    else if (state.verifying) askVerification(ctx);
-    else ctx.say('what_now');
-  }
-
-  private async miss(ctx: TurnContext): Promise<void> {
-    const { state, content } = ctx;
-    state.misses += 1;
-    if (state.misses >= content.assistant.understanding.misses_before_handoff) {
-      ctx.say('not_understood_handoff');
-      await handOff(ctx, { intent: null, reason: `The bot did not understand ${state.misses} messages in a row` });
-      return;
-    }
-    ctx.say('not_understood');
-  }
-
-  /** Serve an understood intent: a dialog, or straight to a person. */
-  private async serve(ctx: TurnContext, name: string, confidence: number, text: string | null, values: Record<string, SlotValue> = {}): Promise<void> {
-    const { state, content } = ctx;
-    const intent = content.intents.get(name);
-    if (!intent) return this.miss(ctx);
-    state.misses = 0;
-    state.confidence = confidence;
-    if (text && intent.topic) state.words.push(redact(text));
-    if (intent.topic && !intent.queue_from_topic) state.topic = intent.intent;
-    if (intent.handoff) {
-      await handOff(ctx, { intent, reason: `The customer asked to ${intent.label}`, ...(intent.say ? { say: intent.say } : {}) });
-      return;
-    }
-    const prefill: Record<string, SlotValue> = { ...values };
-    const orderNumber = text ? findOrderNumber(text, ctx.patterns) : null;
-    if (orderNumber) prefill.order_number = orderNumber;
-    const postcode = text ? findPostcode(text, ctx.patterns) : null;
-    if (postcode) prefill.postcode_mentioned = postcode;
-    if (text) prefill.utterance = redact(text);
-    await startDialog(ctx, intent.dialog!, intent.intent, prefill);
-  }
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
