@@ -8,6 +8,7 @@ import { linkDialogs } from './channels/voice/sms-links';
 import type { Brain } from './engine/context';
 import { conversationsOf, type Conversations } from './engine/conversations';
 import { Engine } from './engine/engine';
+import { OutboundRegistry } from './engine/outbound';
 import type { Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
@@ -30,6 +31,8 @@ export interface App {
   engine: Engine;
   /** The engine as channels see it. */
   conversations: Conversations;
+  /** Writes into a conversation from outside a turn (an agent, an outreach), by the channel that owns it. */
+  outbound: OutboundRegistry;
   queue: EmbeddedQueue;
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
@@ -114,5 +117,5 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     lock: new LeaseLock(store.leases, clock),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, conversations: conversationsOf(engine), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
+  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
 }

@@ -24,15 +24,15 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     log.warn('directline.ephemeral_secret', { hint: 'demo mode without DIRECTLINE_SECRET: the web chat page works, outside Direct Line clients cannot get tokens' });
   }
   const directLine = new DirectLine({
-    engine,
+    conversations: app.conversations,
     secret,
     log,
     now: () => app.clock.now(),
     tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
-    botName: engine.current.content.assistant.name,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   });
   directLine.register(server);
+  app.outbound.register('directline', directLine);
   server.server.on('upgrade', (req, socket, head) => {
     if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
   });
@@ -44,14 +44,14 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
       : [];
   registerWebChatPage(server, {
     directLine,
-    title: engine.current.content.assistant.name,
-    locale: engine.current.content.assistant.language,
+    title: app.conversations.content().botName,
+    locale: app.conversations.content().language,
     demoCustomers,
   });
   if (config.BOTFRAMEWORK_CHANNEL === 'on') {
     if (!config.MicrosoftAppId) log.warn('botframework.unauthenticated', { hint: 'demo mode without MicrosoftAppId: /api/messages accepts unauthenticated requests and replies only to this machine' });
     registerBotFramework(server, {
-      engine,
+      conversations: app.conversations,
       log,
       appId: config.MicrosoftAppId,
       appPassword: config.MicrosoftAppPassword,

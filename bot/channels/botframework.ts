@@ -16,12 +16,12 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import type { Engine } from '../engine/engine';
+import type { Conversations } from '../engine/conversations';
 import type { Logger } from '../log';
 import { inboundText, outboundActivities } from './activity';
 
 export interface BotFrameworkOptions {
-  engine: Engine;
+  conversations: Conversations;
   log: Logger;
   appId: string;
   appPassword: string;
@@ -59,7 +59,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     opts.log.error('botframework.turn_failed', { error: error.name });
-    await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.').catch(() => undefined);
+    await context.sendActivity(opts.conversations.content().line('channel_error')).catch(() => undefined);
   };
 
   const logic = async (context: TurnContext) => {
@@ -74,7 +74,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     }
     if (!input) return;
     // The channel's user id is not proof of who the customer is: no identity hint.
-    const output = await opts.engine.turn({ conversationId, channel: 'chat', identity: null, ...input });
+    const output = await opts.conversations.turn({ conversationId, channel: 'chat', identity: null, ...input });
     await context.sendActivities(outboundActivities(output) as Partial<SdkActivity>[]);
   };
 

@@ -3,13 +3,14 @@
  * out, chats per address are limited, and errors never carry internal messages.
  */
 import { DirectLine } from '../../bot/channels/directline/routes';
+import { conversationsOf } from '../../bot/engine/conversations';
 import { silentLogger } from '../../bot/log';
 import { demoHarness } from '../support/harness';
 import { SECRET, startApp } from '../support/server';
 
 it('keeps a live web chat when someone mints thousands of tokens', async () => {
   const h = await demoHarness();
-  const line = new DirectLine({ engine: h.engine, secret: SECRET, log: silentLogger, maxConversations: 10 });
+  const line = new DirectLine({ conversations: conversationsOf(h.engine), secret: SECRET, log: silentLogger, maxConversations: 10 });
   const live = line.generate('C1001');
   line.conversations.create(live.conversationId, 'C1001');
   for (let i = 0; i < 2000; i++) line.generate(`dl_${i}`);

@@ -3,6 +3,7 @@
  * conversations, sending, watermark polling, isolation, and every error.
  */
 import { DirectLineConversations } from '../../bot/channels/directline/conversations';
+import { conversationsOf } from '../../bot/engine/conversations';
 import { DirectLine } from '../../bot/channels/directline/routes';
 import { silentLogger } from '../../bot/log';
 import { demoHarness } from '../support/harness';
@@ -171,7 +172,7 @@ describe('errors', () => {
 describe('memory stays bounded', () => {
   it('forgets the least recently used conversations past the cap', async () => {
     const h = await demoHarness();
-    const line = new DirectLine({ engine: h.engine, secret: SECRET, log: silentLogger, maxConversations: 3 });
+    const line = new DirectLine({ conversations: conversationsOf(h.engine), secret: SECRET, log: silentLogger, maxConversations: 3 });
     const ids = [1, 2, 3, 4].map((i) => line.conversations.create(`c${i}`, 'dl_x').id);
     expect(line.conversations.get(ids[0]!)).toBeUndefined();
     expect(line.conversations.get(ids[3]!)).toBeDefined();

@@ -13,18 +13,19 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
-import type { Engine } from '../../engine/engine';
+import type { Conversations } from '../../engine/conversations';
+import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../engine/outbound';
 import type { IdentityHint } from '../../engine/ports';
 import { redact } from '../../engine/redact';
 import type { Logger } from '../../log';
-import { inboundText, outboundActivities, type Activity } from '../activity';
+import { inboundText, outboundActivities, type Activity, type ChannelAccount } from '../activity';
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { DirectLineConversations, type DirectLineConversation } from './conversations';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
 
 export interface DirectLineOptions {
-  engine: Engine;
+  conversations: Conversations;
   secret: string;
   log: Logger;
   now?: () => Date;
@@ -33,7 +34,6 @@ export interface DirectLineOptions {
   idleMinutes?: number;
   /** Largest activity accepted, in bytes. */
   maxActivityBytes?: number;
-  botName?: string;
   /** The public base URL, for stream URLs behind a proxy (else the request's Host). */
   publicUrl?: string;
   /** Messages one conversation may send: a burst, then so many a minute (default 20, then 30). */
@@ -57,7 +57,7 @@ const fail = (res: Response, status: number, code: string, message: string) => {
   res.send(status, { error: { code, message } });
 };
 
-export class DirectLine {
+export class DirectLine implements OutboundChannel {
   readonly signer: TokenSigner;
   readonly conversations: DirectLineConversations;
   readonly streams: DirectLineStreams;
@@ -191,16 +191,35 @@ export class DirectLine {
 
   /** Runs a turn and appends the bot's activities to the conversation. */
   private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
-    const bot = { id: 'frontline', name: this.opts.botName ?? 'Assistant', role: 'bot' as const };
+    const bot = this.bot();
     // Shown as the typing indicator while the engine works.
     this.append(conversation, { type: 'typing', from: bot });
-    const output = await this.opts.engine.turn({
+    const output = await this.opts.conversations.turn({
       conversationId: `directline:${conversation.id}`,
       channel: 'chat',
       identity: identityOf(conversation.user),
       ...input,
     });
     for (const activity of outboundActivities(output)) this.append(conversation, { ...activity, from: bot });
+  }
+
+  /** The assistant as the customer sees it, named as the content in force names it. */
+  private bot(): ChannelAccount {
+    return { id: 'frontline', name: this.opts.conversations.content().botName, role: 'bot' };
+  }
+
+  /**
+   * Writes into a conversation from outside a turn: appended to its history
+   * (GET activities) and pushed to its stream. An agent's message carries the
+   * agent's display name; the bot's own, the bot's.
+   */
+  write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
+    const conversation = this.conversations.get(conversationId.replace(/^directline:/, ''));
+    if (!conversation) return Promise.resolve('unknown_conversation');
+    const from: ChannelAccount =
+      message.from.kind === 'agent' ? { id: `agent:${message.from.name}`, name: message.from.name, role: 'bot' } : this.bot();
+    this.append(conversation, { type: 'message', text: message.text, from });
+    return Promise.resolve('delivered');
   }
 
   private bearer(req: Request): string | null {
