@@ -87,11 +87,11 @@ describe('production start-up', () => {
   });
 
   it('refuses half-configured TaskRouter or SMS, naming what is missing', () => {
-    expect(() => readConfig({ TWILIO_WORKFLOW_SID: 'WW0' }, root)).toThrow(
+    expect(() => readConfig({ TWILIO_WORKFLOW_SID: 'WW0' }, root, 'demo')).toThrow(
       /^TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WORKSPACE_SID: TaskRouter needs/,
     );
-    expect(() => readConfig({ TWILIO_SMS_FROM: FROM, TWILIO_AUTH_TOKEN: 't' }, root)).toThrow(/^TWILIO_ACCOUNT_SID: Text messages needs/);
-    const full = readConfig({ TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 't', TWILIO_WORKSPACE_SID: 'WS0', TWILIO_WORKFLOW_SID: 'WW0' }, root);
+    expect(() => readConfig({ TWILIO_SMS_FROM: FROM, TWILIO_AUTH_TOKEN: 't' }, root, 'demo')).toThrow(/^TWILIO_ACCOUNT_SID: Text messages needs/);
+    const full = readConfig({ TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 't', TWILIO_WORKSPACE_SID: 'WS0', TWILIO_WORKFLOW_SID: 'WW0' }, root, 'demo');
     expect(full.taskRouter).toMatchObject({ workspaceSid: 'WS0', workflowSid: 'WW0' });
     expect(full.sms).toBeNull();
   });

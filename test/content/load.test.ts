@@ -110,7 +110,7 @@ describe('intents without a conversation test', () => {
 
   it('are logged at start-up', async () => {
     const logged: string[] = [];
-    const config = readConfig({ CONTENT_DIR: dir, LOG_LEVEL: 'info', DEMO_FIXED_DATES: 'true' }, root);
+    const config = readConfig({ CONTENT_DIR: dir, LOG_LEVEL: 'info', DEMO_FIXED_DATES: 'true' }, root, 'demo');
     await compose(config, createLogger('info', (l) => logged.push(l)), { brain: { content: load(dir), model: { rank: () => [] } } });
     const warned = logged.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'content.warning');
     expect(warned).toEqual([expect.objectContaining({ level: 'warn', warning: warning() })]);

@@ -18,7 +18,7 @@ describe('conversation state in the durable store', () => {
   let dir: string;
   const apps: App[] = [];
   const start = async (overrides: ComposeOverrides = {}) => {
-    const config = readConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true' }, root);
+    const config = readConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true' }, root, 'demo');
     const app = await compose(config, silentLogger, { clock: { now: () => TODAY }, brain: demoBrain(), ...overrides });
     apps.push(app);
     return app;
