@@ -54,7 +54,7 @@ export interface ComposeOverrides {
 
 /** Loads and fully checks the content and trains the model: throws ContentError on a broken file. */
 export function buildBrain(contentDir: string): Brain & { trainMs: number } {
-  const content = loadContent(contentDir, { actions: EmbeddedBackOffice.actionNames });
+  const content = loadContent(contentDir, { actions: EmbeddedBackOffice.catalogue });
   const started = Date.now();
   const model = trainFromContent(content);
   return { content, model, trainMs: Date.now() - started };

@@ -14,7 +14,7 @@ import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { checkContent, formatProblem } from '../bot/content/validate';
 
 const dir = resolve(process.argv[2] ?? resolve(__dirname, '..'));
-const { problems, warnings } = checkContent(dir, EmbeddedBackOffice.actionNames);
+const { problems, warnings } = checkContent(dir, EmbeddedBackOffice.catalogue);
 for (const p of problems) console.log(formatProblem(p));
 for (const w of warnings) console.log(`warning: ${formatProblem(w)}`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

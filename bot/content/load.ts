@@ -6,7 +6,7 @@
  */
 import { contentLayout, formatProblem } from './files';
 import type { AssistantSettings, Dialog, Intent, OfferRules, RoutingRules, SegmentRules } from './schemas';
-import { checkContent } from './validate';
+import { checkContent, type BackOfficeActions } from './validate';
 import { ContentError } from './yaml-file';
 
 export { contentLayout };
@@ -26,7 +26,7 @@ export interface Content {
 
 export interface LoadOptions {
   /** The back-office actions dialogs may call. */
-  actions: readonly string[];
+  actions: BackOfficeActions;
 }
 
 export function loadContent(dir: string, opts: LoadOptions): Content {

@@ -37,12 +37,22 @@ export interface ContentCheck {
 }
 
 /** Every problem of the content in `dir`; `npm run validate` prints them. */
-export function validateContent(dir: string, backOfficeActions: readonly string[]): Problem[] {
+/**
+ * The back-office actions dialogs may call: names only, or each name with the
+ * argument keys it accepts (then an unknown `args:` key is a problem too).
+ */
+export type BackOfficeActions = readonly string[] | Readonly<Record<string, readonly string[]>>;
+
+export function validateContent(dir: string, backOfficeActions: BackOfficeActions): Problem[] {
   return checkContent(dir, backOfficeActions).problems;
 }
 
 /** The full check: what start-up, hot reload and `npm run validate` all run. */
-export function checkContent(dir: string, backOfficeActions: readonly string[]): ContentCheck {
+export function checkContent(dir: string, backOfficeActions: BackOfficeActions): ContentCheck {
+  const actionArgs: Readonly<Record<string, readonly string[] | null>> = Array.isArray(backOfficeActions)
+    ? Object.fromEntries((backOfficeActions as readonly string[]).map((n) => [n, null]))
+    : (backOfficeActions as Readonly<Record<string, readonly string[]>>);
+  const actionNames = Object.keys(actionArgs);
   const problems: Problem[] = [];
   const collect = (err: ContentError) => problems.push(problemOf(err));
   const at = (file: string, path: Path, message: string) => collect(errorAt(join(dir, file), path, message, dir));
@@ -117,7 +127,11 @@ export function checkContent(dir: string, backOfficeActions: readonly string[]):
           checkText(file, [...p, 'reprompt'], step.reprompt, values, true);
           if (step.type === 'choice' && !step.choices?.length && !step.choices_from) at(file, [...p, 'type'], 'a choice needs choices or choices_from');
         } else if ('call' in step) {
-          if (!backOfficeActions.includes(step.call)) at(file, [...p, 'call'], `no back-office action "${step.call}" (known: ${backOfficeActions.join(', ')})`);
+          const accepts = actionArgs[step.call];
+          if (accepts === undefined) at(file, [...p, 'call'], `no back-office action "${step.call}" (known: ${actionNames.join(', ')})`);
+          for (const key of Object.keys(step.args))
+            if (accepts && !accepts.includes(key))
+              at(file, [...p, 'args', key], `${step.call} takes no argument "${key}" (it takes: ${accepts.join(', ') || 'none'})`);
           Object.entries(step.args).forEach(([k, v]) => checkText(file, [...p, 'args', k], v, values, false));
           if (step.confirm) {
             checkText(file, [...p, 'confirm', 'prompt'], step.confirm.prompt, values, !step.confirm.speak);

@@ -13,6 +13,7 @@ import { readYaml } from '../../bot/content/yaml-file';
 import { BackOfficeError, type ActionContext, type Address, type BackOffice, type Clock, type ProfileUpdates } from '../../bot/engine/ports';
 import { daysBetween } from '../../bot/domain/facts';
 import type { Profile } from '../../bot/domain/profile';
+import { actionCatalogue, actionRegistry, type ActionName } from './actions';
 import { hoursPattern, isOpen, localTime, readableHours, weekSummary } from './stores';
 import { findOrder, matchCampaign, type Result } from './profile-lookups';
 import { addDays, addLocalDays, isTimeZone, isoInZone, localDate } from './time-zone';
@@ -91,17 +92,9 @@ const catalogue = ['iPhone 17', 'iPhone 17 Pro', 'Samsung Galaxy S25', 'Google P
 
 export class EmbeddedBackOffice implements BackOffice {
   /** The actions a dialog may call, for the content validator. */
-  static readonly actionNames = [
-    'outage.check',
-    'stores.nearest',
-    'payment.send_link',
-    'password.send_reset',
-    'address.update',
-    'upgrade.quote',
-    'upgrade.place',
-    'orders.find',
-    'campaigns.match',
-  ] as const;
+  static readonly actionNames: readonly ActionName[] = actionRegistry.map((a) => a.name);
+  /** Each action's name and the argument keys it accepts: `npm run validate` checks both. */
+  static readonly catalogue = actionCatalogue;
   readonly actions = EmbeddedBackOffice.actionNames;
   private readonly timeZone: string;
 
