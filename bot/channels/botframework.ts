@@ -16,9 +16,13 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
+import type { Capabilities } from '../engine/capabilities';
 import type { Conversations } from '../engine/conversations';
 import type { Logger } from '../log';
 import { inboundText, outboundActivities } from './activity';
+
+/** Teams and the other Azure channels show buttons and open links. */
+export const botFrameworkCapabilities: Capabilities = ['buttons', 'links'];
 
 export interface BotFrameworkOptions {
   conversations: Conversations;
@@ -74,7 +78,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     }
     if (!input) return;
     // The channel's user id is not proof of who the customer is: no identity hint.
-    const output = await opts.conversations.turn({ conversationId, channel: 'chat', identity: null, ...input });
+    const output = await opts.conversations.turn({ conversationId, channel: 'chat', capabilities: botFrameworkCapabilities, identity: null, ...input });
     await context.sendActivities(outboundActivities(output) as Partial<SdkActivity>[]);
   };
 

@@ -6,6 +6,7 @@
 import type { Content } from '../content/load';
 import type { Intent } from '../content/schemas';
 import type { Logger } from '../log';
+import { capabilitiesOf, type Capability } from './capabilities';
 import { profileFacts, type Facts, type FactValue } from '../domain/facts';
 import { segmentOf, type Segment } from './segment';
 import type { Profile } from '../domain/profile';
@@ -68,8 +69,9 @@ export class TurnContext {
     return this.brain.content;
   }
 
-  get voice(): boolean {
-    return this.state.channel === 'voice';
+  /** Whether the channel of this turn can do it: the engine renders by capability, not by channel. */
+  can(capability: Capability): boolean {
+    return capabilitiesOf(this.input.capabilities, this.state.channel).includes(capability);
   }
 
   /** The profile changed (found or verified): recompute facts. */
@@ -127,10 +129,10 @@ export class TurnContext {
     return listed;
   }
 
-  /** A message from rules/assistant.yaml; the voice variant (`name_voice`) on the phone when there is one. */
+  /** A message from rules/assistant.yaml; the voice variant (`name_voice`) where replies are heard, when there is one. */
   message(name: string, vars: Vars = {}): Reply {
     const messages = this.content.assistant.messages;
-    const template = (this.voice && messages[`${name}_voice`]) || messages[name] || '';
+    const template = (this.can('speech') && messages[`${name}_voice`]) || messages[name] || '';
     return this.toReply(template, undefined, vars);
   }
 

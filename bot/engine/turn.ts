@@ -5,12 +5,15 @@
  * sees a channel SDK.
  */
 import type { Handoff } from './handoff-record';
+import type { Capabilities } from './capabilities';
 import type { HandoffReceipt, IdentityHint } from './ports';
 import type { Channel } from './state';
 
 export interface TurnInput {
   conversationId: string;
   channel: Channel;
+  /** What the channel can do (it declares them once); absent: what its kind could always do. */
+  capabilities?: Capabilities;
   /** Who the channel says is there: caller ID, a signed-in user, or nobody. */
   identity?: IdentityHint | null;
   /** What the customer typed or said. */

@@ -13,6 +13,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
+import type { Capabilities } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../engine/outbound';
 import type { IdentityHint } from '../../engine/ports';
@@ -23,6 +24,9 @@ import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { DirectLineConversations, type DirectLineConversation } from './conversations';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
+
+/** Web chat shows buttons and opens links. */
+export const directLineCapabilities: Capabilities = ['buttons', 'links'];
 
 export interface DirectLineOptions {
   conversations: Conversations;
@@ -197,6 +201,7 @@ export class DirectLine implements OutboundChannel {
     const output = await this.opts.conversations.turn({
       conversationId: `directline:${conversation.id}`,
       channel: 'chat',
+      capabilities: directLineCapabilities,
       identity: identityOf(conversation.user),
       ...input,
     });

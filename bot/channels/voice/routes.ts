@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Request, Response, Server } from 'restify';
+import type { Capabilities } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
 import type { SmsSender } from '../../engine/ports';
 import type { TurnInput, TurnOutput } from '../../engine/turn';
@@ -17,6 +18,9 @@ import { textLinks } from './sms-links';
 import { spokenDigits } from './spoken-digits';
 import { deadlineTwiml, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
 import { cutMessage } from '../limits';
+
+/** Replies are heard; links go by text message. */
+export const voiceCapabilities: Capabilities = ['speech', 'sms'];
 
 export interface VoiceOptions {
   conversations: Conversations;
@@ -129,6 +133,7 @@ export class VoiceChannel {
     const running = this.opts.conversations.turn({
       conversationId: `voice:${p.CallSid}`,
       channel: 'voice',
+      capabilities: voiceCapabilities,
       identity: p.From ? { kind: 'phone', value: p.From } : null,
       ...input,
     });
