@@ -10,7 +10,7 @@ import { followUp } from './follow-up';
 import { handOff } from './handoff-stage';
 import { correction, isEscape, leaving, otherRequest, severalRequests, vagueOpener } from './interrupt';
 import { redact, REDACTED_VERIFICATION } from './redact';
-import { findOrderNumber, findPostcode, pickChoice } from './slots';
+import { findOrderNumber, findPostcode, parseSlot, pickChoice } from './slots';
 import { boundState, MAX_ENTRY_CHARS, type SlotValue } from './state';
 import { understand } from './understand';
 import { answerVerification, askVerification } from './verify';
@@ -51,6 +51,8 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
   if (state.ended) state.ended = false;
   const text = input.text?.trim() ?? '';
   const digits = input.digits?.trim() ?? '';
+  const askedAnythingElse = state.askedAnythingElse;
+  state.askedAnythingElse = false;
   const minConfidence = content.assistant.understanding.min_speech_confidence;
   const unclear = text !== '' && input.speechConfidence !== undefined && input.speechConfidence < minConfidence;
   if (input.event === 'no_input' || (!text && !digits) || unclear) {
@@ -72,6 +74,7 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
     await inFlow(ctx, text);
     return;
   }
+  if (askedAnythingElse && answerAnythingElse(ctx, text, digits)) return;
 
   const wasClarifying = state.clarifying !== null;
   if (state.clarifying) {
@@ -99,6 +102,24 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
     return;
   }
   await respond(ctx, text, wasClarifying);
+}
+
+/**
+ * A bare yes or no to "anything else?": yes asks what, no says goodbye and
+ * ends. Anything longer ("yes, where is my order?") is a request as usual.
+ */
+function answerAnythingElse(ctx: TurnContext, text: string, digits: string): boolean {
+  if (text.split(/\s+/).length > 3) return false;
+  const answer = parseSlot('yesno', digits ? { digits } : { text }, { choices: [], patterns: ctx.patterns, now: ctx.now });
+  if (!answer.ok) return false;
+  if (answer.value === true) {
+    ctx.say('what_else');
+    return true;
+  }
+  ctx.say('goodbye');
+  ctx.state.ended = true;
+  ctx.output.ended = true;
+  return true;
 }
 
 /**

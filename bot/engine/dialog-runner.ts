@@ -304,4 +304,5 @@ async function finish(ctx: TurnContext, outcome: string, close = false): Promise
     }
   }
   ctx.say('anything_else');
+  state.askedAnythingElse = true;
 }

@@ -189,6 +189,7 @@ export class Engine {
       outcomes: [],
       offersMade: [],
       ended: false,
+      askedAnythingElse: false,
     };
     // A discarded state, or one of another channel, is overwritten from the version stored.
     this.versions.set(fresh, stored?.version ?? 0);

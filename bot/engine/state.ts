@@ -86,6 +86,8 @@ export const conversationStateSchema = z.object({
   /** Offers the bot made itself (each at most once per conversation), for the figures. */
   offersMade: z.array(z.object({ offer: z.string(), intent: z.string(), at: z.string() })).default([]),
   ended: z.boolean(),
+  /** The bot just asked "anything else?": a bare yes or no answers that, not a new request. */
+  askedAnythingElse: z.boolean().default(false),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 

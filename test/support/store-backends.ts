@@ -124,6 +124,7 @@ export function makeState(conversationId: string, over: Partial<ConversationStat
     outcomes: [],
     offersMade: [],
     ended: false,
+    askedAnythingElse: false,
     ...over,
   };
 }
