@@ -69,7 +69,8 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
 
   if (v.asking === 'who') {
     const phone = phoneFrom(ctx.input.text, ctx.input.digits);
-    if (!phone) return fail('phone_not_found');
+    // "show me the menu" is not a number that was looked up and not found.
+    if (!phone) return fail('phone_not_a_number');
     const found = await ctx.lookUp((profiles) => profiles.byPhone(phone));
     if (!found) return fail('phone_not_found');
     ctx.setProfile(found);
