@@ -2,6 +2,8 @@
  * The composition root: the one place that picks the implementations of
  * every port and wires them together.
  */
+import { randomBytes } from 'node:crypto';
+import type { VoiceHandoffMode } from './channels/voice/twiml';
 import { loadContent } from './content/load';
 import { requireSms, type Config } from './config';
 import { linkDialogs } from './channels/voice/sms-links';
@@ -33,6 +35,8 @@ export interface App {
   conversations: Conversations;
   /** Writes into a conversation from outside a turn (an agent, an outreach), by the channel that owns it. */
   outbound: OutboundRegistry;
+  /** The channels' implementation choices, made here so that the routes only mount. */
+  channels: ChannelChoices;
   queue: EmbeddedQueue;
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
@@ -40,6 +44,46 @@ export interface App {
   clock: Clock;
   sms: SmsSender;
   trainMs: number;
+}
+
+export interface ChannelChoices {
+  /** DIRECTLINE_SECRET, or (demo mode only) an ephemeral one that only the web chat page can use. */
+  directLineSecret: string;
+  /** How a call reaches a person: TaskRouter, a dial, or a named queue. */
+  voiceHandoff: VoiceHandoffMode;
+  /** How Twilio's signature is checked; null when checks are off (announced). */
+  twilioVerify: { authToken: string; publicUrl: string } | null;
+  /** The customers the demo sign-in page lists (empty unless DEMO_SIGN_IN). */
+  demoCustomers: { id: string; name: string }[];
+}
+
+/** Picks what the channels run with, and says aloud what is unsafe or missing. */
+function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSource | null): ChannelChoices {
+  let directLineSecret = config.DIRECTLINE_SECRET;
+  if (!directLineSecret) {
+    directLineSecret = randomBytes(32).toString('base64url');
+    log.warn('directline.ephemeral_secret', { hint: 'demo mode without DIRECTLINE_SECRET: the web chat page works, outside Direct Line clients cannot get tokens' });
+  }
+  if (config.BOTFRAMEWORK_CHANNEL === 'on' && !config.MicrosoftAppId)
+    log.warn('botframework.unauthenticated', { hint: 'demo mode without MicrosoftAppId: /api/messages accepts unauthenticated requests and replies only to this machine' });
+  if (config.TWILIO_SIGNATURE_CHECK === 'off')
+    log.warn('voice.SIGNATURE_CHECK_OFF', {
+      hint: '!!! TWILIO_SIGNATURE_CHECK=off: /api/voice accepts unsigned requests from anyone. Local use only. !!!',
+    });
+  else if (!config.TWILIO_AUTH_TOKEN || !config.PUBLIC_URL)
+    log.warn('voice.not_configured', { hint: 'set TWILIO_AUTH_TOKEN and PUBLIC_URL: until then /api/voice answers 403 to every request' });
+  return {
+    directLineSecret,
+    voiceHandoff: config.taskRouter
+      ? { kind: 'taskrouter', workflowSid: config.taskRouter.workflowSid, timeoutSeconds: config.taskRouter.timeoutSeconds }
+      : config.VOICE_AGENT_NUMBER
+        ? { kind: 'dial', number: config.VOICE_AGENT_NUMBER }
+        : { kind: 'enqueue' },
+    twilioVerify: config.TWILIO_SIGNATURE_CHECK === 'off' ? null : { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL ?? '' },
+    // Names and ids do not change while the bot runs: listed once, not per request.
+    demoCustomers:
+      config.DEMO_SIGN_IN === 'true' && demoProfiles ? demoProfiles.all().map((p) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` })) : [],
+  };
 }
 
 export interface ComposeOverrides {
@@ -117,5 +161,5 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     lock: new LeaseLock(store.leases, clock),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
+  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
 }

@@ -8,7 +8,7 @@ import { watchContent } from './content/watch';
 import { ConfigError, readConfig, type Config } from './config';
 import { ContentError } from './content/yaml-file';
 import { createLogger, type Logger } from './log';
-import { buildServer } from './http';
+import { buildServer } from './routes';
 
 async function main(): Promise<void> {
   // The .env of the working directory (`cp .env.example .env`); a variable set in the environment wins over it.

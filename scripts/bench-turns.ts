@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { compose } from '../bot/compose';
 import { readConfig } from '../bot/config';
-import { buildServer } from '../bot/http';
+import { buildServer } from '../bot/routes';
 import { silentLogger } from '../bot/log';
 
 const root = join(__dirname, '..');

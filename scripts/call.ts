@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { sign } from '../bot/channels/voice/signature';
 import { compose } from '../bot/compose';
 import { readConfig } from '../bot/config';
-import { buildServer } from '../bot/http';
+import { buildServer } from '../bot/routes';
 import { createLogger } from '../bot/log';
 import { SmsOutbox } from '../integrations/sms/outbox';
 import { parseTwiml, type TwimlAnswer } from './lib/twiml-reader';

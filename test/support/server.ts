@@ -6,7 +6,7 @@ import type { VoiceChannel } from '../../bot/channels/voice/routes';
 import { SmsOutbox } from '../../integrations/sms/outbox';
 import { readConfig } from '../../bot/config';
 import type { DirectLine } from '../../bot/channels/directline/routes';
-import { buildServer } from '../../bot/http';
+import { buildServer } from '../../bot/routes';
 import { silentLogger } from '../../bot/log';
 import { demoBrain, root, TODAY } from './harness';
 
