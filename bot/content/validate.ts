@@ -16,6 +16,7 @@
  */
 import { join } from 'node:path';
 import { knownFactNames, startValues } from '../domain/facts';
+import { engineMessages } from '../domain/messages';
 import { plainWords, placeholders } from '../domain/text';
 import { untestedIntents } from './conversation-tests';
 import { contentLayout, formatProblem, problemOf, readContentFiles, type ContentFiles, type Problem } from './files';
@@ -197,14 +198,8 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions):
   return { files, problems, warnings: untestedIntents(dir, files.intents) };
 }
 
-/** Messages the engine says by name. */
-export const requiredMessages = [
-  'welcome', 'welcome_known', 'not_understood', 'not_understood_handoff', 'clarify', 'anything_else', 'ask_phone', 'phone_not_found', 'phone_not_a_number',
-  'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'in_queue',
-  'follow_up_first', 'follow_up_more', 'follow_up_with_agent', 'follow_up_lost',
-  'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'no_input_handoff',
-  'clarify_vague', 'left_flow', 'confirm_declined',
-] as const;
+/** Messages the engine says by name (see bot/domain/messages.ts). */
+export const requiredMessages = engineMessages;
 
 /** What makes a text unspeakable, or null. */
 export function voiceUnsafe(text: string): string | null {

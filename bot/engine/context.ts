@@ -5,6 +5,7 @@
  */
 import type { Content } from '../content/load';
 import type { Intent } from '../content/schemas';
+import type { MessageName } from '../domain/messages';
 import type { Logger } from '../log';
 import { capabilitiesOf, type Capability } from './capabilities';
 import { profileFacts, type Facts, type FactValue } from '../domain/facts';
@@ -130,13 +131,13 @@ export class TurnContext {
   }
 
   /** A message from rules/assistant.yaml; the voice variant (`name_voice`) where replies are heard, when there is one. */
-  message(name: string, vars: Vars = {}): Reply {
+  message(name: MessageName, vars: Vars = {}): Reply {
     const messages = this.content.assistant.messages;
     const template = (this.can('speech') && messages[`${name}_voice`]) || messages[name] || '';
     return this.toReply(template, undefined, vars);
   }
 
-  say(name: string, vars: Vars = {}): void {
+  say(name: MessageName, vars: Vars = {}): void {
     this.push(this.message(name, vars));
   }
 

@@ -4,6 +4,7 @@
  * are given only after a check (the postcode or date of birth on the
  * profile). Too many failed attempts hand off to a person.
  */
+import type { MessageName } from '../domain/messages';
 import type { TurnContext } from './context';
 import { handOff } from './handoff-stage';
 import { findDate, findPostcode } from './slots';
@@ -47,7 +48,7 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
   const { state } = ctx;
   const v = state.verifying!;
   const max = ctx.content.assistant.verification.max_attempts;
-  const fail = async (retryMessage: string): Promise<boolean> => {
+  const fail = async (retryMessage: MessageName): Promise<boolean> => {
     state.verifyFailures += 1;
     if (state.verifyFailures >= max) {
       ctx.did(`Verification failed ${state.verifyFailures} times`);

@@ -1,0 +1,16 @@
+/**
+ * The messages the engine says by name; their wording lives in
+ * rules/assistant.yaml `messages:`. `TurnContext.say` takes only these names,
+ * so the compiler holds the engine to this list and the content check holds
+ * assistant.yaml to it (a missing one is refused with file and line).
+ */
+export const engineMessages = [
+  'welcome', 'welcome_known', 'not_understood', 'not_understood_handoff', 'clarify', 'anything_else', 'ask_phone', 'phone_not_found', 'phone_not_a_number',
+  'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'in_queue',
+  'follow_up_first', 'follow_up_more', 'follow_up_with_agent', 'follow_up_lost',
+  'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'goodbye', 'no_input_handoff',
+  'clarify_vague', 'left_flow', 'confirm_declined',
+] as const;
+
+/** A message the engine may say. */
+export type MessageName = (typeof engineMessages)[number];
