@@ -56,6 +56,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     sms: app.sms,
     deadlineMs: config.VOICE_DEADLINE_MS,
     publicUrl: config.PUBLIC_URL ?? '',
+    now: () => app.clock.now(),
     ...(config.VOICE_TTS_VOICE ? { ttsVoice: config.VOICE_TTS_VOICE } : {}),
   });
   voice.register(server);

@@ -36,6 +36,8 @@ export interface VoiceOptions {
   ttsVoice?: string;
   /** Absolute base for action URLs (PUBLIC_URL), or '' for relative ones. */
   publicUrl: string;
+  /** The injected clock: when a call ended is stamped by it. */
+  now?: () => Date;
 }
 
 export type CallOutcome = 'completed_in_bot' | 'handed_off' | 'hung_up';
@@ -170,7 +172,7 @@ export class VoiceChannel {
     const ended = await this.opts.conversations.howItEnded(`voice:${p.CallSid}`);
     // On the phone, leaving before either is hanging up.
     const outcome: CallOutcome = ended === 'abandoned' ? 'hung_up' : ended;
-    const record = { callSid: p.CallSid!, status: p.CallStatus ?? 'unknown', outcome, at: new Date().toISOString() };
+    const record = { callSid: p.CallSid!, status: p.CallStatus ?? 'unknown', outcome, at: (this.opts.now?.() ?? new Date()).toISOString() };
     this.calls.push(record);
     if (this.calls.length > 1000) this.calls.splice(0, this.calls.length - 1000);
     this.opts.log.info('voice.call_ended', { callSid: record.callSid, status: record.status, outcome });
