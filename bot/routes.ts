@@ -39,7 +39,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
     demoCustomers: app.channels.demoCustomers,
   });
   if (config.BOTFRAMEWORK_CHANNEL === 'on') {
-    registerBotFramework(server, {
+    const botFramework = registerBotFramework(server, {
       conversations: app.conversations,
       log,
       appId: config.MicrosoftAppId,
@@ -47,6 +47,7 @@ export function buildServer(app: App): { server: Server; directLine: DirectLine;
       appType: config.MicrosoftAppType,
       tenantId: config.MicrosoftAppTenantId,
     });
+    app.outbound.register('botframework', botFramework);
   }
   const voice = new VoiceChannel({
     conversations: app.conversations,

@@ -8,16 +8,22 @@
  * and then replies stay on this machine). Errors never echo internal messages: CloudAdapter.process()
  * would send `err.message` in its 500 answers, so its response is captured
  * and a safe one written instead.
+ *
+ * It is also an {@link OutboundChannel}: the conversation reference of each
+ * conversation's latest activity is kept (in memory, bounded), so an agent
+ * can write into it later through `adapter.continueConversationAsync`.
  */
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  TurnContext,
   type Activity as SdkActivity,
-  type TurnContext,
+  type ConversationReference,
 } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { Capabilities } from '../engine/capabilities';
 import type { Conversations } from '../engine/conversations';
+import type { OutboundChannel, OutboundMessage, OutboundResult } from '../engine/outbound';
 import type { Logger } from '../log';
 import { inboundText, outboundActivities } from './activity';
 
@@ -53,7 +59,11 @@ class CapturedResponse {
   }
 }
 
-export function registerBotFramework(server: Server, opts: BotFrameworkOptions): void {
+/** Conversations whose reference is kept for outbound messages; the oldest is forgotten first. */
+const MAX_REFERENCES = 10_000;
+
+/** Mounts `POST /api/messages`; returns the channel's outbound side (conversation ids `botframework:<channelId>:<id>`). */
+export function registerBotFramework(server: Server, opts: BotFrameworkOptions): OutboundChannel {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: opts.appId,
     MicrosoftAppPassword: opts.appPassword,
@@ -66,9 +76,16 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     await context.sendActivity(opts.conversations.content().line('channel_error')).catch(() => undefined);
   };
 
+  const references = new Map<string, Partial<ConversationReference>>();
   const logic = async (context: TurnContext) => {
     const activity = context.activity;
     const conversationId = `botframework:${activity.channelId}:${activity.conversation.id}`;
+    // Without credentials, only a loopback serviceUrl may be written to later (same rule as for replies).
+    if (opts.appId || repliesStayLocal({ serviceUrl: activity.serviceUrl })) {
+      references.delete(conversationId);
+      references.set(conversationId, TurnContext.getConversationReference(activity));
+      if (references.size > MAX_REFERENCES) references.delete(references.keys().next().value!);
+    }
     let input: { text: string } | { event: 'start' } | null = null;
     if (activity.type === 'conversationUpdate' && activity.membersAdded?.some((m) => m.id !== activity.recipient.id))
       input = { event: 'start' };
@@ -110,6 +127,25 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       res.end();
     }
   });
+
+  return {
+    async write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
+      const reference = references.get(conversationId);
+      if (!reference) return 'unknown_conversation';
+      // The bot's account sends; an agent's message shows the agent's name on it.
+      const bot = message.from.kind === 'agent' ? { ...reference.bot!, name: message.from.name } : reference.bot!;
+      let failed: Error | null = null;
+      await adapter.continueConversationAsync(opts.appId, { ...reference, bot }, async (ctx) => {
+        // Caught here, or onTurnError would swallow it and the caller would hear `delivered`.
+        await ctx.sendActivity({ type: 'message', text: message.text }).catch((err: Error) => void (failed = err));
+      });
+      if (failed) {
+        opts.log.error('botframework.outbound_failed', { error: (failed as Error).name });
+        throw new Error('botframework: the connector did not take the message');
+      }
+      return 'delivered';
+    },
+  };
 }
 
 /**
