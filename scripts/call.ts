@@ -42,12 +42,17 @@ async function target(url: string | undefined): Promise<Target> {
   // No bot given: run one here, with a throwaway token.
   const token = randomBytes(16).toString('hex');
   const publicUrl = 'http://frontline.local';
-  const config = readConfig({ ...process.env, PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' }, process.cwd(), 'demo');
+  // A terminal call is a throwaway: its state stays in memory (and a Redis connection cannot keep it running).
+  const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '', PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' }, process.cwd(), 'demo');
   const app = await compose(config, createLogger('silent'));
   const { server } = buildServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { baseUrl, publicUrl, token, ...(app.sms instanceof SmsOutbox ? { outbox: app.sms } : {}), close: () => server.close() };
+  return { baseUrl, publicUrl, token, ...(app.sms instanceof SmsOutbox ? { outbox: app.sms } : {}), close: () => {
+      server.close();
+      void app.store.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {

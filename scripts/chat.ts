@@ -28,10 +28,12 @@ async function main(): Promise<void> {
       list: { type: 'boolean', default: false },
     },
   });
-  const config = readConfig(process.env, process.cwd(), 'demo');
+  // A terminal chat is a throwaway: its state stays in memory (and a Redis connection cannot keep it running).
+  const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '' }, process.cwd(), 'demo');
   const app = await compose(config, createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
   if (values.list) {
     for (const p of app.demoProfiles?.all() ?? []) console.log(`${p.id}  ${p.firstName} ${p.lastName}  ${p.phones[0]}  ZIP ${p.address.postcode}  born ${p.dateOfBirth ?? '-'}`);
+    await app.store.close();
     return;
   }
   const identity: IdentityHint | null = values.as
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     prompt();
   }
   rl.close();
+  await app.store.close();
 }
 
 main().catch((err: unknown) => {
