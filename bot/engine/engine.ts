@@ -14,7 +14,7 @@ import { escalation, escalationIntent, type Escalation } from './escalation';
 import { handOff } from './handoff-stage';
 import { identify } from './identify';
 import type { ConversationLock } from './ports';
-import { parseState, STATE_VERSION, type ConversationState } from './state';
+import { freshState, parseState, type ConversationState } from './state';
 import { StaleWriteError, type ConversationStates } from './store';
 import type { TurnInput, TurnOutput } from './turn';
 
@@ -162,35 +162,7 @@ export class Engine {
     }
     if (stored?.state === null) this.services.log.warn('state.discarded', { conversationId: input.conversationId, reason: 'invalid or old version' });
     const now = this.services.clock.now().toISOString();
-    const fresh: ConversationState = {
-      version: STATE_VERSION,
-      conversationId: input.conversationId,
-      channel: input.channel,
-      startedAt: now,
-      updatedAt: now,
-      identity: input.identity ?? null,
-      customerId: null,
-      lookedUp: false,
-      verified: false,
-      verifying: null,
-      misses: 0,
-      silences: 0,
-      verifyFailures: 0,
-      turns: 0,
-      topic: null,
-      clarifying: null,
-      dialog: null,
-      pending: [],
-      confidence: null,
-      actions: [],
-      words: [],
-      transcript: [],
-      handedOff: null,
-      outcomes: [],
-      offersMade: [],
-      ended: false,
-      askedAnythingElse: false,
-    };
+    const fresh = freshState(input.conversationId, input.channel, input.identity ?? null, now);
     // A discarded state, or one of another channel, is overwritten from the version stored.
     this.versions.set(fresh, stored?.version ?? 0);
     return fresh;

@@ -125,3 +125,36 @@ export function parseState(raw: unknown): ConversationState | null {
 }
 export type Channel = ConversationState['channel'];
 export type Identity = z.infer<typeof identitySchema>;
+
+/** A conversation's state before its first turn. */
+export function freshState(conversationId: string, channel: ConversationState['channel'], identity: ConversationState['identity'], at: string): ConversationState {
+  return {
+    version: STATE_VERSION,
+    conversationId,
+    channel,
+    startedAt: at,
+    updatedAt: at,
+    identity,
+    customerId: null,
+    lookedUp: false,
+    verified: false,
+    verifying: null,
+    misses: 0,
+    silences: 0,
+    verifyFailures: 0,
+    turns: 0,
+    topic: null,
+    clarifying: null,
+    dialog: null,
+    pending: [],
+    confidence: null,
+    actions: [],
+    words: [],
+    transcript: [],
+    handedOff: null,
+    outcomes: [],
+    offersMade: [],
+    ended: false,
+    askedAnythingElse: false,
+  };
+}

@@ -5,42 +5,35 @@
  * test-output/nlu-report/.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
+import { openChromium, type OpenBrowser } from '../support/chromium';
 import { root } from '../support/harness';
 
 jest.setTimeout(240_000);
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const out = join(root, 'test-output', 'nlu-report');
 const html = join(out, 'report.html');
 
 let context: BrowserContext;
-let profileDir: string;
+let browser: OpenBrowser;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   mkdirSync(out, { recursive: true });
   rmSync(html, { force: true });
   // Two-fold cross-validation on the demo intents: quick, with labelled out-of-scope examples.
   const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'nlu.ts'), 'eval', '--folds', '2', '--html', html], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  profileDir = mkdtempSync(join(tmpdir(), 'frontline-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath,
-    headless: true,
+  browser = await openChromium({
     viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  context = browser.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 it('renders the figures, the per-intent chart, the confusion heatmap with examples and the threshold sweep, offline', async () => {

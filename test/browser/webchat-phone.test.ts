@@ -3,49 +3,42 @@
  * full-screen chat, a connection dot that tells the truth, and no request
  * that answers 404. Screenshots in test-output/webchat/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { openChromium, type OpenBrowser } from '../support/chromium';
 import { root } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
 
 jest.setTimeout(90_000);
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = join(root, 'test-output', 'webchat');
 const WIDTH = 390;
 const HEIGHT = 844;
 
 let app: RunningApp;
 let context: BrowserContext;
-let profileDir: string;
+let browser: OpenBrowser;
 const notFound: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   mkdirSync(shots, { recursive: true });
   app = await startApp();
-  profileDir = mkdtempSync(join(tmpdir(), 'frontline-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath,
-    headless: true,
+  browser = await openChromium({
     viewport: { width: WIDTH, height: HEIGHT },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  context = browser.context;
   context.on('response', (r) => {
     if (r.status() === 404) notFound.push(r.url());
   });
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await app?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 const box = async (page: Page, selector: string) => (await page.locator(selector).boundingBox())!;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Handoff } from '../../bot/engine/handoff-record';
-import { STATE_VERSION, type ConversationState } from '../../bot/engine/state';
+import { freshState, type ConversationState } from '../../bot/engine/state';
 import type { Store } from '../../bot/engine/store';
 import { MemoryStore } from '../../integrations/state/memory';
 import { RedisStore } from '../../integrations/state/redis';
@@ -97,36 +97,7 @@ function redisBackend(): Backend {
 /** A conversation's state with the given changes. */
 export function makeState(conversationId: string, over: Partial<ConversationState> = {}): ConversationState {
   const at = new Date(T0).toISOString();
-  return {
-    version: STATE_VERSION,
-    conversationId,
-    channel: 'chat',
-    startedAt: at,
-    updatedAt: at,
-    identity: null,
-    customerId: null,
-    lookedUp: false,
-    verified: false,
-    verifying: null,
-    verifyFailures: 0,
-    misses: 0,
-    silences: 0,
-    turns: 0,
-    topic: null,
-    clarifying: null,
-    pending: [],
-    dialog: null,
-    confidence: null,
-    actions: [],
-    words: [],
-    transcript: [],
-    handedOff: null,
-    outcomes: [],
-    offersMade: [],
-    ended: false,
-    askedAnythingElse: false,
-    ...over,
-  };
+  return { ...freshState(conversationId, 'chat', null, at), ...over };
 }
 
 /** A handoff waiting in `queue`. */
