@@ -7,6 +7,7 @@
  * tests move time by hand and several instances agree on what has expired
  * as long as their clocks do.
  */
+import type { Bus } from './bus';
 import type { Handoff } from './handoff-record';
 import type { Channel, ConversationState } from './state';
 
@@ -164,6 +165,8 @@ export interface Store {
   readonly histories: Histories;
   readonly waiting: WaitingContacts;
   readonly events: OutcomeEvents;
+  /** Notifications to every instance sharing this store (in-process for memory and SQLite). */
+  readonly bus: Bus;
   /** Removes what expired before `now` (the queue and the event log never expire). */
   purge(now: Millis): Promise<PurgeCounts>;
   /** Answers when the backend is reachable (readiness). */

@@ -3,6 +3,8 @@
  * and `DATA_DIR=` (empty); it passes the same contract suite as SQLite and
  * Redis. Values are kept as JSON so a caller can never mutate what is stored.
  */
+import type { Bus } from '../../bot/engine/bus';
+import { LocalBus } from './local-bus';
 import { randomUUID } from 'node:crypto';
 import type { ConversationLock } from '../../bot/engine/ports';
 import type { Handoff } from '../../bot/engine/handoff-record';
@@ -29,6 +31,7 @@ interface Expiring<T> {
 
 export class MemoryStore implements Store {
   readonly kind = 'memory';
+  readonly bus: Bus = new LocalBus();
   private readonly stateRows = new Map<string, Expiring<{ json: string; version: number }>>();
   private readonly leaseRows = new Map<string, Expiring<string>>();
   private readonly dedupeRows = new Map<string, Expiring<string | null>>();

@@ -3,6 +3,8 @@
  * ioredis. Every key starts with a prefix (one per deployment, or per test
  * run); every read-check-write is a Lua script (redis-scripts.ts).
  */
+import type { Bus } from '../../bot/engine/bus';
+import { LocalBus } from './local-bus';
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Handoff } from '../../bot/engine/handoff-record';
@@ -33,6 +35,7 @@ export interface RedisStoreOptions extends StoreOptions {
 
 export class RedisStore implements Store {
   readonly kind = 'redis';
+  readonly bus: Bus = new LocalBus();
   readonly redis: Redis;
   private readonly prefix: string;
 

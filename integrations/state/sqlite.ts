@@ -4,6 +4,8 @@
  * committed. Several processes may open the same file (SQLite locks it);
  * several machines need Redis.
  */
+import type { Bus } from '../../bot/engine/bus';
+import { LocalBus } from './local-bus';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +31,7 @@ type Row = Record<string, unknown>;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly bus: Bus = new LocalBus();
   private readonly db: Database.Database;
   private readonly sql: (text: string) => Database.Statement;
 
