@@ -11,4 +11,9 @@ export interface Bus {
   publish(topic: string, message: Json): Promise<void>;
   /** Calls `listener` for each message on `topic`; the function returned stops it. */
   subscribe(topic: string, listener: (message: Json) => void): () => void;
+  /**
+   * Resolves once every subscription made so far hears other instances. Subscribe, await this, then read
+   * the store: nothing published after that read is missed.
+   */
+  subscribed(): Promise<void>;
 }

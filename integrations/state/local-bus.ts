@@ -27,4 +27,7 @@ export class LocalBus implements Bus {
       if (!listeners.size) this.topics.delete(topic);
     };
   }
+
+  /** Subscriptions in one process are active at once. */
+  async subscribed(): Promise<void> {}
 }

@@ -3,8 +3,6 @@
  * ioredis. Every key starts with a prefix (one per deployment, or per test
  * run); every read-check-write is a Lua script (redis-scripts.ts).
  */
-import type { Bus } from '../../bot/engine/bus';
-import { LocalBus } from './local-bus';
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Handoff } from '../../bot/engine/handoff-record';
@@ -22,6 +20,7 @@ import {
   type VersionedState,
   type WaitingContact,
 } from '../../bot/engine/store';
+import { RedisBus } from './redis-bus';
 import * as lua from './redis-scripts';
 
 /** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
@@ -35,7 +34,7 @@ export interface RedisStoreOptions extends StoreOptions {
 
 export class RedisStore implements Store {
   readonly kind = 'redis';
-  readonly bus: Bus = new LocalBus();
+  readonly bus: RedisBus;
   readonly redis: Redis;
   private readonly prefix: string;
 
@@ -43,6 +42,7 @@ export class RedisStore implements Store {
     this.prefix = options.prefix ?? 'frontline:';
     // Fail a command after a short outage instead of queueing it forever: the turn hands off politely.
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    this.bus = new RedisBus(this.redis, this.prefix);
   }
 
   readonly states = {
@@ -148,6 +148,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.bus.close();
     if (this.redis.status !== 'end') await this.redis.quit();
   }
 
