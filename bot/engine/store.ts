@@ -147,6 +147,44 @@ export interface OutcomeEvents {
   read(after: number, limit?: number): Promise<{ seq: number; event: OutcomeEvent }[]>;
 }
 
+/** Where a handed-off contact is in its life (the agent desk's view of it). */
+export type ContactRecordStatus = 'waiting' | 'with_agent' | 'ended' | 'abandoned';
+
+/**
+ * A handed-off contact after the handoff, as the agent desk keeps it: who
+ * holds it, its queue, the private notes agents left, and the card. The
+ * waiting queue says who is next; this record says what the contact is.
+ */
+export interface ContactRecord {
+  /** The handoff id. */
+  id: string;
+  conversationId: string;
+  channel: Channel;
+  status: ContactRecordStatus;
+  queue: string;
+  priority: number;
+  /** When it entered its current queue (ISO). */
+  enqueuedAt: string;
+  /** The agent holding it (`with_agent`), or who last held it. */
+  agent: { id: string; name: string } | null;
+  notes: { at: string; agentName: string; text: string }[];
+  /** The card as the bot handed it over. */
+  handoff: Handoff;
+  /** The code an agent ended it with. */
+  disposition: string | null;
+  updatedAt: string;
+}
+
+/** Contact records with optimistic concurrency: two agents changing one contact at once never both win. */
+export interface ContactRecords {
+  /** The record and its version, or null. */
+  load(id: string): Promise<{ record: ContactRecord; version: number } | null>;
+  /** Saves when the stored version is `expectedVersion` (0: new) and returns the new version; else StaleWriteError. */
+  save(record: ContactRecord, expectedVersion: number): Promise<number>;
+  /** The contacts an agent holds now (`with_agent`), the longest held first. */
+  heldBy(agentId: string): Promise<ContactRecord[]>;
+}
+
 /** How many expired entries a purge removed. */
 export interface PurgeCounts {
   states: number;
@@ -165,6 +203,8 @@ export interface Store {
   readonly histories: Histories;
   readonly waiting: WaitingContacts;
   readonly events: OutcomeEvents;
+  /** The contacts handed to people, for the agent desk (never expire, like the queue). */
+  readonly contacts: ContactRecords;
   /** Notifications to every instance sharing this store (in-process for memory and SQLite). */
   readonly bus: Bus;
   /** Removes what expired before `now` (the queue and the event log never expire). */

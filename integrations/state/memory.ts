@@ -23,6 +23,7 @@ import {
   type WaitingContact,
 } from '../../bot/engine/store';
 import { byQueueOrder } from './queue-order';
+import { MemoryContacts } from './memory-contacts';
 
 interface Expiring<T> {
   value: T;
@@ -32,6 +33,7 @@ interface Expiring<T> {
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly bus: Bus = new LocalBus();
+  readonly contacts = new MemoryContacts();
   private readonly stateRows = new Map<string, Expiring<{ json: string; version: number }>>();
   private readonly leaseRows = new Map<string, Expiring<string>>();
   private readonly dedupeRows = new Map<string, Expiring<string | null>>();

@@ -22,6 +22,7 @@ import {
 } from '../../bot/engine/store';
 import { RedisBus } from './redis-bus';
 import * as lua from './redis-scripts';
+import { RedisContacts } from './redis-contacts';
 
 /** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
 const BACKSTOP_MS = 60_000;
@@ -36,6 +37,7 @@ export class RedisStore implements Store {
   readonly kind = 'redis';
   readonly bus: RedisBus;
   readonly redis: Redis;
+  readonly contacts: RedisContacts;
   private readonly prefix: string;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -43,6 +45,7 @@ export class RedisStore implements Store {
     // Fail a command after a short outage instead of queueing it forever: the turn hands off politely.
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     this.bus = new RedisBus(this.redis, this.prefix);
+    this.contacts = new RedisContacts(this.redis, this.prefix);
   }
 
   readonly states = {

@@ -26,6 +26,7 @@ import {
   type WaitingContact,
 } from '../../bot/engine/store';
 import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema';
+import { SqliteContacts } from './sqlite-contacts';
 
 type Row = Record<string, unknown>;
 
@@ -33,6 +34,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly bus: Bus = new LocalBus();
   private readonly db: Database.Database;
+  readonly contacts: SqliteContacts;
   private readonly sql: (text: string) => Database.Statement;
 
   /** Opens (creating when needed) `frontline.db` in `dir`. */
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
     if (version > SCHEMA_VERSION) throw new Error(`${dir}/frontline.db was written by a newer Frontline (schema ${version})`);
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.contacts = new SqliteContacts(this.db);
     const cache = new Map<string, Database.Statement>();
     this.sql = (text) => {
       let statement = cache.get(text);

@@ -1,0 +1,47 @@
+/**
+ * The SQLite store's contact records: one row per contact with its version
+ * and the agent holding it (indexed, for "my contacts"). Its table is
+ * created here, apart from the other tables, so it can be added to a file
+ * written by an earlier version.
+ */
+import type Database from 'better-sqlite3';
+import { StaleWriteError, type ContactRecord, type ContactRecords } from '../../bot/engine/store';
+import { byHeldOrder } from './contact-order';
+
+const CONTACTS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS contacts (
+  id TEXT PRIMARY KEY, version INTEGER NOT NULL, holder TEXT, json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS contacts_holder ON contacts (holder);
+`;
+
+type Row = { json: string; version: number };
+
+export class SqliteContacts implements ContactRecords {
+  constructor(private readonly db: Database.Database) {
+    db.exec(CONTACTS_SCHEMA);
+  }
+
+  async load(id: string): Promise<{ record: ContactRecord; version: number } | null> {
+    const row = this.db.prepare('SELECT json, version FROM contacts WHERE id = ?').get(id) as Row | undefined;
+    return row ? { record: JSON.parse(row.json) as ContactRecord, version: row.version } : null;
+  }
+
+  async save(record: ContactRecord, expected: number): Promise<number> {
+    const holder = record.status === 'with_agent' ? (record.agent?.id ?? null) : null;
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT version FROM contacts WHERE id = ?').get(record.id) as { version: number } | undefined;
+        const actual = row?.version ?? 0;
+        if (actual !== expected) throw new StaleWriteError(`contact:${record.id}`, expected, actual);
+        this.db.prepare('INSERT OR REPLACE INTO contacts (id, version, holder, json) VALUES (?, ?, ?, ?)').run(record.id, actual + 1, holder, JSON.stringify(record));
+        return actual + 1;
+      })
+      .immediate();
+  }
+
+  async heldBy(agentId: string): Promise<ContactRecord[]> {
+    const rows = this.db.prepare('SELECT json FROM contacts WHERE holder = ?').all(agentId) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as ContactRecord).sort(byHeldOrder);
+  }
+}
