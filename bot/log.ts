@@ -1,9 +1,19 @@
 /**
- * A small structured logger: one JSON line per event on stdout. Callers pass
- * ids and names, never message text or profile data (see README, Privacy).
+ * Structured logs on pino: one JSON line per event on stdout, shaped
+ * `{"level":"info","time":"…","reqId":"…","event":"…", …fields}`. Callers
+ * pass ids and names, never message text or profile data (see README,
+ * Privacy); the logger holds to that even when a caller slips: an Error is
+ * logged by its name only, and fields that would carry a customer's words or
+ * profile are replaced by "[redacted]".
+ *
+ * Every line written while an HTTP request is handled carries that request's
+ * id (`reqId`, see `withRequestId`), so a turn's lines — the access line, the
+ * engine's turn and handoff lines — can be read together.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino from 'pino';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(event: string, fields?: Record<string, unknown>): void;
@@ -12,11 +22,57 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
-  const min = level === 'silent' ? Infinity : order[level];
+/** Field names that would carry what a customer said or who they are: never logged, whoever passes them. */
+export const REDACTED_FIELDS = [
+  'text', 'message', 'msg', 'utterance', 'speech', 'SpeechResult', 'Digits', 'transcript', 'body',
+  'profile', 'customer', 'name', 'phone', 'email', 'address', 'from', 'From', 'to', 'To', 'Caller',
+] as const;
+
+const requests = new AsyncLocalStorage<{ reqId: string }>();
+
+/** Runs `fn` (and everything it starts) with `reqId` on every log line it writes. */
+export function withRequestId<T>(reqId: string, fn: () => T): T {
+  return requests.run({ reqId }, fn);
+}
+
+/** The request id in force here, if any. */
+export function currentRequestId(): string | undefined {
+  return requests.getStore()?.reqId;
+}
+
+/** An Error is its name: its message may quote customer data. */
+function safe(fields: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(fields)) {
+    if (v instanceof Error) (out ??= { ...fields })[k] = v.name;
+  }
+  return out ?? fields;
+}
+
+/**
+ * A logger at `level` writing to stdout, or to `write` (one JSON line per
+ * call, without the newline) — tests and tools capture lines that way.
+ */
+export function createLogger(level: Level | 'silent' = 'info', write?: (line: string) => void): Logger {
+  const destination = write
+    ? { write: (s: string) => write(s.endsWith('\n') ? s.slice(0, -1) : s) }
+    : pino.destination({ fd: 1, sync: true });
+  const p = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId ? { reqId } : {};
+      },
+      redact: { paths: [...REDACTED_FIELDS], censor: '[redacted]' },
+    },
+    destination,
+  );
   const emit = (lvl: Level) => (event: string, fields: Record<string, unknown> = {}) => {
-    if (order[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, event, ...fields }));
+    if (p.isLevelEnabled(lvl)) p[lvl]({ event, ...safe(fields) });
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

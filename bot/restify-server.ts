@@ -5,6 +5,7 @@
  */
 import restify, { type Server } from 'restify';
 import type { Logger } from './log';
+import { requestContext } from './request-context';
 
 export interface ServerOptions {
   log: Logger;
@@ -19,6 +20,7 @@ export function createServer(opts: ServerOptions): Server {
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // Bodies of 64 KB at most: larger ones answer 413, malformed ones 400.
   server.use(restify.plugins.bodyParser({ mapParams: false, mapFiles: false, maxBodySize: 64 * 1024 }));
+  server.use(requestContext(opts.log));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok', ...opts.health() });

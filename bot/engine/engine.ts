@@ -7,6 +7,7 @@
  * turn reaches the engine.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log';
 import { TurnContext, type Brain, type EngineServices } from './context';
 import { decide } from './decide';
@@ -112,7 +113,8 @@ export class Engine {
    * twice, it fails politely like any internal error.
    */
   async turn(input: TurnInput): Promise<TurnOutput> {
-    return this.options.lock.run(input.conversationId, async () => {
+    const started = performance.now();
+    const output = await this.options.lock.run(input.conversationId, async () => {
       try {
         return await this.attempt(input);
       } catch (err) {
@@ -124,6 +126,15 @@ export class Engine {
         });
       }
     });
+    // Ids, counts and names only: what was said stays out of the log.
+    this.services.log.info('turn', {
+      conversationId: input.conversationId,
+      channel: input.channel,
+      turn: output.turn,
+      handoff: output.handoff !== undefined,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+    return output;
   }
 
   private async attempt(input: TurnInput, overtaken?: StaleWriteError): Promise<TurnOutput> {

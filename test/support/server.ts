@@ -7,7 +7,8 @@ import { SmsOutbox } from '../../integrations/sms/outbox';
 import { readConfig } from '../../bot/config';
 import type { DirectLine } from '../../bot/channels/directline/routes';
 import { buildServer } from '../../bot/routes';
-import { silentLogger } from '../../bot/log';
+import { silentLogger, type Logger } from '../../bot/log';
+import type { ProfileSource } from '../../bot/engine/ports';
 import { demoBrain, root, TODAY } from './harness';
 
 export const SECRET = 'test-directline-secret-0123456789abcdef';
@@ -25,7 +26,10 @@ export interface RunningApp {
 }
 
 /** Starts the app; `PUBLIC_URL` is set to where it listens unless the env gives one. */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(
+  env: Record<string, string> = {},
+  overrides: { log?: Logger; profiles?: ProfileSource } = {},
+): Promise<RunningApp> {
   let now = TODAY.getTime();
   const config = readConfig(
     { PORT: '0', DIRECTLINE_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_FIXED_DATES: 'true', DATA_DIR: '', ...env },
@@ -34,7 +38,12 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     'demo',
   );
   const sms = new SmsOutbox();
-  const app = await compose(config, silentLogger, { clock: { now: () => new Date(now) }, sms, brain: demoBrain() });
+  const app = await compose(config, overrides.log ?? silentLogger, {
+    clock: { now: () => new Date(now) },
+    sms,
+    brain: demoBrain(),
+    ...(overrides.profiles ? { profiles: overrides.profiles } : {}),
+  });
   const { server, directLine, voice } = buildServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
