@@ -15,6 +15,7 @@ import type { Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } f
 import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
 import type { Logger } from './log';
+import { AgentDirectory } from './desk/agents';
 import { trainFromContent } from './nlu/train';
 import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
@@ -44,6 +45,8 @@ export interface App {
   clock: Clock;
   sms: SmsSender;
   trainMs: number;
+  /** Who may sign in at the desk (AGENTS_FILE); null: no desk (production without AGENTS_FILE). */
+  agents: AgentDirectory | null;
 }
 
 export interface ChannelChoices {
@@ -161,5 +164,19 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     lock: new LeaseLock(store.leases, clock),
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0 };
+  const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues));
+  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents };
+}
+
+/** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */
+function deskAgents(config: Config, log: Logger, queues: string[]): AgentDirectory | null {
+  if (!config.AGENTS_FILE) {
+    log.warn('desk.off', { hint: 'AGENTS_FILE is not set: /agent and /api/queues are off (npm run agents -- add <id> writes one)' });
+    return null;
+  }
+  const agents = AgentDirectory.load(config.AGENTS_FILE, config.FRONTLINE_MODE === 'demo');
+  for (const agent of agents.all())
+    for (const queue of agent.queues.filter((q) => !queues.includes(q))) log.warn('desk.unknown_queue', { agent: agent.id, queue });
+  log.info('desk.agents', { agents: agents.all().length });
+  return agents;
 }

@@ -62,6 +62,8 @@ const schema = z.object({
   VOICE_AGENT_NUMBER: z.string().default(''),
   VOICE_DEADLINE_MS: z.coerce.number().int().min(500).max(12_000).default(4000),
   VOICE_TTS_VOICE: z.string().default(''),
+  /** The agents who may sign in at /agent (YAML or JSON, outside the content); empty: the demo agents in demo mode, no desk in production. */
+  AGENTS_FILE: z.string().trim().default(''),
 });
 
 /** TaskRouter for calls and chats alike: on when any of its four settings is set, and then all are needed. */
@@ -149,6 +151,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),
     OUTAGES_FILE: at(c.OUTAGES_FILE),
     STORES_FILE: at(c.STORES_FILE),
+    AGENTS_FILE: c.AGENTS_FILE ? at(c.AGENTS_FILE) : production ? '' : at('integrations/demo/agents.yaml'),
     DATA_DIR: c.DATA_DIR && at(c.DATA_DIR),
     DEMO_SIGN_IN: demoDefault(c.DEMO_SIGN_IN, 'true') === 'true' ? 'true' : 'false',
     QUEUES_API: demoDefault(c.QUEUES_API, 'on') === 'on' ? 'on' : 'off',

@@ -31,6 +31,13 @@ async function main(): Promise<void> {
   server.listen(config.PORT, config.HOST, () => {
     const host = ['0.0.0.0', '::'].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     log.info('listening', { url: `http://${host}:${server.address().port}/`, mode: config.FRONTLINE_MODE, trainMs: app.trainMs });
+    // Demo agents' passwords exist only in demo mode (production refuses an agent without a hash).
+    const demoAgents = config.FRONTLINE_MODE === 'demo' ? (app.agents?.demoPasswords ?? []) : [];
+    if (demoAgents.length) {
+      const lines = demoAgents.map((a) => `  ${a.id.padEnd(8)} ${a.password}   ${a.name} (${a.queues.join(', ')})`);
+      process.stderr.write(`*** Agent desk: http://${host}:${server.address().port}/agent — demo agents, passwords for this start only:\n${lines.join('\n')}\n`);
+      log.warn('desk.demo_agents', { agents: demoAgents.map((a) => ({ id: a.id, password: a.password, queues: a.queues })) });
+    }
   });
   const stop = () => {
     watcher?.close();

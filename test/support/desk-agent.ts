@@ -1,0 +1,61 @@
+/** An agent at the desk over HTTP, as the page talks to it: cookies kept, the CSRF token sent on changes. */
+
+export interface DeskAgentClient {
+  /** The session cookie ("name=value"), once signed in. */
+  cookie: string;
+  csrf: string;
+  signIn(agentId: string, password: string): Promise<Response>;
+  get(path: string): Promise<Response>;
+  /** A change with the session's CSRF token (or `csrf` given, or none with null). */
+  post(path: string, body?: unknown, csrf?: string | null): Promise<Response>;
+}
+
+function cookiesOf(res: Response): string[] {
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+}
+
+export function deskAgent(baseUrl: string): DeskAgentClient {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of cookiesOf(res)) {
+      const [name, value] = [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)];
+      if (value) jar.set(name, value);
+      else jar.delete(name);
+    }
+    return res;
+  };
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const client: DeskAgentClient = {
+    cookie: '',
+    csrf: '',
+    async signIn(agentId, password) {
+      const pre = keep(await fetch(`${baseUrl}/api/desk/sign-in`, { headers: { cookie: cookieHeader() } }));
+      const { csrf } = (await pre.json()) as { csrf: string };
+      const res = keep(
+        await fetch(`${baseUrl}/api/desk/sign-in`, {
+          method: 'POST',
+          headers: { cookie: cookieHeader(), 'content-type': 'application/json', 'x-csrf-token': csrf },
+          body: JSON.stringify({ agentId, password }),
+        }),
+      );
+      if (res.status === 200) {
+        const me = (await res.clone().json()) as { csrf: string };
+        client.csrf = me.csrf;
+        client.cookie = `frontline_desk=${jar.get('frontline_desk') ?? ''}`;
+      }
+      return res;
+    },
+    get: async (path) => keep(await fetch(`${baseUrl}${path}`, { headers: { cookie: cookieHeader() } })),
+    async post(path, body = {}, csrf) {
+      const token = csrf === undefined ? client.csrf : csrf;
+      return keep(
+        await fetch(`${baseUrl}${path}`, {
+          method: 'POST',
+          headers: { cookie: cookieHeader(), 'content-type': 'application/json', ...(token === null ? {} : { 'x-csrf-token': token }) },
+          body: JSON.stringify(body),
+        }),
+      );
+    },
+  };
+  return client;
+}
