@@ -21,6 +21,7 @@ import {
   type RoutingRules,
   type SegmentRules,
 } from './schemas';
+import { processSchema, type Process } from './process-schema';
 import { ContentError, errorAt, readYaml, type FieldPath } from './yaml-file';
 
 /** Where each kind of content lives inside a content directory. */
@@ -32,6 +33,8 @@ export const contentLayout = {
   offers: 'rules/offers.yaml',
   assistant: 'rules/assistant.yaml',
   outOfScope: 'rules/out_of_scope.yaml',
+  /** Guided processes an agent at the desk can start; the folder is optional. */
+  processes: 'processes',
   /** Conversation tests: not content, but the content check warns about intents none of them exercises. */
   conversationTests: 'test/conversations',
 } as const;
@@ -62,6 +65,7 @@ export interface ContentFiles {
   offers: OfferRules | null;
   assistant: AssistantSettings | null;
   outOfScope: string[] | null;
+  processes: Map<string, { file: string; item: Process }>;
 }
 
 /**
@@ -119,5 +123,6 @@ export function readContentFiles(dir: string, onError: (err: ContentError) => vo
     offers: load(contentLayout.offers, offersSchema),
     assistant: load(contentLayout.assistant, assistantSchema),
     outOfScope: existsSync(join(dir, contentLayout.outOfScope)) ? (load(contentLayout.outOfScope, outOfScopeSchema)?.examples ?? null) : [],
+    processes: existsSync(join(dir, contentLayout.processes)) ? readFolder(dir, contentLayout.processes, processSchema, 'process', onError) : new Map(),
   };
 }

@@ -16,6 +16,7 @@ import {
   segmentsSchema,
   slotTypes,
 } from './schemas';
+import { fieldTypes, processLists, processSchema } from './process-schema';
 
 /**
  * Steps are validated by a transform in zod (for precise errors), which JSON
@@ -66,6 +67,37 @@ function stepJsonSchema(): object {
   };
 }
 
+/** A guided process's steps, structurally (the zod transform picks the kind by its first key). */
+function processStepJsonSchema(): object {
+  const text = { type: 'string' };
+  const steps = { type: 'array', items: { $ref: '#/definitions/step' } };
+  const condition = toJson(conditionSchema, { target: 'jsonSchema7' });
+  const obj = (required: string[], properties: Record<string, object>) => ({ type: 'object', required, properties, additionalProperties: false });
+  const field = obj(['field', 'label'], {
+    field: text,
+    label: text,
+    type: { enum: [...fieldTypes] },
+    required: { type: 'boolean' },
+    default: text,
+    help: text,
+    choices: { type: 'array', items: obj(['value', 'label'], { value: text, label: text }) },
+    choices_from: obj(['list', 'value', 'label'], { list: { enum: [...processLists] }, where: condition, value: text, label: text }),
+    min: { type: 'number' },
+    max: { type: 'number' },
+    max_length: { type: 'integer', minimum: 1, maximum: 2000 },
+  });
+  return {
+    anyOf: [
+      obj(['form', 'title'], { form: text, title: text, text, fields: { type: 'array', items: field }, submit: text }),
+      obj(['call'], { call: text, args: { type: 'object', additionalProperties: text }, as: text }),
+      obj(['if', 'then'], { if: condition, then: steps, else: steps }),
+      obj(['set'], { set: { type: 'object', additionalProperties: text } }),
+      obj(['note'], { note: text }),
+      obj(['end'], { end: text, note: text }),
+    ],
+  };
+}
+
 export function jsonSchemas(): Record<string, object> {
   const gen = (schema: z.ZodTypeAny, name: string) => ({
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -77,9 +109,15 @@ export function jsonSchemas(): Record<string, object> {
   };
   dialog.properties.steps = { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } };
   dialog.definitions = { step: stepJsonSchema() };
+  const process = gen(processSchema.extend({ steps: z.array(z.any()).min(1) }), 'guided process') as unknown as Record<string, unknown> & {
+    properties: Record<string, unknown>;
+  };
+  process.properties.steps = { type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } };
+  process.definitions = { step: processStepJsonSchema() };
   return {
     intent: gen(intentSchema, 'intent'),
     dialog,
+    process,
     segments: gen(segmentsSchema, 'segments'),
     routing: gen(routingSchema, 'routing'),
     offers: gen(offersSchema, 'offers'),

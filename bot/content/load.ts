@@ -5,6 +5,7 @@
  * and field; warnings travel with the content, for the log.
  */
 import { contentLayout, formatProblem } from './files';
+import type { Process } from './process-schema';
 import type { AssistantSettings, Dialog, Intent, OfferRules, RoutingRules, SegmentRules } from './schemas';
 import { checkContent, type BackOfficeActions } from './validate';
 import { ContentError } from './yaml-file';
@@ -20,6 +21,8 @@ export interface Content {
   assistant: AssistantSettings;
   /** Examples of what no intent covers. */
   outOfScope: string[];
+  /** Guided processes an agent can start at the desk (processes/*.yaml). */
+  processes: ReadonlyMap<string, Process>;
   /** What the check warns about (`file:line field: detail`), e.g. an intent no conversation test exercises. */
   warnings: readonly string[];
 }
@@ -44,6 +47,7 @@ export function loadContent(dir: string, opts: LoadOptions): Content {
     offers,
     assistant,
     outOfScope,
+    processes: new Map([...files.processes].map(([k, v]) => [k, v.item])),
     warnings: warnings.map(formatProblem),
   };
 }

@@ -20,6 +20,7 @@ import { engineMessages } from '../domain/messages';
 import { plainWords, placeholders } from '../domain/text';
 import { untestedIntents } from './conversation-tests';
 import { contentLayout, formatProblem, problemOf, readContentFiles, type ContentFiles, type Problem } from './files';
+import { checkProcesses } from './process-check';
 import { checkConditionNames, checkReferences, namesOf, unknown } from './references';
 import type { Condition, Intent, Step } from './schemas';
 import { errorAt, locate, type ContentError, type FieldPath } from './yaml-file';
@@ -75,10 +76,10 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions):
     // A dialog's own values (`if: { topic: … }` on a slot it asked) are its business.
     checkConditionNames(file, path, Object.fromEntries(Object.entries(cond ?? {}).filter(([k]) => !extra.has(k))), names, at);
   };
-  const checkText = (file: string, path: Path, text: string | undefined, extra: Set<string>, spoken: boolean) => {
+  const checkText = (file: string, path: Path, text: string | undefined, extra: Set<string>, spoken: boolean, owner = 'dialog') => {
     if (!text) return;
     for (const name of placeholders(text))
-      if (!isFact(name) && !extra.has(name) && !extra.has(name.split('.')[0]!)) at(file, path, `"{${name}}" is neither a fact nor a value of this dialog`);
+      if (!isFact(name) && !extra.has(name) && !extra.has(name.split('.')[0]!)) at(file, path, `"{${name}}" is neither a fact nor a value of this ${owner}`);
     if (spoken) {
       const unsafe = voiceUnsafe(text);
       if (unsafe) at(file, path, `a caller would hear ${unsafe}; put links in a link: field and give a speak: wording`);
@@ -156,6 +157,9 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions):
     check(dialog.steps, ['steps']);
     if (![...intents.values()].some((i) => i.intent.dialog === dialog.dialog)) at(file, ['dialog'], 'no intent uses this dialog');
   }
+
+  // Guided processes: intents, facts, actions and their arguments, forms.
+  checkProcesses(files.processes, { at, checkCondition, checkText, actionArgs, intents: names.intents });
 
   // Rules.
   segments?.segments.forEach((s, i) => checkCondition(contentLayout.segments, ['segments', i, 'when'], s.when));

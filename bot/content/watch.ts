@@ -54,7 +54,7 @@ export function watchContent<Brain extends { content: Content }>(
       opts.onReload?.(result);
     }, opts.debounceMs ?? 300);
   };
-  const watchers: FSWatcher[] = [contentLayout.intents, contentLayout.dialogs, 'rules'].flatMap((sub) => {
+  const watchers: FSWatcher[] = [contentLayout.intents, contentLayout.dialogs, 'rules', contentLayout.processes].flatMap((sub) => {
     try {
       return [watch(join(dir, sub), changed)];
     } catch {

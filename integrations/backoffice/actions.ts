@@ -31,6 +31,10 @@ export const actionRegistry = [
   action('upgrade.place', { model: text }),
   action('orders.find', { order_number: text }),
   action('campaigns.match', { text }),
+  // Called by agents' guided processes (processes/*.yaml).
+  action('charge.credit', { invoice: text, amount: text, reason: text }),
+  action('fee.charge', { amount: text, reason: text }),
+  action('retention.apply', { offer: text }),
 ] as const;
 
 /** An action's name, as a dialog writes it after `call:`. */

@@ -15,6 +15,7 @@ import { daysBetween } from '../../bot/domain/facts';
 import type { Profile } from '../../bot/domain/profile';
 import { actionCatalogue, actionRegistry, type ActionName } from './actions';
 import { hoursPattern, isOpen, localTime, readableHours, weekSummary } from './stores';
+import { applyRetentionOffer, chargeFee, creditCharge } from './account-actions';
 import { findOrder, matchCampaign, type Result } from './profile-lookups';
 import { addDays, addLocalDays, isTimeZone, isoInZone, localDate } from './time-zone';
 
@@ -83,7 +84,7 @@ export interface EmbeddedBackOfficeOptions {
   paymentUrlBase?: string;
   /** The contact center's time zone: what "today" is. Default `America/Los_Angeles`. */
   timeZone?: string;
-  /** A whole order id such as `BW-482913`; default `BW-` and six random digits. */
+  /** A whole reference such as `BW-482913` (orders, credits, charges); default a prefix and six random digits. */
   idGen?: () => string;
 }
 
@@ -147,15 +148,27 @@ export class EmbeddedBackOffice implements BackOffice {
       case 'upgrade.place': {
         need(ctx, action);
         if (!arg('model')) throw new BackOfficeError('upgrade.place: no model to order', 'pass the quoted model: { model: "{quote.model}" }');
-        return { order_id: this.opts.idGen?.() ?? `BW-${randomInt(100000, 1000000)}`, eta: addDays(this.today(), 3) };
+        return { order_id: this.newId('BW'), eta: addDays(this.today(), 3) };
       }
       case 'orders.find':
         return findOrder(need(ctx, action), arg('order_number'));
       case 'campaigns.match':
         return matchCampaign(need(ctx, action), arg('text') ?? '');
+      case 'charge.credit':
+        return creditCharge(need(ctx, action), arg('invoice'), arg('amount'), arg('reason'), this.newId('CR'));
+      case 'fee.charge':
+        need(ctx, action);
+        return chargeFee(arg('amount'), arg('reason'), this.newId('CH'));
+      case 'retention.apply':
+        return applyRetentionOffer(need(ctx, action), arg('offer'));
       default:
         throw new BackOfficeError(`unknown action "${action}"`, `known actions: ${this.actions.join(', ')}`);
     }
+  }
+
+  /** An order, credit or charge reference: `idGen`'s, or the prefix and six random digits. */
+  private newId(prefix: string): string {
+    return this.opts.idGen?.() ?? `${prefix}-${randomInt(100000, 1000000)}`;
   }
 
   /** Today's date (YYYY-MM-DD) in the contact center's time zone. */

@@ -315,3 +315,33 @@ describe('the back office as a whole', () => {
     await expect(make(undefined, { outagesFile: broken })).rejects.toThrow(/outages\.yaml:\d+ outages\[0\]\.until: until must be after started/);
   });
 });
+
+describe("agents' account actions (guided processes)", () => {
+  const ana = profile({
+    id: 'X3',
+    billing: { currency: 'USD', balance: 80, invoices: [{ id: 'INV-1', date: '2026-11-01', amount: 80, status: 'open' }] },
+    retentionOffers: [{ id: 'RET-20OFF', description: '20% off for 12 months' }],
+  });
+
+  it('credits at most the invoice, on an invoice of the account', async () => {
+    const bo = await make();
+    expect(await bo.run('charge.credit', { invoice: 'INV-1', amount: '40', reason: 'charged_twice' }, ctx(ana))).toEqual({
+      credit_id: 'BW-123456',
+      invoice: 'INV-1',
+      amount: 40,
+      reason: 'charged_twice',
+      balance: 40,
+    });
+    await expect(bo.run('charge.credit', { invoice: 'INV-1', amount: '80.01' }, ctx(ana))).rejects.toThrow('more than the invoice');
+    await expect(bo.run('charge.credit', { invoice: 'INV-9', amount: '5' }, ctx(ana))).rejects.toThrow('no such invoice');
+    await expect(bo.run('charge.credit', { invoice: 'INV-1', amount: '-5' }, ctx(ana))).rejects.toThrow(BackOfficeError);
+  });
+
+  it('takes a positive fee, and applies only an offer the customer qualifies for', async () => {
+    const bo = await make();
+    expect(await bo.run('fee.charge', { amount: '180', reason: 'Early upgrade' }, ctx(ana))).toEqual({ charge_id: 'BW-123456', amount: 180, reason: 'Early upgrade' });
+    await expect(bo.run('fee.charge', { amount: '' }, ctx(ana))).rejects.toThrow('not a positive number');
+    expect(await bo.run('retention.apply', { offer: 'RET-20OFF' }, ctx(ana))).toEqual({ offer: 'RET-20OFF', description: '20% off for 12 months' });
+    await expect(bo.run('retention.apply', { offer: 'RET-TVFREE' }, ctx(ana))).rejects.toThrow('does not qualify');
+  });
+});

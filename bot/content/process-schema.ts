@@ -1,0 +1,148 @@
+/**
+ * Guided processes (`processes/*.yaml`): a business function an agent at the
+ * desk can start for a contact — its forms, its branches on the customer's
+ * facts and entitlements, the back-office actions it calls. The desk runs
+ * them (bot/desk/processes.ts); the content check validates them with
+ * everything else (bot/content/process-check.ts).
+ */
+import { z } from 'zod';
+import { conditionSchema, type Condition } from './schemas';
+import { closest, keysAt, unknownFieldMessage } from './yaml-file';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only, starting with a letter (e.g. credit_charge)');
+const actionName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'a dotted action name, e.g. charge.credit');
+
+/** What a form field takes; the desk checks the value before the process goes on. */
+export const fieldTypes = ['text', 'number', 'amount', 'yesno', 'choice', 'date', 'postcode'] as const;
+export type FieldType = (typeof fieldTypes)[number];
+
+/** Lists of the customer's profile a choice can be drawn from. */
+export const processLists = ['invoices', 'orders', 'products', 'devices', 'campaigns', 'tickets', 'retention_offers'] as const;
+export type ProcessList = (typeof processLists)[number];
+
+const fieldSchema = z
+  .object({
+    field: name,
+    label: z.string().min(1),
+    type: z.enum(fieldTypes).default('text'),
+    required: z.boolean().default(true),
+    /** Filled in when the form opens: a template over facts and earlier values, e.g. "{address}". */
+    default: z.string().optional(),
+    /** A line under the field for the agent. */
+    help: z.string().optional(),
+    choices: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) }).strict()).optional(),
+    choices_from: z
+      .object({
+        list: z.enum(processLists),
+        /** Only the items for which this holds, e.g. `{ status: overdue }`. */
+        where: conditionSchema.optional(),
+        /** The item field that becomes the value. */
+        value: z.string(),
+        /** How each item is shown, a template over its fields: "{id} ({amount|money})". */
+        label: z.string(),
+      })
+      .strict()
+      .optional(),
+    /** Bounds of a number or amount. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** Longest text accepted. */
+    max_length: z.number().int().positive().max(2000).default(500),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.type === 'choice' && !f.choices?.length && !f.choices_from)
+      ctx.addIssue({ code: 'custom', path: ['type'], message: 'a choice needs choices or choices_from' });
+    if (f.type !== 'choice' && (f.choices || f.choices_from))
+      ctx.addIssue({ code: 'custom', path: [f.choices ? 'choices' : 'choices_from'], message: 'only a choice field has choices' });
+    if (f.type !== 'number' && f.type !== 'amount' && (f.min !== undefined || f.max !== undefined))
+      ctx.addIssue({ code: 'custom', path: [f.min !== undefined ? 'min' : 'max'], message: 'only a number or amount has min and max' });
+    if (f.min !== undefined && f.max !== undefined && f.min > f.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'max is below min' });
+  });
+export type FormField = z.infer<typeof fieldSchema>;
+
+export type ProcessStep =
+  /** A form the agent fills in (no fields: something to read and confirm). Its name is the step's id. */
+  | { form: string; title: string; text?: string; fields: FormField[]; submit: string }
+  /** A back-office action; its result's fields become `{as.field}` values. */
+  | { call: string; args: Record<string, string>; as?: string }
+  | { if: Condition; then: ProcessStep[]; else: ProcessStep[] }
+  | { set: Record<string, string> }
+  /** A line for the record of what was done (the contact's note, the outcome event). */
+  | { note: string }
+  /** Ends the process with this outcome. */
+  | { end: string; note?: string };
+
+const stepKinds = {
+  form: z
+    .object({
+      form: name,
+      title: z.string().min(1),
+      text: z.string().optional(),
+      fields: z.array(fieldSchema).default([]),
+      /** The button's words. */
+      submit: z.string().min(1).default('Continue'),
+    })
+    .strict(),
+  call: z.object({ call: actionName, args: z.record(z.string()).default({}), as: name.optional() }).strict(),
+  if: z
+    .object({
+      if: conditionSchema,
+      then: z.array(z.lazy(() => processStepSchema)),
+      else: z.array(z.lazy(() => processStepSchema)).default([]),
+    })
+    .strict(),
+  set: z.object({ set: z.record(z.string()) }).strict(),
+  note: z.object({ note: z.string().min(1) }).strict(),
+  end: z.object({ end: name, note: z.string().optional() }).strict(),
+};
+// `note` last: an `end` step may carry a note too.
+const stepKindNames: (keyof typeof stepKinds)[] = [
+  ...(Object.keys(stepKinds) as (keyof typeof stepKinds)[]).filter((k) => k !== 'note'),
+  'note',
+];
+
+/** A step is recognised by its first key and checked against that kind only, so errors name the wrong field. */
+export const processStepSchema: z.ZodType<ProcessStep, z.ZodTypeDef, unknown> = z.unknown().transform((raw, ctx): ProcessStep => {
+  const kind =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? stepKindNames.find((k) => Object.prototype.hasOwnProperty.call(raw, k))
+      : undefined;
+  if (!kind) {
+    const first = raw && typeof raw === 'object' ? Object.keys(raw)[0] : undefined;
+    const meant = first ? closest(first, stepKindNames) : null;
+    ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${stepKindNames.join(', ')}${meant ? ` (did you mean ${meant}?)` : ''}` });
+    return z.NEVER;
+  }
+  const schema = stepKinds[kind];
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'unrecognized_keys') ctx.addIssue(issue as z.IssueData);
+      else
+        for (const key of issue.keys)
+          ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: unknownFieldMessage(key, keysAt(schema, issue.path)), params: { unknownField: true } });
+    }
+    return z.NEVER;
+  }
+  return result.data as ProcessStep;
+});
+
+export const processSchema = z
+  .object({
+    process: name,
+    /** What the agent sees on the button: "Upgrade a device". */
+    label: z.string().min(1),
+    description: z.string().optional(),
+    /** The intents it fits: the desk proposes it on contacts about these. */
+    intents: z.array(name).min(1),
+    /** Proposed only when this holds for the customer (facts, entitlements), e.g. `{ identified: true }`. */
+    when: conditionSchema.optional(),
+    steps: z.array(processStepSchema).min(1),
+  })
+  .strict();
+export type Process = z.infer<typeof processSchema>;
