@@ -20,6 +20,7 @@ import { trainFromContent } from './nlu/train';
 import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
 import { HttpProfileSource } from '../integrations/ci/http-profiles';
+import { CircuitBreaker, type BreakerState } from '../integrations/resilience/circuit-breaker';
 import { EmbeddedQueue } from '../integrations/handoff/embedded-queue';
 import { LeaseLock } from '../integrations/state/lease-lock';
 import { openStore } from '../integrations/state/open';
@@ -89,6 +90,12 @@ function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSo
   };
 }
 
+/** An outside service's breaker changed: the operator reads it (no customer data). */
+function breakerLog(log: Logger, state: BreakerState, service: string): void {
+  if (state === 'open') log.warn('breaker.open', { service, hint: `${service} failed repeatedly: calls pause, then one trial call` });
+  else log.info(`breaker.${state}`, { service });
+}
+
 export interface ComposeOverrides {
   clock?: Clock;
   profiles?: ProfileSource;
@@ -119,10 +126,16 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   let updates: ProfileUpdates | undefined;
   if (overrides.profiles) profiles = overrides.profiles;
   else if (config.CI_API_URL) {
+    const now = () => clock.now().getTime();
     profiles = updates = new HttpProfileSource({
       baseUrl: config.CI_API_URL,
       ...(config.CI_API_KEY ? { apiKey: config.CI_API_KEY } : {}),
       timeoutMs: config.CI_API_TIMEOUT_MS,
+      staleMs: config.CI_STALE_MINUTES * 60_000,
+      cacheMax: config.CI_CACHE_MAX,
+      now,
+      onStale: () => log.warn('profiles.stale_served', { hint: 'the CI system is failing: a recently found profile was used' }),
+      breaker: new CircuitBreaker({ name: 'ci', now, onChange: (state) => breakerLog(log, state, 'ci') }),
     });
     log.info('profiles.api', { timeoutMs: config.CI_API_TIMEOUT_MS });
   } else {

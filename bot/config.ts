@@ -30,7 +30,17 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   CI_API_URL: optionalUrl.optional(),
   CI_API_KEY: z.string().optional(),
-  CI_API_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /** Capped: a customer's turn (the chat welcome, a call's answer) waits for the lookup. */
+  CI_API_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(5000, 'at most 5000: every turn that looks a customer up waits this long for a CI system that is down')
+    .default(2000),
+  /** While the CI API fails, a profile found this recently is served as it was; 0 = never. */
+  CI_STALE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(15),
+  /** Most CI lookups kept in memory (fresh, and for serving stale). */
+  CI_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
   /** Folder of the embedded SQLite store; empty keeps everything in memory (lost on restart). */
   DATA_DIR: z.string().trim().default('data'),

@@ -50,6 +50,8 @@ export class TurnContext {
   readonly now: Date;
   readonly format: Formatter;
   readonly patterns: EntityPatterns;
+  /** A profile lookup this turn failed (the CI system is down, slow or garbled): nobody was found, and nobody was ruled out. */
+  profileUnavailable = false;
   private cachedFacts: Record<string, FactValue> | null = null;
   private cachedSegment: Segment | null = null;
 
@@ -167,13 +169,15 @@ export class TurnContext {
 
   /**
    * A profile lookup that a failing CI system cannot break: the customer is
-   * then served as unknown, and the operator reads why in the log.
+   * then served as unknown, {@link profileUnavailable} is set so nobody is
+   * told "no account found", and the operator reads why in the log.
    */
   async lookUp(find: (profiles: ProfileSource) => Promise<Profile | null>): Promise<Profile | null> {
     try {
       return await find(this.services.profiles);
     } catch (err) {
       if (!(err instanceof ProfileSourceError)) throw err;
+      this.profileUnavailable = true;
       this.services.log.warn('profiles.unavailable', { conversationId: this.state.conversationId, hint: err.hint });
       return null;
     }

@@ -13,6 +13,12 @@ export interface HandoffCustomer {
   strategy: string;
   intensity: string;
   verified: boolean;
+  /**
+   * The CI system failed when this customer was looked up: `id` is only what
+   * the channel vouched for (a signed-in customer), segment and summary are a
+   * stranger's. The agent confirms who it is.
+   */
+  profileUnavailable?: boolean;
 }
 
 /** One block of the agent's summary, e.g. "Recent invoices". */
@@ -56,7 +62,9 @@ export function describeHandoff(h: Handoff): string {
   const out: string[] = [];
   const who = h.customer.name
     ? `${h.customer.name} (${h.customer.id}), ${h.customer.segment}, ${h.customer.verified ? 'verified' : 'NOT verified'}`
-    : `Unknown customer, ${h.customer.segment}`;
+    : h.customer.profileUnavailable
+      ? `Profile unavailable (CI system not answering)${h.customer.id ? `, customer ${h.customer.id}` : ''}, ${h.customer.verified ? 'verified earlier' : 'NOT verified'}`
+      : `Unknown customer, ${h.customer.segment}`;
   out.push(`Queue ${h.queueLabel} (${h.queue}), priority ${h.priority}`);
   out.push(`Who: ${who}`);
   out.push(
@@ -86,6 +94,7 @@ export function routingAttributes(h: Handoff): Record<string, unknown> {
     segment: h.customer.segment,
     strategy: h.customer.strategy,
     verified: h.customer.verified,
+    profile_unavailable: h.customer.profileUnavailable === true,
     customer_id: h.customer.id,
     customer_name: h.customer.name,
     intent: h.intent?.name ?? null,

@@ -55,24 +55,40 @@ export function routeFor(ctx: TurnContext, intent: Intent | null, fixedQueue?: s
   return { basis, facts, where: route(ctx.content.routing, intentQueue, facts, fixedQueue) };
 }
 
+/** What the card says instead of the profile's sections while the CI system fails. */
+const PROFILE_UNAVAILABLE = {
+  section: 'profile_unavailable',
+  title: 'Customer profile unavailable',
+  lines: ['The CI system did not answer, so no account details, segment or history are shown. Confirm who the customer is before discussing the account.'],
+};
+
+/** The customer id known without the CI system: found earlier, or vouched for by the channel (signed in). */
+function knownCustomerId(ctx: TurnContext): string | null {
+  const { customerId, identity } = ctx.state;
+  if (customerId) return customerId;
+  return identity?.kind === 'customerId' && identity.authenticated ? identity.value : null;
+}
+
 export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<void> {
   const { content, state } = ctx;
   const { basis, facts, where } = routeFor(ctx, req.intent, req.queue);
   const situation = situationOf(state, basis?.intent ?? null, contextOf(ctx, req));
   const seg = ctx.segment;
   const p = ctx.profile;
+  const unavailable = !p && ctx.profileUnavailable;
   const handoff: Handoff = {
     id: ctx.services.newId(),
     conversationId: state.conversationId,
     channel: state.channel,
     createdAt: ctx.now.toISOString(),
     customer: {
-      id: p?.id ?? null,
+      id: p?.id ?? (unavailable ? knownCustomerId(ctx) : null),
       name: p ? `${p.firstName} ${p.lastName}` : null,
       segment: seg.segment,
       strategy: seg.strategy,
       intensity: seg.intensity,
       verified: state.verified,
+      ...(unavailable ? { profileUnavailable: true } : {}),
     },
     intent: req.intent
       ? { name: req.intent.intent, label: req.intent.label, confidence: state.confidence }
@@ -80,6 +96,7 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
     words: [...state.words],
     botActions: [...state.actions],
     summary: [
+      ...(unavailable ? [PROFILE_UNAVAILABLE] : []),
       ...collectedAnswers(state.dialog, state.dialog ? content.dialogs.get(state.dialog.dialog) : undefined),
       ...summarize(basis?.summary ?? content.assistant.fallback.summary, p, ctx.now, ctx.format),
     ],

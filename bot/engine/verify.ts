@@ -10,8 +10,24 @@ import { handOff } from './handoff-stage';
 import { findDate, findPostcode } from './slots';
 
 export function startVerification(ctx: TurnContext, goal: 'identified' | 'verified'): void {
+  // The CI system failed this turn: asking who they are could only end in "no account found".
+  if (!ctx.profile && ctx.profileUnavailable) return accountUnavailable(ctx);
   ctx.state.verifying = { asking: ctx.profile ? 'check' : 'who', goal };
   askVerification(ctx);
+}
+
+/**
+ * The account cannot be reached (the CI system failed): the customer hears
+ * so, honestly, and the flow that needed it is left; everything that needs
+ * no account, and a person, stay a message away. Not a failed attempt.
+ */
+export function accountUnavailable(ctx: TurnContext): void {
+  const { state } = ctx;
+  const label = ctx.dialogIntent()?.label;
+  ctx.did(label ? `Could not ${label}: the customer's account was unavailable (CI system not answering)` : `Could not look up the customer's account: the CI system was not answering`);
+  state.dialog = null;
+  state.verifying = null;
+  ctx.say('account_unavailable');
 }
 
 /** Asks the question verification is waiting for: who the customer is, or the check. */
@@ -73,6 +89,10 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
     // "show me the menu" is not a number that was looked up and not found.
     if (!phone) return fail('phone_not_a_number');
     const found = await ctx.lookUp((profiles) => profiles.byPhone(phone));
+    if (!found && ctx.profileUnavailable) {
+      accountUnavailable(ctx);
+      return false;
+    }
     if (!found) return fail('phone_not_found');
     ctx.setProfile(found);
     state.customerId = found.id;
@@ -86,6 +106,11 @@ export async function answerVerification(ctx: TurnContext): Promise<boolean> {
     return false;
   }
 
+  // Nothing to check the answer against: not the customer's mistake.
+  if (!ctx.profile && ctx.profileUnavailable) {
+    accountUnavailable(ctx);
+    return false;
+  }
   if (!passesCheck(ctx)) return fail('check_failed');
   state.verified = true;
   state.verifying = null;

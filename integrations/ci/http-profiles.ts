@@ -2,7 +2,9 @@
  * CI profiles from the CI system's REST API (integrations/ci/openapi.yaml).
  * Responses are validated; answers (including "not found") are cached; a
  * slow or failing API raises ProfileSourceError so the conversation goes on
- * with an unknown customer instead of waiting. Address changes are written
+ * with an unknown customer instead of waiting. While it fails, a profile
+ * found recently is served stale (`staleMs`), and after repeated failures a
+ * circuit breaker stops asking for a while. Address changes are written
  * back with `PUT /customers/{id}/address`.
  *
  * Nothing here logs or reports a response body or a phone number: both are
@@ -13,6 +15,7 @@ import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdat
 import { profileSchema, type Profile } from '../../bot/domain/profile';
 import { fieldPath } from '../../bot/content/yaml-file';
 import { normalizePhone } from './file-profiles';
+import { CircuitBreaker, CircuitOpenError } from '../resilience/circuit-breaker';
 
 export interface HttpProfileOptions {
   /** e.g. `https://ci.example.com/api`; paths are appended to it. */
@@ -25,13 +28,24 @@ export interface HttpProfileOptions {
   cacheTtlMs?: number;
   /** How long "nobody with that number" is remembered (default 10 s). */
   notFoundTtlMs?: number;
-  /** Most lookups remembered at once (default 1000). */
+  /** Most lookups remembered at once (default 1000): fresh, and kept for serving stale. */
   cacheMax?: number;
+  /**
+   * While the API fails, a profile found less than this long ago is served
+   * as it was (default 0: never). Bounded by `cacheMax`.
+   */
+  staleMs?: number;
+  /** Told when a stale profile is served (no customer data), for the operator's log. */
+  onStale?: () => void;
+  /** The breaker in front of the API (default: 5 failures in a row pause lookups for 30 s). */
+  breaker?: CircuitBreaker;
+  /** Milliseconds since the epoch, for the cache's ages (default Date.now). */
+  now?: () => number;
   /** The fetch to use (default: Node's global fetch); for tests and proxies. */
   fetch?: typeof fetch;
 }
 
-type Cached = { profile: Profile | null };
+type Cached = { profile: Profile | null; at: number };
 
 const CONFIG_HINT = 'check CI_API_URL and CI_API_KEY, and that the CI system is up';
 const CONTRACT_HINT = 'the response does not match integrations/ci/openapi.yaml';
@@ -48,14 +62,24 @@ export class HttpProfileSource implements ProfileSource, ProfileUpdates {
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly notFoundTtlMs: number;
+  private readonly ttlMs: number;
+  private readonly staleMs: number;
   private readonly fetch: typeof fetch;
+  private readonly now: () => number;
+  /** Public so that the operator's figures and tests can read its state. */
+  readonly breaker: CircuitBreaker;
 
   constructor(private readonly opts: HttpProfileOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.notFoundTtlMs = opts.notFoundTtlMs ?? 10_000;
-    this.cache = new LRUCache({ max: opts.cacheMax ?? 1000, ttl: opts.cacheTtlMs ?? 60_000 });
+    this.ttlMs = opts.cacheTtlMs ?? 60_000;
+    this.staleMs = opts.staleMs ?? 0;
+    this.now = opts.now ?? Date.now;
+    // Ages are checked on read against `now`; the LRU only bounds how many are held.
+    this.cache = new LRUCache({ max: opts.cacheMax ?? 1000 });
     this.fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.breaker = opts.breaker ?? new CircuitBreaker({ name: 'ci', now: this.now });
   }
 
   /** `GET {baseUrl}/customers/by-phone/{e164}`; the number may be written any common way. */
@@ -105,23 +129,52 @@ export class HttpProfileSource implements ProfileSource, ProfileUpdates {
   }
 
   private async get(key: string, path: string): Promise<Profile | null> {
+    const now = this.now();
     const hit = this.cache.get(key);
-    if (hit) return hit.profile ? structuredClone(hit.profile) : null;
+    const age = hit ? now - hit.at : Infinity;
+    if (hit && age < (hit.profile ? this.ttlMs : this.notFoundTtlMs)) return copy(hit.profile);
+    // Past every use (fresh or stale): personal data is not kept longer than it serves.
+    if (hit && age >= Math.max(this.ttlMs, this.staleMs)) this.cache.delete(key);
+    try {
+      return copy(await this.shared(key, path));
+    } catch (err) {
+      // The CI system failed: a profile found recently beats "unavailable".
+      if (err instanceof ProfileSourceError && hit?.profile && age < this.staleMs) {
+        this.opts.onStale?.();
+        return copy(hit.profile);
+      }
+      throw err;
+    }
+  }
+
+  /** One request per key at a time: a second caller for the same key waits for the first. */
+  private shared(key: string, path: string): Promise<Profile | null> {
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.fetchProfile(path).then((profile) => {
-        this.cache.set(key, { profile }, profile ? {} : { ttl: this.notFoundTtlMs });
+      pending = this.throughBreaker(path).then((profile) => {
+        const at = this.now();
+        this.cache.set(key, { profile, at });
         // Later turns look the customer up by id: found by phone is found by id too.
-        if (profile) this.cache.set(`id:${profile.id}`, { profile });
+        if (profile) this.cache.set(`id:${profile.id}`, { profile, at });
         return profile;
       });
       this.inFlight.set(key, pending);
       const forget = () => this.inFlight.delete(key);
       pending.then(forget, forget);
     }
-    const profile = await pending;
-    // Every caller gets its own copy: nobody changes what the cache holds.
-    return profile ? structuredClone(profile) : null;
+    return pending;
+  }
+
+  private async throughBreaker(path: string): Promise<Profile | null> {
+    try {
+      return await this.breaker.run(() => this.fetchProfile(path));
+    } catch (err) {
+      if (!(err instanceof CircuitOpenError)) throw err;
+      throw new ProfileSourceError(
+        'CI profile API not asked: it failed repeatedly and lookups are paused',
+        `the CI system is slow or down; lookups resume by themselves in ${Math.ceil(err.retryInMs / 1000)} s`,
+      );
+    }
   }
 
   private async fetchProfile(path: string): Promise<Profile | null> {
@@ -167,4 +220,9 @@ export class HttpProfileSource implements ProfileSource, ProfileUpdates {
     }
     return parsed.data;
   }
+}
+
+/** Every caller gets its own copy: nobody changes what the cache holds. */
+function copy(profile: Profile | null): Profile | null {
+  return profile ? structuredClone(profile) : null;
 }
