@@ -1,0 +1,110 @@
+/**
+ * The load of `npm run bench:load`, run in a process of its own (forked by
+ * the bench) so the bot's process holds only the bot: its RSS and CPU are
+ * the bot's. Receives a `LoadPlan` over IPC, sends back a `LoadResult`.
+ *
+ * Closed loop: `concurrency` customers, each sending its next turn when the
+ * last was answered. Open loop: turns arrive at `rate` a second whatever the
+ * answers, each to an idle conversation of a pool (grown when all are busy);
+ * a turn's latency counts from when it was due, so a slow bot is not excused
+ * by sending it less.
+ */
+import { callCustomer, chatCustomer, TurnError, type Customer, type Target } from './load-customers';
+
+export interface LoadPlan {
+  target: Target;
+  mode: 'closed' | 'open';
+  concurrency: number;
+  rate: number;
+  /** Open loop: conversations in the pool at the start. */
+  conversations: number;
+  durationMs: number;
+  /** Share of customers on the phone (the rest on web chat). */
+  voiceShare: number;
+}
+
+export interface LoadResult {
+  turns: { chat: number; voice: number };
+  latenciesMs: number[];
+  errors: Record<string, number>;
+  elapsedMs: number;
+  conversations: number;
+  /** Turns sent (open loop: as offered, whether answered or not). */
+  sent: number;
+  /** The load client's own CPU time, to tell a busy client from a slow bot. */
+  clientCpuMs: number;
+}
+
+export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  const errors: Record<string, number> = {};
+  const turns = { chat: 0, voice: 0 };
+  let made = 0;
+  let sent = 0;
+  const cpu = process.cpuUsage();
+  const customer = (): Customer => {
+    made += 1;
+    // Spread the channels evenly: every k-th customer calls.
+    const calls = plan.voiceShare > 0 && (made * plan.voiceShare) % 1 < plan.voiceShare;
+    return calls ? callCustomer(plan.target) : chatCustomer(plan.target);
+  };
+  const timed = async (c: Customer, due: number) => {
+    sent += 1;
+    try {
+      await c.turn();
+      latenciesMs.push(performance.now() - due);
+      turns[c.channel] += 1;
+    } catch (err) {
+      const kind = err instanceof TurnError ? err.kind : (err as Error).name;
+      errors[kind] = (errors[kind] ?? 0) + 1;
+    }
+  };
+  const started = performance.now();
+  const end = started + plan.durationMs;
+
+  if (plan.mode === 'closed') {
+    await Promise.all(
+      Array.from({ length: plan.concurrency }, async () => {
+        while (performance.now() < end) {
+          const c = customer();
+          while (!c.done && performance.now() < end) await timed(c, performance.now());
+          await c.close();
+        }
+      }),
+    );
+  } else {
+    const idle: Customer[] = Array.from({ length: plan.conversations }, customer);
+    const inflight = new Set<Promise<void>>();
+    const interval = 1000 / plan.rate;
+    for (let n = 0; performance.now() < end; n++) {
+      const due = started + n * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const c = idle.shift() ?? customer();
+      const turn: Promise<void> = timed(c, due)
+        .then(async () => {
+          if (!c.done) return void idle.push(c);
+          await c.close();
+          idle.push(customer());
+        })
+        .finally(() => inflight.delete(turn));
+      inflight.add(turn);
+    }
+    await Promise.all(inflight);
+    await Promise.all(idle.map((c) => c.close()));
+  }
+  const used = process.cpuUsage(cpu);
+  return { turns, latenciesMs, errors, elapsedMs: performance.now() - started, conversations: made, sent, clientCpuMs: (used.user + used.system) / 1000 };
+}
+
+// Forked by the bench: one plan in, one result out.
+if (process.send) {
+  process.once('message', (plan: LoadPlan) => {
+    runLoad(plan)
+      .then((result) => process.send!(result, () => process.exit(0)))
+      .catch((err: unknown) => {
+        process.stderr.write(`load client failed: ${(err as Error).name}: ${(err as Error).message}\n`);
+        process.exit(1);
+      });
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * `npm run bench:load` as an operator runs it, with a tiny load: it starts
+ * the bot, drives chat and phone customers at it and at the bare handler,
+ * and prints one JSON object. Figures are not checked (no timed assertions):
+ * only that they are there and that no turn failed.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from '../support/harness';
+
+function bench(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'bench-load.ts'), ...args], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+it('closed loop over chat and phone prints the figures, against the bot and the bare handler, with no errors', async () => {
+  const run = await bench(['--json', '--concurrency', '2', '--duration', '1', '--voice', '0.5']);
+  expect({ status: run.status, stderr: run.status ? run.stderr : '' }).toEqual({ status: 0, stderr: '' });
+  const report = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
+  for (const field of ['turns_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'errors', 'peak_rss_mb', 'baseline_turns_per_s'])
+    expect({ field, type: typeof report[field] }).toEqual({ field, type: 'number' });
+  expect(report).toMatchObject({ mode: 'closed', store: 'sqlite', errors: 0, baseline_errors: 0 });
+  expect(report.chat_turns).toEqual(expect.any(Number));
+  expect(report.chat_turns as number).toBeGreaterThan(0);
+  expect(report.voice_turns as number).toBeGreaterThan(0);
+}, 180_000);
