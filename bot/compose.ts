@@ -155,7 +155,8 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   const queue = new EmbeddedQueue(() => (engine?.current ?? brain).content.routing.queues);
   let handoffs: HandoffTarget = queue;
   if (config.taskRouter) {
-    handoffs = new MirroredTarget(new TaskRouterTarget(config.taskRouter), queue);
+    const breaker = new CircuitBreaker({ name: 'taskrouter', onChange: (state) => breakerLog(log, state, 'taskrouter') });
+    handoffs = new MirroredTarget(new TaskRouterTarget({ ...config.taskRouter, breaker }), queue);
     log.info('handoff.taskrouter', { workspace: config.taskRouter.workspaceSid });
   }
   requireSms(config, linkDialogs(brain.content));

@@ -68,6 +68,8 @@ const schema = z.object({
   TWILIO_WORKSPACE_SID: z.string().default(''),
   TWILIO_WORKFLOW_SID: z.string().default(''),
   TWILIO_TASK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
+  /** How long a Twilio API request (a chat's TaskRouter task, a text message) may take; a chat's handoff waits for it. */
+  TWILIO_API_TIMEOUT_MS: z.coerce.number().int().min(500).max(10_000).default(5000),
   TWILIO_SMS_FROM: z.string().default(''),
   VOICE_AGENT_NUMBER: z.string().default(''),
   VOICE_DEADLINE_MS: z.coerce.number().int().min(500).max(12_000).default(4000),
@@ -83,6 +85,8 @@ export interface TaskRouterSettings {
   workspaceSid: string;
   workflowSid: string;
   timeoutSeconds: number;
+  /** Give up on a TaskRouter request after this long (TWILIO_API_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
 
 /** Text messages through Twilio's Messages API; null = none can be sent (the demo keeps them in an outbox). */
@@ -90,6 +94,8 @@ export interface SmsSettings {
   accountSid: string;
   authToken: string;
   from: string;
+  /** Give up on a Messages API request after this long (TWILIO_API_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
 
 export type Mode = 'demo' | 'production';
@@ -152,10 +158,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
           workspaceSid: c.TWILIO_WORKSPACE_SID,
           workflowSid: c.TWILIO_WORKFLOW_SID,
           timeoutSeconds: c.TWILIO_TASK_TIMEOUT_SECONDS,
+          requestTimeoutMs: c.TWILIO_API_TIMEOUT_MS,
         }
       : null,
     sms: switchedOn('Text messages', c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_SMS_FROM'], ['TWILIO_SMS_FROM'])
-      ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, from: c.TWILIO_SMS_FROM }
+      ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, from: c.TWILIO_SMS_FROM, requestTimeoutMs: c.TWILIO_API_TIMEOUT_MS }
       : null,
     CONTENT_DIR: at(c.CONTENT_DIR),
     CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),

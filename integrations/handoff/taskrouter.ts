@@ -5,11 +5,20 @@
  * (`<Enqueue workflowSid><Task>`), so Twilio creates their tasks; when a
  * call was put through before its summary was ready (a turn past its
  * deadline), `update` finds that task and gives it the whole handoff.
+ *
+ * A chat's handoff waits inside its turn (the conversation is locked) for the
+ * task: every request has a timeout, and after repeated failures a circuit
+ * breaker answers at once, so the customer hears "can't reach our team"
+ * without waiting for a TaskRouter that is down.
  */
 import twilio from 'twilio';
 import { routingAttributes, type Handoff } from '../../bot/engine/handoff-record';
 import type { HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
 import type { TaskRouterSettings } from '../../bot/config';
+import { CircuitBreaker } from '../resilience/circuit-breaker';
+
+/** Twilio's own default is 30 s: far longer than a chat customer waits for an answer. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 
 export interface TaskRouterOptions extends TaskRouterSettings {
   /** TaskRouter task channel for chat handoffs. */
@@ -17,14 +26,22 @@ export interface TaskRouterOptions extends TaskRouterSettings {
   /** Twilio creates a call's task just after our TwiML answer: how often, and how far apart, to look for it. */
   findTries?: number;
   findDelayMs?: number;
+  /** In front of task creation (default: 5 failures in a row pause it for 30 s). */
+  breaker?: CircuitBreaker;
 }
 
 export class TaskRouterTarget implements HandoffTarget {
   private readonly client: ReturnType<typeof twilio>;
+  private readonly breaker: CircuitBreaker;
 
   constructor(private readonly opts: TaskRouterOptions) {
     // keepAlive off: kinder to short-lived test servers and to nock (see stack-notes).
-    this.client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: false });
+    this.client = twilio(opts.accountSid, opts.authToken, {
+      autoRetry: false,
+      keepAlive: false,
+      timeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    });
+    this.breaker = opts.breaker ?? new CircuitBreaker({ name: 'taskrouter' });
   }
 
   private get tasks() {
@@ -33,13 +50,15 @@ export class TaskRouterTarget implements HandoffTarget {
 
   async deliver(handoff: Handoff): Promise<HandoffReceipt> {
     if (handoff.channel === 'voice') return { queue: handoff.queue };
-    const task = await this.tasks.create({
-      workflowSid: this.opts.workflowSid,
-      attributes: JSON.stringify(routingAttributes(handoff)),
-      priority: handoff.priority,
-      timeout: this.opts.timeoutSeconds,
-      taskChannel: this.opts.taskChannel ?? 'chat',
-    });
+    const task = await this.breaker.run(() =>
+      this.tasks.create({
+        workflowSid: this.opts.workflowSid,
+        attributes: JSON.stringify(routingAttributes(handoff)),
+        priority: handoff.priority,
+        timeout: this.opts.timeoutSeconds,
+        taskChannel: this.opts.taskChannel ?? 'chat',
+      }),
+    );
     return { queue: handoff.queue, reference: task.sid };
   }
 

@@ -1,4 +1,9 @@
-/** Text messages through Twilio's Messages API: `sent` once Twilio accepted the message. */
+/**
+ * Text messages through Twilio's Messages API: `sent` once Twilio accepted
+ * the message. Sent after the turn (the conversation is not locked); a
+ * request that hangs is abandoned after `requestTimeoutMs` (default 5 s,
+ * Twilio's own is 30 s), so sends waiting in the background stay bounded.
+ */
 import twilio from 'twilio';
 import type { SmsSender } from '../../bot/engine/ports';
 import type { SmsSettings } from '../../bot/config';
@@ -8,7 +13,7 @@ export class TwilioSms implements SmsSender {
 
   constructor(private readonly settings: SmsSettings) {
     // keepAlive off: a few messages per call do not need pooled sockets (and nock needs it, see stack-notes).
-    this.client = twilio(settings.accountSid, settings.authToken, { autoRetry: false, keepAlive: false });
+    this.client = twilio(settings.accountSid, settings.authToken, { autoRetry: false, keepAlive: false, timeout: settings.requestTimeoutMs ?? 5000 });
   }
 
   async send(to: string, body: string): Promise<'sent'> {
