@@ -11,7 +11,7 @@ import type { Brain } from './engine/context';
 import { conversationsOf, type Conversations } from './engine/conversations';
 import { Engine } from './engine/engine';
 import { OutboundRegistry } from './engine/outbound';
-import type { Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
+import type { BackOffice, Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
 import type { Logger } from './log';
@@ -48,6 +48,9 @@ export interface App {
   trainMs: number;
   /** Who may sign in at the desk (AGENTS_FILE); null: no desk (production without AGENTS_FILE). */
   agents: AgentDirectory | null;
+  /** The CI profiles and the back office, as the engine has them: guided processes at the desk use them too. */
+  profiles: ProfileSource;
+  backOffice: BackOffice;
 }
 
 export interface ChannelChoices {
@@ -179,7 +182,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
   const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues));
-  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents };
+  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -109,6 +109,8 @@ export interface Desk {
   end(agent: Agent, contactId: string, disposition: string): Promise<DeskResult<ContactSummary>>;
   /** The disposition codes an agent may choose (content). */
   dispositions(): { code: string; label: string }[];
+  /** A private note on a contact the agent holds (what a guided process completed). Optional until the service has it. */
+  note?(agent: Agent, contactId: string, text: string): Promise<DeskResult<DeskNote>>;
   /** Live events for this agent's queues and contacts; the function returned stops them. */
   subscribe(agent: Agent, listener: (event: DeskEvent) => void): () => void;
 }
