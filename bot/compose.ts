@@ -3,8 +3,13 @@
  * every port and wires them together.
  */
 import { randomBytes } from 'node:crypto';
-import type { VoiceHandoffMode } from './channels/voice/twiml';
-import { loadContent } from './content/load';
+import { botFrameworkChannel } from './channels/botframework-channel';
+import { directLineChannel } from './channels/directline/channel';
+import type { ChannelChoices, ChannelModule } from './channels/host';
+import { smsTextChannel } from './channels/sms-text/channel';
+import { voiceChannel } from './channels/voice/channel';
+import { loadContent, type LoadOptions } from './content/load';
+import { ChannelRegistry } from './engine/capabilities';
 import { requireSms, type Config } from './config';
 import { linkDialogs } from './channels/voice/sms-links';
 import type { Brain } from './engine/context';
@@ -28,6 +33,24 @@ import { MirroredTarget, TaskRouterTarget } from '../integrations/handoff/taskro
 import { SmsOutbox } from '../integrations/sms/outbox';
 import { TwilioSms } from '../integrations/sms/twilio-sms';
 
+/**
+ * The channels this bot serves: each folder declares its name and
+ * capabilities and mounts its routes. A new channel is its folder and one
+ * line here; the content check learns the names, the engine the capabilities.
+ */
+export const servedChannels: readonly ChannelModule[] = [
+  directLineChannel,
+  botFrameworkChannel,
+  voiceChannel,
+  smsTextChannel,
+];
+
+/** The served channels by name. */
+export const channelRegistry = new ChannelRegistry(servedChannels);
+
+/** The names content may refer to that code defines: back-office actions and channels. */
+export const codeNames: LoadOptions = { actions: EmbeddedBackOffice.catalogue, channels: channelRegistry.names() };
+
 export interface App {
   /** What survives a restart: SQLite under DATA_DIR, Redis, or memory. */
   store: Store;
@@ -39,6 +62,8 @@ export interface App {
   outbound: OutboundRegistry;
   /** The channels' implementation choices, made here so that the routes only mount. */
   channels: ChannelChoices;
+  /** The channels mounted on the server. */
+  served: readonly ChannelModule[];
   queue: EmbeddedQueue;
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
@@ -53,16 +78,6 @@ export interface App {
   backOffice: BackOffice;
 }
 
-export interface ChannelChoices {
-  /** DIRECTLINE_SECRET, or (demo mode only) an ephemeral one that only the web chat page can use. */
-  directLineSecret: string;
-  /** How a call reaches a person: TaskRouter, a dial, or a named queue. */
-  voiceHandoff: VoiceHandoffMode;
-  /** How Twilio's signature is checked; null when checks are off (announced). */
-  twilioVerify: { authToken: string; publicUrl: string } | null;
-  /** The customers the demo sign-in page lists (empty unless DEMO_SIGN_IN). */
-  demoCustomers: { id: string; name: string }[];
-}
 
 /** Picks what the channels run with, and says aloud what is unsafe or missing. */
 function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSource | null): ChannelChoices {
@@ -75,10 +90,10 @@ function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSo
     log.warn('botframework.unauthenticated', { hint: 'demo mode without MicrosoftAppId: /api/messages accepts unauthenticated requests and replies only to this machine' });
   if (config.TWILIO_SIGNATURE_CHECK === 'off')
     log.warn('voice.SIGNATURE_CHECK_OFF', {
-      hint: '!!! TWILIO_SIGNATURE_CHECK=off: /api/voice accepts unsigned requests from anyone. Local use only. !!!',
+      hint: '!!! TWILIO_SIGNATURE_CHECK=off: /api/voice and /api/sms accept unsigned requests from anyone. Local use only. !!!',
     });
   else if (!config.TWILIO_AUTH_TOKEN || !config.PUBLIC_URL)
-    log.warn('voice.not_configured', { hint: 'set TWILIO_AUTH_TOKEN and PUBLIC_URL: until then /api/voice answers 403 to every request' });
+    log.warn('voice.not_configured', { hint: 'set TWILIO_AUTH_TOKEN and PUBLIC_URL: until then /api/voice and /api/sms answer 403 to every request' });
   return {
     directLineSecret,
     voiceHandoff: config.taskRouter
@@ -111,7 +126,7 @@ export interface ComposeOverrides {
 
 /** Loads and fully checks the content and trains the model: throws ContentError on a broken file. */
 export function buildBrain(contentDir: string): Brain & { trainMs: number } {
-  const content = loadContent(contentDir, { actions: EmbeddedBackOffice.catalogue });
+  const content = loadContent(contentDir, codeNames);
   const started = Date.now();
   const model = trainFromContent(content);
   return { content, model, trainMs: Date.now() - started };
@@ -179,10 +194,11 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     log,
     store: store.states,
     lock: new LeaseLock(store.leases, clock),
+    channels: channelRegistry,
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
   const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues));
-  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
+  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   if (config.FRONTLINE_MODE === 'demo') announceDemo(config, log);
   const app = await compose(config, log);
-  const { server } = buildServer(app);
+  const { server } = await buildServer(app);
   const watcher =
     config.CONTENT_RELOAD === 'on'
       ? watchContent(config.CONTENT_DIR, buildBrain, (brain) => app.engine.swap(brain), log)

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     root,
   );
   const app = await compose(config, silentLogger);
-  const { server } = buildServer(app);
+  const { server } = await buildServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/directline`;
 

@@ -45,7 +45,7 @@ async function target(url: string | undefined): Promise<Target> {
   // A terminal call is a throwaway: its state stays in memory (and a Redis connection cannot keep it running).
   const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '', PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' }, process.cwd(), 'demo');
   const app = await compose(config, createLogger('silent'));
-  const { server } = buildServer(app);
+  const { server } = await buildServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { baseUrl, publicUrl, token, ...(app.sms instanceof SmsOutbox ? { outbox: app.sms } : {}), close: () => {

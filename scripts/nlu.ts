@@ -28,6 +28,7 @@ import { formatReport } from '../bot/nlu/format';
 import { FOLDS, trainWithHeldOutParallel } from '../bot/nlu/heldout';
 import { htmlReport } from '../bot/nlu/report-html';
 import { openAsOutOfScope, openIntents, withoutOpen } from '../bot/nlu/open-intents';
+import { channelRegistry } from '../bot/compose';
 
 const root = resolve(__dirname, '..');
 const toTraining = (data: LabelledText[]) => data.map((d) => ({ text: d.text, label: d.label === OOS ? OUT_OF_SCOPE : d.label }));
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   const projectTrain = !values.train;
   let train = loadLabelled(values.train ? resolve(values.train) : root);
   // The bot's rule: the content's explicit threshold, if any, overrides the model's.
-  const contentThreshold = projectTrain ? loadContent(root, { actions: EmbeddedBackOffice.actionNames }).assistant.understanding.threshold : undefined;
+  const contentThreshold = projectTrain ? loadContent(root, { actions: EmbeddedBackOffice.actionNames, channels: channelRegistry.names() }).assistant.understanding.threshold : undefined;
   const override = values.threshold !== undefined ? Number(values.threshold) : contentThreshold;
   const source = values.threshold !== undefined ? '--threshold' : contentThreshold !== undefined ? 'understanding.threshold in rules/assistant.yaml' : 'chosen by the model on held-out folds';
   if (override !== undefined && !(override >= 0 && override <= 1)) usage();

@@ -10,11 +10,11 @@
  *   npm run validate -- ./other   another content folder
  */
 import { resolve } from 'node:path';
-import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { checkContent, formatProblem } from '../bot/content/validate';
+import { codeNames } from '../bot/compose';
 
 const dir = resolve(process.argv[2] ?? resolve(__dirname, '..'));
-const { problems, warnings } = checkContent(dir, EmbeddedBackOffice.catalogue);
+const { problems, warnings } = checkContent(dir, codeNames.actions, codeNames.channels);
 for (const p of problems) console.log(formatProblem(p));
 for (const w of warnings) console.log(`warning: ${formatProblem(w)}`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -5,8 +5,12 @@
  * outlives the archived botbuilder packages (the Microsoft 365 Agents SDK
  * speaks the same protocol).
  */
+import type { ChannelDeclaration } from '../engine/capabilities';
 import type { Reply, TurnOutput } from '../engine/turn';
 import { cutMessage } from './limits';
+
+/** Typed chat, on Direct Line and on the Azure channels alike: buttons shown, links opened. */
+export const chat: ChannelDeclaration = { name: 'chat', capabilities: ['buttons', 'links'] };
 
 export interface ChannelAccount {
   id: string;

@@ -21,14 +21,10 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import type { Capabilities } from '../engine/capabilities';
 import type { Conversations } from '../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../engine/outbound';
 import type { Logger } from '../log';
-import { inboundText, outboundActivities } from './activity';
-
-/** Teams and the other Azure channels show buttons and open links. */
-export const botFrameworkCapabilities: Capabilities = ['buttons', 'links'];
+import { chat, inboundText, outboundActivities } from './activity';
 
 export interface BotFrameworkOptions {
   conversations: Conversations;
@@ -95,7 +91,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     }
     if (!input) return;
     // The channel's user id is not proof of who the customer is: no identity hint.
-    const output = await opts.conversations.turn({ conversationId, channel: 'chat', capabilities: botFrameworkCapabilities, identity: null, ...input });
+    const output = await opts.conversations.turn({ conversationId, channel: chat.name, capabilities: chat.capabilities, identity: null, ...input });
     await context.sendActivities(outboundActivities(output) as Partial<SdkActivity>[]);
   };
 

@@ -7,9 +7,9 @@
 /** The longest message text a turn sees, in characters; longer ones are cut (README, Channels). */
 export const MAX_MESSAGE_CHARS = 1000;
 
-/** The message as the engine sees it: at most {@link MAX_MESSAGE_CHARS} characters. */
-export function cutMessage(text: string): string {
-  return text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) : text;
+/** The message as the engine sees it: at most `max` characters (MAX_MESSAGE_CHARS). */
+export function cutMessage(text: string, max = MAX_MESSAGE_CHARS): string {
+  return text.length > max ? text.slice(0, max) : text;
 }
 
 /** A token bucket: `burst` messages at once, then `perMinute`. Kept on the conversation it limits. */

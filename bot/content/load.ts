@@ -30,10 +30,12 @@ export interface Content {
 export interface LoadOptions {
   /** The back-office actions dialogs may call. */
   actions: BackOfficeActions;
+  /** The names of the channels served, for `when: { channel: … }`. */
+  channels: readonly string[];
 }
 
 export function loadContent(dir: string, opts: LoadOptions): Content {
-  const { files, problems, warnings } = checkContent(dir, opts.actions);
+  const { files, problems, warnings } = checkContent(dir, opts.actions, opts.channels);
   const first = problems[0];
   if (first) throw new ContentError(first.file, first.line, first.field, first.message);
   const { segments, routing, offers, assistant, outOfScope } = files;

@@ -4,7 +4,6 @@
  * (`when:`, `if:`), where `intent: cancel_servce` would otherwise never match
  * and nobody would notice.
  */
-import { channelKinds } from '../domain/channels';
 import { contentLayout, type ContentFiles, type Report } from './files';
 import { OUT_OF_SCOPE, type Condition } from './schemas';
 import { closest, type FieldPath } from './yaml-file';
@@ -17,12 +16,13 @@ export interface Names {
   channels: ReadonlySet<string>;
 }
 
-export function namesOf(files: ContentFiles): Names {
+/** `channels`: the registered channel names (content cannot define them: channel folders do). */
+export function namesOf(files: ContentFiles, channels: readonly string[]): Names {
   return {
     intents: new Set(files.intents.keys()),
     queues: files.routing ? new Set(Object.keys(files.routing.queues)) : null,
     segments: files.segments ? new Set(files.segments.segments.map((s) => s.segment)) : null,
-    channels: new Set(channelKinds),
+    channels: new Set(channels),
   };
 }
 

@@ -16,7 +16,7 @@
  */
 import { join } from 'node:path';
 import { knownFactNames, startValues } from '../domain/facts';
-import { engineMessages } from '../domain/messages';
+import { channelMessages, engineMessages } from '../domain/messages';
 import { plainWords, placeholders } from '../domain/text';
 import { untestedIntents } from './conversation-tests';
 import { contentLayout, formatProblem, problemOf, readContentFiles, type ContentFiles, type Problem } from './files';
@@ -45,12 +45,15 @@ export interface ContentCheck {
  */
 export type BackOfficeActions = readonly string[] | Readonly<Record<string, readonly string[]>>;
 
-export function validateContent(dir: string, backOfficeActions: BackOfficeActions): Problem[] {
-  return checkContent(dir, backOfficeActions).problems;
+export function validateContent(dir: string, backOfficeActions: BackOfficeActions, channels: readonly string[]): Problem[] {
+  return checkContent(dir, backOfficeActions, channels).problems;
 }
 
-/** The full check: what start-up, hot reload and `npm run validate` all run. */
-export function checkContent(dir: string, backOfficeActions: BackOfficeActions): ContentCheck {
+/**
+ * The full check: what start-up, hot reload and `npm run validate` all run.
+ * `channels`: the names of the channels served (bot/compose.ts registers them), which `when: { channel: … }` may use.
+ */
+export function checkContent(dir: string, backOfficeActions: BackOfficeActions, channels: readonly string[]): ContentCheck {
   const actionArgs: Readonly<Record<string, readonly string[] | null>> = Array.isArray(backOfficeActions)
     ? Object.fromEntries((backOfficeActions as readonly string[]).map((n) => [n, null]))
     : (backOfficeActions as Readonly<Record<string, readonly string[]>>);
@@ -63,7 +66,7 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions):
   const { segments, routing, offers, assistant } = files;
   const intents = new Map([...files.intents].map(([k, { file, item }]) => [k, { file, intent: item }]));
   const dialogs = new Map([...files.dialogs].map(([k, { file, item }]) => [k, { file, dialog: item }]));
-  const names = namesOf(files);
+  const names = namesOf(files, channels);
 
   // What the engine cannot run without first, then everything else.
   checkReferences(files, names, at);
@@ -192,7 +195,7 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions):
     });
   }
   if (assistant) {
-    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt', 'count']);
+    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt', 'count', 'label', 'number', 'choices']);
     for (const [name, text] of Object.entries(assistant.messages)) checkText(contentLayout.assistant, ['messages', name], text, messageVars, true);
     for (const needed of requiredMessages)
       if (!(needed in assistant.messages)) at(contentLayout.assistant, ['messages'], `message "${needed}" is missing`);
@@ -202,8 +205,8 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions):
   return { files, problems, warnings: untestedIntents(dir, files.intents) };
 }
 
-/** Messages the engine says by name (see bot/domain/messages.ts). */
-export const requiredMessages = engineMessages;
+/** Messages the engine and the channels say by name (see bot/domain/messages.ts). */
+export const requiredMessages: readonly string[] = [...new Set([...engineMessages, ...channelMessages])];
 
 /** What makes a text unspeakable, or null. */
 export function voiceUnsafe(text: string): string | null {

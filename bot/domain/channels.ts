@@ -1,5 +1,9 @@
-/** The kinds of conversation the engine holds; rules may name them in `when: { channel: … }`. */
-export const channelKinds = ['chat', 'voice'] as const;
+/**
+ * A conversation's channel: an open name each channel folder declares
+ * (`chat`, `voice`, `sms` …), registered in `bot/compose.ts`. Rules may name
+ * it in `when: { channel: … }`; the content check knows the registered names.
+ */
+export type Channel = string;
 
-/** A conversation's kind: typed text and buttons, or a phone call. */
-export type Channel = (typeof channelKinds)[number];
+/** What a channel name looks like: lower case, digits, `-` and `_`. */
+export const channelNamePattern = /^[a-z][a-z0-9_-]*$/;

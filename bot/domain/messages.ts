@@ -14,3 +14,14 @@ export const engineMessages = [
 
 /** A message the engine may say. */
 export type MessageName = (typeof engineMessages)[number];
+
+/**
+ * Lines the channels render with, by name (`Conversations.content().line`):
+ * how choices are read out or written where nothing can be tapped, and what a
+ * channel says when its own plumbing fails. Required in rules/assistant.yaml
+ * like the engine's.
+ */
+export const channelMessages = ['choice_spoken', 'choices_written', 'list_or', 'channel_error', 'no_input_handoff'] as const;
+
+/** A line a channel renders with. */
+export type ChannelMessageName = (typeof channelMessages)[number];

@@ -7,7 +7,7 @@ import type { Content } from '../content/load';
 import type { Intent } from '../content/schemas';
 import type { MessageName } from '../domain/messages';
 import type { Logger } from '../log';
-import { capabilitiesOf, type Capability } from './capabilities';
+import { capabilitiesOf, type Capability, type ChannelRegistry } from './capabilities';
 import { profileFacts, type Facts, type FactValue } from '../domain/facts';
 import { segmentOf, type Segment } from './segment';
 import type { Profile } from '../domain/profile';
@@ -40,6 +40,8 @@ export interface EngineServices {
   clock: Clock;
   log: Logger;
   newId: () => string;
+  /** The channels served, by name: what each can do when a turn does not say. */
+  channels: ChannelRegistry;
 }
 
 const optionsOf = new WeakMap<Content, string>();
@@ -74,7 +76,7 @@ export class TurnContext {
 
   /** Whether the channel of this turn can do it: the engine renders by capability, not by channel. */
   can(capability: Capability): boolean {
-    return capabilitiesOf(this.input.capabilities, this.state.channel).includes(capability);
+    return capabilitiesOf(this.input.capabilities, this.state.channel, this.services.channels).includes(capability);
   }
 
   /** The profile changed (found or verified): recompute facts. */

@@ -4,7 +4,7 @@
  * conversation afresh instead of crashing a turn.
  */
 import { z } from 'zod';
-import { channelKinds } from '../domain/channels';
+import { channelNamePattern } from '../domain/channels';
 
 export const STATE_VERSION = 1;
 
@@ -47,7 +47,8 @@ export const verifyingSchema = z.object({
 export const conversationStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   conversationId: z.string(),
-  channel: z.enum(channelKinds),
+  /** The channel's open name (`chat`, `voice`, `sms` …). */
+  channel: z.string().regex(channelNamePattern),
   startedAt: z.string(),
   updatedAt: z.string(),
   identity: identitySchema.nullable(),

@@ -12,7 +12,7 @@ import type { Channel } from './state';
 export interface TurnInput {
   conversationId: string;
   channel: Channel;
-  /** What the channel can do (it declares them once); absent: what its kind could always do. */
+  /** What the channel can do; absent: what its registered declaration says. */
   capabilities?: Capabilities;
   /** Who the channel says is there: caller ID, a signed-in user, or nobody. */
   identity?: IdentityHint | null;

@@ -11,6 +11,7 @@ import { formatProblem, validateContent } from '../../bot/content/validate';
 import { actionRegistry } from '../../integrations/backoffice/actions';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
+import { channelRegistry } from '../../bot/compose';
 
 let dir: string;
 beforeEach(() => {
@@ -21,10 +22,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const edit = (file: string, change: (t: string) => string) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
 const lineOf = (file: string, pattern: RegExp) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => pattern.test(l)) + 1;
-const problems = () => validateContent(dir, EmbeddedBackOffice.catalogue).map(formatProblem);
+const problems = () => validateContent(dir, EmbeddedBackOffice.catalogue, channelRegistry.names()).map(formatProblem);
 
 it('passes the demo content: every call and argument is in the registry', () => {
-  expect(validateContent(root, EmbeddedBackOffice.catalogue)).toEqual([]);
+  expect(validateContent(root, EmbeddedBackOffice.catalogue, channelRegistry.names())).toEqual([]);
   expect(EmbeddedBackOffice.actionNames).toEqual(actionRegistry.map((a) => a.name));
 });
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineMessages } from '../../bot/domain/messages';
 import { loadContent } from '../../bot/content/load';
-import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
+import { codeNames } from '../../bot/compose';
 
 let dir: string;
 beforeEach(() => {
@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const load = () => loadContent(dir, { actions: EmbeddedBackOffice.catalogue });
+const load = () => loadContent(dir, codeNames);
 
 it('the demo content has every message the engine says', () => {
   const messages = load().assistant.messages;

@@ -11,6 +11,7 @@ import { loadContent } from '../../bot/content/load';
 import { ContentError } from '../../bot/content/yaml-file';
 import { createLogger } from '../../bot/log';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
+import { channelRegistry } from '../../bot/compose';
 
 const root = join(__dirname, '..', '..');
 let dir: string;
@@ -27,7 +28,7 @@ function edit(file: string, change: (text: string) => string): void {
 }
 
 /** Loads content the way start-up and hot reload do. */
-const load = (from: string) => loadContent(from, { actions: EmbeddedBackOffice.actionNames });
+const load = (from: string) => loadContent(from, { actions: EmbeddedBackOffice.actionNames, channels: channelRegistry.names() });
 
 function errorOf(): ContentError {
   try {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatProblem, validateContent } from '../../bot/content/validate';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
+import { channelRegistry } from '../../bot/compose';
 
 let dir: string;
 beforeEach(() => {
@@ -19,11 +20,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const edit = (file: string, change: (t: string) => string) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
 const lineOf = (file: string, pattern: RegExp) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => pattern.test(l)) + 1;
-const problems = () => validateContent(dir, EmbeddedBackOffice.actionNames).map(formatProblem);
+const problems = () => validateContent(dir, EmbeddedBackOffice.actionNames, channelRegistry.names()).map(formatProblem);
 
 describe('npm run validate', () => {
   it('passes the demo content', () => {
-    expect(validateContent(root, EmbeddedBackOffice.actionNames)).toEqual([]);
+    expect(validateContent(root, EmbeddedBackOffice.actionNames, channelRegistry.names())).toEqual([]);
   });
 
   it('reports every schema error, not just the first', () => {
@@ -69,14 +70,16 @@ describe('npm run validate', () => {
   });
 
   it('checks the names inside when: and if: — intents, segments, queues, channels', () => {
-    edit('rules/offers.yaml', (t) => `${t}\n  - offer: typo_offer\n    kind: service\n    when: { intent: cancel_servce, channel: [chat, phone] }\n    where: { intents: [cancel_service], contexts: [request] }\n    agent: "A typo."\n`);
+    edit('rules/offers.yaml', (t) => `${t}\n  - offer: typo_offer\n    kind: service\n    when: { intent: cancel_servce, channel: [chat, phone, sms] }\n    where: { intents: [cancel_service], contexts: [request] }\n    agent: "A typo."\n`);
     edit('rules/routing.yaml', (t) => `${t}  - when: { segment: platnum, intent: "!= tech_suport", queue: biling }\n    queue: billing\n`);
     edit('dialogs/greeting.yaml', (t) => `${t}  - if: { topic: "has compliant" }\n    then:\n      - say: "A typo."\n`);
     const found = problems();
     const expectAt = (file: string, line: RegExp, field: RegExp, text: string) =>
       expect(found.filter((p) => p.startsWith(`${file}:${lineOf(file, line)} `) && field.test(p) && p.endsWith(text))).toHaveLength(1);
     expectAt('rules/offers.yaml', /cancel_servce/, / offers\[\d+\]\.when\.intent: /, 'no intent "cancel_servce"; did you mean cancel_service?');
-    expectAt('rules/offers.yaml', /cancel_servce/, / offers\[\d+\]\.when\.channel\[1\]: /, 'no channel "phone" (chat, voice)');
+    expectAt('rules/offers.yaml', /cancel_servce/, / offers\[\d+\]\.when\.channel\[1\]: /, 'no channel "phone" (chat, voice, sms)');
+    // The SMS channel's folder registered its name: content may use it.
+    expect(found.filter((p) => p.includes('when.channel[2]'))).toEqual([]);
     expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.segment: /, 'no segment "platnum"; did you mean platinum?');
     expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.intent: /, 'no intent "tech_suport"; did you mean tech_support?');
     expectAt('rules/routing.yaml', /platnum/, / rules\[\d+\]\.when\.queue: /, 'no queue "biling"; did you mean billing?');

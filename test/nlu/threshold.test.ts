@@ -12,10 +12,11 @@ import { IntentClassifier, type Example } from '../../bot/nlu/classifier';
 import { foldJobs, runFold, trainWithHeldOut } from '../../bot/nlu/heldout';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
+import { channelRegistry } from '../../bot/compose';
 
 jest.setTimeout(120_000);
 
-const content = loadContent(root, { actions: EmbeddedBackOffice.actionNames });
+const content = loadContent(root, { actions: EmbeddedBackOffice.actionNames, channels: channelRegistry.names() });
 const demo: Example[] = [
   ...[...content.intents.values()].flatMap((i) => i.examples.map((text) => ({ text, label: i.intent }))),
   ...content.outOfScope.map((text) => ({ text, label: OUT_OF_SCOPE })),

@@ -13,6 +13,7 @@ import { FileProfileSource } from '../../integrations/ci/file-profiles';
 import { EmbeddedQueue } from '../../integrations/handoff/embedded-queue';
 import { MemoryLock, MemoryStore } from '../../integrations/state/memory';
 import { TODAY, demoBrain, fixedClock, root, signedIn } from '../support/harness';
+import { channelRegistry } from '../../bot/compose';
 
 jest.setTimeout(60_000);
 
@@ -56,7 +57,7 @@ async function bot() {
   const store = new MemoryStore({ stateTtlMs: 60 * 60_000 }).states;
   let engine: Engine | null = null;
   const queue = new EmbeddedQueue(() => (engine?.current ?? demoBrain()).content.routing.queues);
-  engine = new Engine({ brain: demoBrain(), profiles, backOffice, handoffs: queue, clock: fixedClock, log: silentLogger, store, lock: new MemoryLock() });
+  engine = new Engine({ brain: demoBrain(), profiles, backOffice, handoffs: queue, clock: fixedClock, log: silentLogger, store, lock: new MemoryLock(), channels: channelRegistry });
   return { engine, store, actions };
 }
 

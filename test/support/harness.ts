@@ -3,7 +3,7 @@
  * clock, and either the demo customers or fixture profiles.
  */
 import { join } from 'node:path';
-import { buildBrain } from '../../bot/compose';
+import { buildBrain, channelRegistry } from '../../bot/compose';
 import type { Brain } from '../../bot/engine/context';
 import { Engine } from '../../bot/engine/engine';
 import type { Handoff } from '../../bot/engine/handoff-record';
@@ -101,6 +101,7 @@ export function harness(opts: HarnessOptions): Harness {
     store: new MemoryStore({ stateTtlMs: 60 * 60_000 }).states,
     lock: new MemoryLock(),
     newId: () => `h${++seq}`,
+    channels: channelRegistry,
   });
   const e = engine;
   return {

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { compose, type App } from '../../bot/compose';
 import type { VoiceChannel } from '../../bot/channels/voice/routes';
+import { voiceChannel } from '../../bot/channels/voice/channel';
+import { directLineChannel } from '../../bot/channels/directline/channel';
 import { SmsOutbox } from '../../integrations/sms/outbox';
 import { readConfig } from '../../bot/config';
 import type { DirectLine } from '../../bot/channels/directline/routes';
@@ -44,7 +46,9 @@ export async function startApp(
     brain: demoBrain(),
     ...(overrides.profiles ? { profiles: overrides.profiles } : {}),
   });
-  const { server, directLine, voice } = buildServer(app);
+  const { server, mounted } = await buildServer(app);
+  const directLine = mounted.get(directLineChannel);
+  const voice = mounted.get(voiceChannel);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -89,3 +89,46 @@ export function phoneCall(opts: CallOptions, from: string, callSid = `CA${Math.r
     pressRequest: (digits: string) => ({ path: action, params: { ...base, CallStatus: 'in-progress', Digits: digits } }),
   };
 }
+
+const messagingXsd = join(root, 'test', 'fixtures', 'twiml-messaging.xsd');
+
+/** What the bot answered a text message with: the status, and the text of each `<Message>`. */
+export interface TextAnswer {
+  status: number;
+  messages: string[];
+}
+
+const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+/** A phone that texts the bot's number as Twilio delivers it: form-encoded, signed (or with the given signature, or none). */
+export function textingPhone(opts: CallOptions, from: string) {
+  let seq = 0;
+  const post = async (params: Record<string, string>, signature?: string | null): Promise<TextAnswer> => {
+    const sig = signature === undefined ? sign(opts.authToken ?? AUTH_TOKEN, `${opts.publicUrl ?? PUBLIC_URL}/api/sms`, params) : signature;
+    const res = await fetch(`${opts.baseUrl}/api/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(sig ? { 'x-twilio-signature': sig } : {}) },
+      body: new URLSearchParams(params).toString(),
+    });
+    const xml = await res.text();
+    if (res.status !== 200) return { status: res.status, messages: [] };
+    const r = spawnSync('xmllint', ['--noout', '--schema', messagingXsd, '-'], { input: xml, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`Messaging TwiML does not validate:\n${r.stderr}\n${xml}`);
+    return { status: res.status, messages: [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => unescapeXml(m[1]!)) };
+  };
+  /** The webhook's parameters for one message (a fresh MessageSid unless given). */
+  const request = (body: string, messageSid = `SM${from.replace(/\D/g, '')}${String(++seq).padStart(6, '0')}`.padEnd(34, '0')) => ({
+    MessageSid: messageSid,
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: from,
+    To: '+15550009999',
+    Body: body,
+    NumMedia: '0',
+  });
+  return {
+    /** Texts `body`; the answer's messages. */
+    text: (body: string) => post(request(body)),
+    request,
+    post,
+  };
+}

@@ -13,20 +13,16 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
-import type { Capabilities } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../engine/outbound';
 import type { IdentityHint } from '../../engine/ports';
 import { redact } from '../../engine/redact';
 import type { Logger } from '../../log';
-import { inboundText, outboundActivities, type Activity, type ChannelAccount } from '../activity';
+import { chat, inboundText, outboundActivities, type Activity, type ChannelAccount } from '../activity';
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { DirectLineConversations, type DirectLineConversation } from './conversations';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
-
-/** Web chat shows buttons and opens links. */
-export const directLineCapabilities: Capabilities = ['buttons', 'links'];
 
 export interface DirectLineOptions {
   conversations: Conversations;
@@ -200,8 +196,8 @@ export class DirectLine implements OutboundChannel {
     this.append(conversation, { type: 'typing', from: bot });
     const output = await this.opts.conversations.turn({
       conversationId: `directline:${conversation.id}`,
-      channel: 'chat',
-      capabilities: directLineCapabilities,
+      channel: chat.name,
+      capabilities: chat.capabilities,
       identity: identityOf(conversation.user),
       ...input,
     });

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Request, Response, Server } from 'restify';
-import type { Capabilities } from '../../engine/capabilities';
+import type { ChannelDeclaration } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
 import type { SmsSender } from '../../engine/ports';
 import type { TurnInput, TurnOutput } from '../../engine/turn';
@@ -19,8 +19,8 @@ import { spokenDigits } from './spoken-digits';
 import { deadlineTwiml, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
 import { cutMessage } from '../limits';
 
-/** Replies are heard; links go by text message. */
-export const voiceCapabilities: Capabilities = ['speech', 'sms'];
+/** A phone call: replies are heard; links go by text message. */
+export const voice: ChannelDeclaration = { name: 'voice', capabilities: ['speech', 'sms'] };
 
 export interface VoiceOptions {
   conversations: Conversations;
@@ -134,8 +134,8 @@ export class VoiceChannel {
     const deadline = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.opts.deadlineMs)));
     const running = this.opts.conversations.turn({
       conversationId: `voice:${p.CallSid}`,
-      channel: 'voice',
-      capabilities: voiceCapabilities,
+      channel: voice.name,
+      capabilities: voice.capabilities,
       identity: p.From ? { kind: 'phone', value: p.From } : null,
       ...input,
     });
@@ -161,9 +161,9 @@ export class VoiceChannel {
     log.error('voice.deadline', { callSid: p.CallSid, deadlineMs });
     const conversationId = `voice:${p.CallSid}`;
     const reason = `The bot did not answer within ${deadlineMs} ms`;
-    const route = await conversations.routeNow(conversationId, 'voice', reason);
+    const route = await conversations.routeNow(conversationId, voice.name, reason);
     void conversations
-      .escalate(conversationId, 'voice', reason, running)
+      .escalate(conversationId, voice.name, reason, running)
       .catch((err: unknown) => log.error('voice.escalate_failed', { callSid: p.CallSid, error: (err as Error).name }));
     return deadlineTwiml(options, conversations.content().line('no_input_handoff'), route);
   }

@@ -1,0 +1,27 @@
+/**
+ * The Azure Bot Service channel (`POST /api/messages`, conversation ids
+ * `botframework:<channelId>:<id>`), when BOTFRAMEWORK_CHANNEL is on. The SDK
+ * is loaded only then: it is heavy, and most deployments do not use it.
+ */
+import { chat } from './activity';
+import type { ChannelModule } from './host';
+import type { OutboundChannel } from '../engine/outbound';
+
+export const botFrameworkChannel: ChannelModule<OutboundChannel | null> = {
+  ...chat,
+  async mount(server, app) {
+    const { config } = app;
+    if (config.BOTFRAMEWORK_CHANNEL !== 'on') return null;
+    const { registerBotFramework } = await import('./botframework');
+    const botFramework = registerBotFramework(server, {
+      conversations: app.conversations,
+      log: app.log,
+      appId: config.MicrosoftAppId,
+      appPassword: config.MicrosoftAppPassword,
+      appType: config.MicrosoftAppType,
+      tenantId: config.MicrosoftAppTenantId,
+    });
+    app.outbound.register('botframework', botFramework);
+    return botFramework;
+  },
+};

@@ -1,0 +1,37 @@
+/**
+ * Web chat: the Direct Line 3.0 endpoint (with its WebSocket streams and
+ * outbound side, conversation ids `directline:<id>`) and the page that talks
+ * to it.
+ */
+import { chat } from '../activity';
+import type { ChannelModule } from '../host';
+import { registerWebChatPage } from '../webchat/routes';
+import { DirectLine } from './routes';
+
+export const directLineChannel: ChannelModule<DirectLine> = {
+  ...chat,
+  mount(server, app) {
+    const { config, log } = app;
+    const directLine = new DirectLine({
+      conversations: app.conversations,
+      secret: app.channels.directLineSecret,
+      log,
+      now: () => app.clock.now(),
+      tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    });
+    directLine.register(server);
+    app.outbound.register('directline', directLine);
+    server.server.on('upgrade', (req, socket, head) => {
+      if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    server.on('close', () => directLine.streams.close());
+    registerWebChatPage(server, {
+      directLine,
+      title: app.conversations.content().botName,
+      locale: app.conversations.content().language,
+      demoCustomers: app.channels.demoCustomers,
+    });
+    return directLine;
+  },
+};

@@ -1,0 +1,19 @@
+/** Text messages: Twilio's incoming message webhook at `/api/sms` (conversation ids `sms:<From>`). */
+import type { ChannelModule } from '../host';
+import { sms, SmsTextChannel } from './routes';
+
+export const smsTextChannel: ChannelModule<SmsTextChannel> = {
+  ...sms,
+  mount(server, app) {
+    const channel = new SmsTextChannel({
+      conversations: app.conversations,
+      log: app.log,
+      verify: app.channels.twilioVerify,
+      sender: app.sms,
+      now: () => app.clock.now(),
+    });
+    channel.register(server);
+    app.outbound.register('sms', channel);
+    return channel;
+  },
+};
