@@ -13,6 +13,7 @@ import { watchContent } from '../../bot/content/watch';
 import { createLogger } from '../../bot/log';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
+import { codeNames } from '../../bot/compose';
 
 let dir: string;
 beforeEach(() => {
@@ -28,11 +29,11 @@ const edit = (file: string, change: (t: string) => string) => {
   writeFileSync(join(dir, file), after);
 };
 const lineOf = (file: string, pattern: RegExp) => readFileSync(join(dir, file), 'utf8').split('\n').findIndex((l) => pattern.test(l)) + 1;
-const problems = () => validateContent(dir, EmbeddedBackOffice.catalogue).map(formatProblem);
+const problems = () => validateContent(dir, codeNames.actions, codeNames.channels).map(formatProblem);
 
 it('passes the demo processes, and loads them with the content', () => {
-  expect(validateContent(root, EmbeddedBackOffice.catalogue)).toEqual([]);
-  const content = loadContent(root, { actions: EmbeddedBackOffice.catalogue });
+  expect(validateContent(root, codeNames.actions, codeNames.channels)).toEqual([]);
+  const content = loadContent(root, codeNames);
   expect([...content.processes.keys()].sort()).toEqual(['change_address', 'credit_charge', 'retention_offer', 'upgrade_device']);
 });
 
@@ -75,9 +76,9 @@ it('stops start-up and hot reload on a broken process, and npm run validate exit
   edit(file, (t) => t.replace('call: retention.apply', 'call: retention.give'));
   const line = lineOf(file, /call: retention.give/);
   const expected = `${file}:${line} steps[3].call: no back-office action "retention.give"`;
-  expect(() => loadContent(dir, { actions: EmbeddedBackOffice.catalogue })).toThrow(expected);
+  expect(() => loadContent(dir, codeNames)).toThrow(expected);
 
-  const watcher = watchContent(dir, (d) => ({ content: loadContent(d, { actions: EmbeddedBackOffice.catalogue }) }), () => undefined, createLogger('error', () => undefined), {
+  const watcher = watchContent(dir, (d) => ({ content: loadContent(d, codeNames) }), () => undefined, createLogger('error', () => undefined), {
     debounceMs: 10_000,
   });
   try {
