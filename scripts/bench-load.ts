@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   );
   // Logs at info as in production, serialised and dropped: their cost is part of a turn's.
   const app = await compose(config, createLogger('info', () => undefined));
-  const { server } = buildServer(app);
+  const { server } = await buildServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const plan = (base: string): LoadPlan => ({
     target: { base, secret: SECRET, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN },
