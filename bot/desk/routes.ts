@@ -7,20 +7,26 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import type { OutcomeEvents } from '../engine/store';
+import type { Histories, OutcomeEvents } from '../engine/store';
 import type { Logger } from '../log';
 import type { AgentDirectory } from './agents';
 import { registerDeskApi } from './api';
 import { DeskAuth, refuse, type DeskHandler, type Signed } from './auth';
 import type { Desk } from './desk';
 import { registerDeskEvents, type DeskStreams } from './events';
-import type { DeskSessions } from './sessions';
+import { DeskSessions } from './sessions';
+
+/** How long a desk session lasts from sign-in: an agent's shift. */
+export const DESK_SESSION_MS = 10 * 3600_000;
 
 export interface DeskRouteOptions {
   desk: Desk;
   agents: AgentDirectory;
-  sessions: DeskSessions;
+  /** Where sessions are kept: the store's, so that every instance knows them. */
+  histories: Histories;
   events: OutcomeEvents;
+  /** GET /api/queues for signed-in agents (QUEUES_API). */
+  queuesApi: boolean;
   /** The content's queues (read per request: content may be reloaded), for transfers. */
   queues: () => Record<string, { label: string }>;
   now: () => Date;
@@ -83,7 +89,7 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
 
   const auth = new DeskAuth({
     agents: opts.agents,
-    sessions: opts.sessions,
+    sessions: new DeskSessions(opts.histories, DESK_SESSION_MS),
     now: () => opts.now().getTime(),
     secureCookies: opts.secureCookies,
     log: opts.log,
@@ -105,12 +111,10 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
   auth.register(server, me);
   registerDeskApi(server, { desk: opts.desk, auth, events: opts.events, now: opts.now });
   // The queues an agent serves, for scripts and dashboards: the same session as the page.
-  server.get(
-    '/api/queues',
-    auth.guard(async (_req, res, { agent }) => {
-      res.send(200, { queues: await opts.desk.queues(agent) });
-    }, false),
-  );
+  const queues = auth.guard(async (_req, res, { agent }) => {
+    res.send(200, { queues: await opts.desk.queues(agent) });
+  }, false);
+  if (opts.queuesApi) server.get('/api/queues', queues);
   const streams = registerDeskEvents(server, opts.desk, auth);
   // Open event streams would hold server.close() forever: end them first.
   const close = server.close.bind(server);

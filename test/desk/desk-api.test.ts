@@ -4,7 +4,6 @@
  * to an agent who does not serve its queue.
  */
 import { registerDesk, type DeskRoutes } from '../../bot/desk/routes';
-import { DeskSessions } from '../../bot/desk/sessions';
 import { silentLogger } from '../../bot/log';
 import { deskAgent } from '../support/desk-agent';
 import { fakeHandoff, FakeDesk } from '../support/fake-desk';
@@ -22,7 +21,8 @@ beforeAll(async () => {
   routes = registerDesk(running.server, {
     desk,
     agents: app.agents!,
-    sessions: new DeskSessions(app.store.histories, 10 * 3600_000),
+    histories: app.store.histories,
+    queuesApi: true,
     events: app.store.events,
     queues: () => app.engine.current.content.routing.queues,
     now: () => app.clock.now(),

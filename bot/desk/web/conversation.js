@@ -101,7 +101,7 @@ export function renderConversation(contact, ui) {
         h(
           'p',
           { class: 'muted' },
-          `${contact.intentLabel || 'Not understood'} · ${contact.queue} · `,
+          `${contact.intentLabel || 'Not understood'} · ${ui.queueLabel(contact.queue)} · `,
           h('span', { class: `status status-${contact.status}` }, STATUS[contact.status] || contact.status),
           contact.agent && !mine ? ` (${contact.agent.name})` : '',
         ),

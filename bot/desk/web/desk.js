@@ -6,6 +6,8 @@ import { renderCard } from './card.js';
 import { appendMessage, holds, renderConversation } from './conversation.js';
 
 const $ = (id) => document.getElementById(id);
+/** A queue's label from the content ("Customer Care" for customer_care). */
+const queueLabel = (queue) => ui.me?.queues.find((q) => q.queue === queue)?.label || queue;
 const baseTitle = document.title;
 
 const ui = {
@@ -19,6 +21,7 @@ const ui = {
   offerAnswers: new Map(),
   toast,
   refresh,
+  queueLabel: (queue) => queueLabel(queue),
   reload: () => (ui.open ? openContact(ui.open.contactId) : Promise.resolve()),
   addMessage: (contactId, m) => ui.open && ui.open.contactId === contactId && appendMessage($('conversation'), m),
   opened: (contact, how) => showContact(contact, how),
@@ -92,7 +95,7 @@ async function startDesk(me) {
   $('desk').hidden = false;
   $('agent-bar').hidden = false;
   $('agent-name').textContent = me.agent.name;
-  $('agent-queues').textContent = me.agent.queues.length ? `Serving ${me.agent.queues.join(', ')}` : 'No queues';
+  $('agent-queues').textContent = me.agent.queues.length ? `Serving ${me.agent.queues.map(queueLabel).join(', ')}` : 'No queues';
   $('notify').hidden = !('Notification' in window) || Notification.permission !== 'default';
   $('conversation').replaceChildren(emptyState());
   await Promise.all((me.panels || []).map((p) => import(`/agent/${p}`).catch(() => toast(`A desk panel (${p}) did not load.`, 'error'))));
