@@ -9,6 +9,7 @@
  */
 import type { Bus } from './bus';
 import type { Handoff } from './handoff-record';
+import type { Outbox } from './outbox';
 import type { Channel, ConversationState } from './state';
 
 /** A value that survives JSON: what the store keeps for dedupe answers and histories. */
@@ -205,6 +206,8 @@ export interface Store {
   readonly events: OutcomeEvents;
   /** The contacts handed to people, for the agent desk (never expire, like the queue). */
   readonly contacts: ContactRecords;
+  /** Messages to outside systems, sent after the turn and retried (outbox.ts). */
+  readonly outbox: Outbox;
   /** Notifications to every instance sharing this store (in-process for memory and SQLite). */
   readonly bus: Bus;
   /** Removes what expired before `now` (the queue and the event log never expire). */

@@ -24,6 +24,7 @@ import {
 } from '../../bot/engine/store';
 import { byQueueOrder } from './queue-order';
 import { MemoryContacts } from './memory-contacts';
+import { MemoryOutbox } from './memory-outbox';
 
 interface Expiring<T> {
   value: T;
@@ -34,6 +35,7 @@ export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly bus: Bus = new LocalBus();
   readonly contacts = new MemoryContacts();
+  readonly outbox = new MemoryOutbox();
   private readonly stateRows = new Map<string, Expiring<{ json: string; version: number }>>();
   private readonly leaseRows = new Map<string, Expiring<string>>();
   private readonly dedupeRows = new Map<string, Expiring<string | null>>();

@@ -23,6 +23,7 @@ import {
 import { RedisBus } from './redis-bus';
 import * as lua from './redis-scripts';
 import { RedisContacts } from './redis-contacts';
+import { RedisOutbox } from './redis-outbox';
 
 /** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
 const BACKSTOP_MS = 60_000;
@@ -36,6 +37,7 @@ export interface RedisStoreOptions extends StoreOptions {
 export class RedisStore implements Store {
   readonly kind = 'redis';
   readonly bus: RedisBus;
+  readonly outbox = new RedisOutbox(() => this.redis, (name) => this.key('o', name));
   readonly redis: Redis;
   readonly contacts: RedisContacts;
   private readonly prefix: string;

@@ -27,12 +27,14 @@ import {
 } from '../../bot/engine/store';
 import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema';
 import { SqliteContacts } from './sqlite-contacts';
+import { SqliteOutbox } from './sqlite-outbox';
 
 type Row = Record<string, unknown>;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly bus: Bus = new LocalBus();
+  readonly outbox: SqliteOutbox;
   private readonly db: Database.Database;
   readonly contacts: SqliteContacts;
   private readonly sql: (text: string) => Database.Statement;
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
       if (!statement) cache.set(text, (statement = this.db.prepare(text)));
       return statement;
     };
+    this.outbox = new SqliteOutbox(this.db);
   }
 
   readonly states = {

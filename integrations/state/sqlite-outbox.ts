@@ -1,0 +1,56 @@
+/**
+ * The outbox in the SQLite file: its own table, created when missing (an
+ * older file gains it without a schema bump). A take is one immediate
+ * transaction, so two processes on one file never take the same message.
+ */
+import type Database from 'better-sqlite3';
+import type { Outbox, OutboxEntry } from '../../bot/engine/outbox';
+import type { Millis } from '../../bot/engine/store';
+
+const TABLE = `
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+  attempt INTEGER NOT NULL, created_at INTEGER NOT NULL, due_at INTEGER NOT NULL, UNIQUE (topic, id)
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (topic, due_at, seq);
+`;
+
+type Row = { id: string; body: string; attempt: number; created_at: number };
+
+export class SqliteOutbox implements Outbox {
+  constructor(private readonly db: Database.Database) {
+    db.exec(TABLE);
+  }
+
+  async add(topic: string, id: string, body: string, now: Millis): Promise<boolean> {
+    const added = this.db
+      .prepare('INSERT INTO outbox (topic, id, body, attempt, created_at, due_at) VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (topic, id) DO NOTHING')
+      .run(topic, id, body, now, now);
+    return added.changes === 1;
+  }
+
+  async take(topic: string, now: Millis, leaseMs: number, limit: number): Promise<OutboxEntry[]> {
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare('SELECT id, body, attempt, created_at FROM outbox WHERE topic = ? AND due_at <= ? ORDER BY due_at, seq LIMIT ?')
+          .all(topic, now, limit) as Row[];
+        const lease = this.db.prepare('UPDATE outbox SET attempt = attempt + 1, due_at = ? WHERE topic = ? AND id = ?');
+        for (const row of rows) lease.run(now + leaseMs, topic, row.id);
+        return rows.map((r) => ({ id: r.id, body: r.body, attempt: r.attempt + 1, createdAt: r.created_at }));
+      })
+      .immediate();
+  }
+
+  async done(topic: string, id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM outbox WHERE topic = ? AND id = ?').run(topic, id).changes === 1;
+  }
+
+  async retryAt(topic: string, id: string, attempt: number, dueAt: Millis): Promise<boolean> {
+    return this.db.prepare('UPDATE outbox SET due_at = ? WHERE topic = ? AND id = ? AND attempt = ?').run(dueAt, topic, id, attempt).changes === 1;
+  }
+
+  async size(topic: string): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE topic = ?').get(topic) as { n: number }).n;
+  }
+}
