@@ -32,6 +32,7 @@ import { openStore } from '../integrations/state/open';
 import { MirroredTarget, TaskRouterTarget } from '../integrations/handoff/taskrouter';
 import { SmsOutbox } from '../integrations/sms/outbox';
 import { TwilioSms } from '../integrations/sms/twilio-sms';
+import { HandoffWebhook } from '../integrations/handoff/webhook';
 
 /**
  * The channels this bot serves: each folder declares its name and
@@ -65,6 +66,8 @@ export interface App {
   /** The channels mounted on the server. */
   served: readonly ChannelModule[];
   queue: EmbeddedQueue;
+  /** The signed handoff webhook's sender (HANDOFF_WEBHOOK_URL), or null; `stop()` it on shutdown. */
+  handoffWebhook: HandoffWebhook | null;
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
   log: Logger;
@@ -183,6 +186,13 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, stateTtlMs: config.STATE_TTL_MINUTES * 60_000 });
   if (store.kind === 'memory') log.warn('store.memory', { reason: 'DATA_DIR is empty: conversations and waiting customers are lost on restart' });
   else log.info('store.opened', { kind: store.kind });
+  let handoffWebhook: HandoffWebhook | null = null;
+  if (config.handoffWebhook) {
+    // An additional target: written to the outbox within the turn, posted after it.
+    handoffWebhook = new HandoffWebhook({ ...config.handoffWebhook, outbox: store.outbox, clock, log }).start();
+    handoffs = new MirroredTarget(handoffWebhook, handoffs);
+    log.info('handoff.webhook', { host: new URL(config.handoffWebhook.url).host });
+  }
   engine = new Engine({
     brain,
     profiles,
@@ -198,7 +208,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
   const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues));
-  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
+  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -76,6 +76,10 @@ const schema = z.object({
   VOICE_TTS_VOICE: z.string().default(''),
   /** The agents who may sign in at /agent (YAML or JSON, outside the content); empty: the demo agents in demo mode, no desk in production. */
   AGENTS_FILE: z.string().trim().default(''),
+  /** Every handoff is also POSTed here as signed JSON (with HANDOFF_WEBHOOK_SECRET), from a durable outbox. */
+  HANDOFF_WEBHOOK_URL: optionalUrl.optional(),
+  HANDOFF_WEBHOOK_SECRET: z.string().default(''),
+  HANDOFF_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 /** TaskRouter for calls and chats alike: on when any of its four settings is set, and then all are needed. */
@@ -87,6 +91,13 @@ export interface TaskRouterSettings {
   timeoutSeconds: number;
   /** Give up on a TaskRouter request after this long (TWILIO_API_TIMEOUT_MS). */
   requestTimeoutMs?: number;
+}
+
+/** The signed handoff webhook; null = none (both settings or neither). */
+export interface HandoffWebhookSettings {
+  url: string;
+  secret: string;
+  timeoutMs: number;
 }
 
 /** Text messages through Twilio's Messages API; null = none can be sent (the demo keeps them in an outbox). */
@@ -104,6 +115,7 @@ export type Config = Readonly<Omit<z.infer<typeof schema>, 'FRONTLINE_MODE'>> & 
   readonly FRONTLINE_MODE: Mode;
   readonly taskRouter: TaskRouterSettings | null;
   readonly sms: SmsSettings | null;
+  readonly handoffWebhook: HandoffWebhookSettings | null;
 };
 
 /** A setting is wrong: the message says which variable and why. */
@@ -164,6 +176,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     sms: switchedOn('Text messages', c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_SMS_FROM'], ['TWILIO_SMS_FROM'])
       ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, from: c.TWILIO_SMS_FROM, requestTimeoutMs: c.TWILIO_API_TIMEOUT_MS }
       : null,
+    handoffWebhook: handoffWebhook(c, production),
     CONTENT_DIR: at(c.CONTENT_DIR),
     CUSTOMERS_FILE: at(c.CUSTOMERS_FILE),
     OUTAGES_FILE: at(c.OUTAGES_FILE),
@@ -185,6 +198,18 @@ function switchedOn<T extends Record<string, unknown>>(feature: string, c: T, ne
   const missing = needs.filter((k) => !c[k]);
   if (missing.length) throw new ConfigError(`${missing.join(', ')}: ${feature} needs ${needs.join(', ')} together (see .env.example)`);
   return true;
+}
+
+/** The webhook when configured: URL and secret together; in production over https with a secret of 32 characters or more. */
+function handoffWebhook(c: z.infer<typeof schema>, production: boolean): HandoffWebhookSettings | null {
+  const needs = ['HANDOFF_WEBHOOK_URL', 'HANDOFF_WEBHOOK_SECRET'] as const;
+  if (!switchedOn('The handoff webhook', c, [...needs], [...needs])) return null;
+  const url = c.HANDOFF_WEBHOOK_URL!;
+  if (production && !url.startsWith('https://'))
+    throw new ConfigError('HANDOFF_WEBHOOK_URL: must be https in production: handoffs carry personal data');
+  if (production && c.HANDOFF_WEBHOOK_SECRET.length < 32)
+    throw new ConfigError('HANDOFF_WEBHOOK_SECRET: at least 32 characters in production (e.g. openssl rand -hex 32)');
+  return { url, secret: c.HANDOFF_WEBHOOK_SECRET, timeoutMs: c.HANDOFF_WEBHOOK_TIMEOUT_MS };
 }
 
 /**

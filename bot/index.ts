@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const stop = () => {
     watcher?.close();
     clearInterval(purge);
-    server.close(() => void app.store.close().finally(() => process.exit(0)));
+    server.close(() => void (app.handoffWebhook?.stop() ?? Promise.resolve()).then(() => app.store.close()).finally(() => process.exit(0)));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

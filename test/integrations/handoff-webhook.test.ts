@@ -1,0 +1,199 @@
+/**
+ * The signed handoff webhook (HANDOFF_WEBHOOK_URL), through the wiring
+ * `npm start` uses: a customer hands off in Web Chat (Direct Line) and the
+ * receiver (mocked with nock) gets the handoff, signed, from the outbox —
+ * again after a failure, once after a restart, and never in the customer's way.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { readConfig } from '../../bot/config';
+import type { Handoff } from '../../bot/engine/handoff-record';
+import { WEBHOOK_TOPIC } from '../../integrations/handoff/webhook';
+import { demoBrain, root } from '../support/harness';
+import { startApp, type RunningApp } from '../support/server';
+import { chatSession } from '../support/sessions';
+
+const HOOK = 'https://hooks.example.test';
+const KEY = 'whsec-test-0123456789abcdef0123456789abcdef';
+const env = { HANDOFF_WEBHOOK_URL: `${HOOK}/frontline`, HANDOFF_WEBHOOK_SECRET: KEY };
+
+interface Received {
+  raw: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** What a receiver does: recompute the HMAC of the raw body and compare in constant time. */
+function verifies(r: Received): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', KEY).update(r.raw).digest('hex')}`);
+  const given = Buffer.from(String(r.headers['x-frontline-signature'] ?? ''));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** A receiver answering each request with the next status; `null` never answers. */
+function receiver(...statuses: (number | null)[]): { received: Received[]; scope: nock.Scope } {
+  const received: Received[] = [];
+  const scope = nock(HOOK);
+  for (const status of statuses) {
+    scope.post('/frontline').reply(function (_uri, body, callback) {
+      received.push({ raw: typeof body === 'string' ? body : JSON.stringify(body), headers: this.req.headers });
+      if (status !== null) callback(null, [status, '']);
+    });
+  }
+  return { received, scope };
+}
+
+const apps: RunningApp[] = [];
+async function start(extra: Record<string, string> = {}): Promise<RunningApp> {
+  const app = await startApp({ ...env, ...extra });
+  apps.push(app);
+  return app;
+}
+async function shutDown(app: RunningApp): Promise<void> {
+  apps.splice(apps.indexOf(app), 1);
+  await app.app.handoffWebhook?.stop();
+  await app.close();
+  await app.app.store.close();
+}
+
+async function billingHandoff(app: RunningApp) {
+  const chat = await chatSession(app, 'C1003');
+  await chat.start();
+  const reply = await chat.say('I was charged twice on my bill');
+  expect(reply.handedOff).toBe(true);
+  return { chat, reply };
+}
+
+const waiting = (app: RunningApp) => app.app.store.outbox.size(WEBHOOK_TOPIC);
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  demoBrain(); // trained once, before the first test's clock starts
+}, 120_000);
+afterEach(async () => {
+  for (const app of [...apps]) await shutDown(app);
+  nock.cleanAll();
+});
+afterAll(() => nock.enableNetConnect());
+
+it('posts the handoff as JSON with a signature the receiver can verify', async () => {
+  const { received, scope } = receiver(200);
+  const app = await start();
+  const { chat } = await billingHandoff(app);
+  await app.app.handoffWebhook!.flush();
+  scope.done();
+  const [got] = received;
+  expect(verifies(got!)).toBe(true);
+  expect(verifies({ ...got!, raw: got!.raw.replace('billing', 'premium') })).toBe(false);
+  expect(got!.headers['content-type']).toBe('application/json');
+  const handoff = JSON.parse(got!.raw) as Handoff;
+  expect(got!.headers['x-frontline-delivery']).toBe(handoff.id);
+  expect(handoff).toMatchObject({ conversationId: `directline:${chat.id}`, channel: 'chat', queue: 'billing', customer: { id: 'C1003', segment: 'gold', verified: true } });
+  expect(handoff.intent?.name).toBe('billing_dispute');
+  expect(handoff.summary.map((s) => s.title)).toContain('Recent invoices');
+  expect(handoff.transcript.some((t) => t.text === 'I was charged twice on my bill')).toBe(true);
+  expect(await waiting(app)).toBe(0);
+});
+
+it('tries again after a failure, when the backoff is over, and then stops', async () => {
+  const { received, scope } = receiver(500, 200);
+  const app = await start();
+  await billingHandoff(app);
+  const webhook = app.app.handoffWebhook!;
+  await webhook.flush();
+  expect(received).toHaveLength(1);
+  expect(await waiting(app)).toBe(1);
+  await webhook.flush();
+  expect(received).toHaveLength(1); // not due yet
+  app.advance(2000);
+  await webhook.flush();
+  scope.done();
+  expect(received.map((r) => r.headers['x-frontline-attempt'])).toEqual(['1', '2']);
+  expect(received[1]!.raw).toBe(received[0]!.raw);
+  expect(verifies(received[1]!)).toBe(true);
+  expect(await waiting(app)).toBe(0);
+  app.advance(3_600_000);
+  await webhook.flush();
+  expect(received).toHaveLength(2);
+});
+
+it('a receiver that does not answer in time counts as a failure and is tried again', async () => {
+  const { received, scope } = receiver(null, 200);
+  const app = await start({ HANDOFF_WEBHOOK_TIMEOUT_MS: '1000' });
+  await billingHandoff(app);
+  await app.app.handoffWebhook!.flush();
+  expect(await waiting(app)).toBe(1);
+  app.advance(2000);
+  await app.app.handoffWebhook!.flush();
+  scope.done();
+  expect(received).toHaveLength(2);
+  expect(await waiting(app)).toBe(0);
+});
+
+it('a restart in the middle of the retries delivers the handoff once', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'frontline-webhook-'));
+  try {
+    const { received, scope } = receiver(500, 200);
+    const before = await start({ DATA_DIR: dataDir });
+    await billingHandoff(before);
+    await before.app.handoffWebhook!.flush();
+    expect(received).toHaveLength(1);
+    await shutDown(before);
+
+    const after = await start({ DATA_DIR: dataDir });
+    expect(await waiting(after)).toBe(1);
+    after.advance(2000);
+    await after.app.handoffWebhook!.flush();
+    scope.done();
+    after.advance(3_600_000);
+    await after.app.handoffWebhook!.flush();
+    expect(received).toHaveLength(2);
+    expect(received[1]!.raw).toBe(received[0]!.raw);
+    expect(await waiting(after)).toBe(0);
+  } finally {
+    for (const app of [...apps]) await shutDown(app);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('a slow receiver does not hold up the customer', async () => {
+  let answer: () => void = () => undefined;
+  const received: string[] = [];
+  nock(HOOK)
+    .post('/frontline')
+    .reply((_uri, body, callback) => {
+      received.push(JSON.stringify(body));
+      answer = () => callback(null, [200, '']);
+    });
+  const app = await start();
+  const { chat, reply } = await billingHandoff(app);
+  // The customer heard where they are going while the receiver still has not answered.
+  expect(reply.lines.join(' ')).toMatch(/Billing/);
+  const more = await chat.say('it was on my last invoice');
+  expect(more.lines.length).toBeGreaterThan(0);
+  expect(await waiting(app)).toBe(1);
+  answer();
+  await app.app.handoffWebhook!.flush();
+  expect(received).toHaveLength(1);
+  expect(await waiting(app)).toBe(0);
+});
+
+describe('settings', () => {
+  const production = { NODE_ENV: 'production', DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off', CI_API_URL: 'https://ci.example.test/api' };
+
+  it('takes both or neither, and says which is missing', () => {
+    expect(() => readConfig({ HANDOFF_WEBHOOK_URL: 'http://127.0.0.1:9/hook' }, root, 'demo')).toThrow(/^HANDOFF_WEBHOOK_SECRET: The handoff webhook needs/);
+    expect(() => readConfig({ ...production, HANDOFF_WEBHOOK_SECRET: KEY }, root)).toThrow(/^HANDOFF_WEBHOOK_URL: The handoff webhook needs/);
+    expect(readConfig({}, root, 'demo').handoffWebhook).toBeNull();
+    expect(readConfig({ ...env, HANDOFF_WEBHOOK_TIMEOUT_MS: '2500' }, root, 'demo').handoffWebhook).toEqual({ url: env.HANDOFF_WEBHOOK_URL, secret: KEY, timeoutMs: 2500 });
+  });
+
+  it('in production, wants https and a long secret', () => {
+    expect(() => readConfig({ ...production, HANDOFF_WEBHOOK_URL: 'http://hooks.example.test/x', HANDOFF_WEBHOOK_SECRET: KEY }, root)).toThrow(/^HANDOFF_WEBHOOK_URL: must be https/);
+    expect(() => readConfig({ ...production, ...env, HANDOFF_WEBHOOK_SECRET: 'short' }, root)).toThrow(/^HANDOFF_WEBHOOK_SECRET: at least 32/);
+    expect(readConfig({ ...production, ...env }, root).handoffWebhook?.url).toBe(env.HANDOFF_WEBHOOK_URL);
+  });
+});
