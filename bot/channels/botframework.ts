@@ -16,13 +16,16 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  EventFactory,
   TurnContext,
   type Activity as SdkActivity,
   type ConversationReference,
+  type Transcript,
 } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { Conversations } from '../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../engine/outbound';
+import type { Handoff } from '../engine/handoff-record';
 import type { Logger } from '../log';
 import { chat, inboundText, outboundActivities } from './activity';
 
@@ -92,7 +95,12 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     if (!input) return;
     // The channel's user id is not proof of who the customer is: no identity hint.
     const output = await opts.conversations.turn({ conversationId, channel: chat.name, capabilities: chat.capabilities, identity: null, ...input });
-    await context.sendActivities(outboundActivities(output) as Partial<SdkActivity>[]);
+    const handoff = output.handoff?.handoff;
+    // An agent hub on the channel gets the whole handoff, in the Bot Framework handoff protocol's event.
+    const activities = outboundActivities(output).map((a) =>
+      handoff && a.type === 'event' && a.name === 'handoff.initiate' ? handoffInitiation(context, handoff) : (a as Partial<SdkActivity>),
+    );
+    await context.sendActivities(activities);
   };
 
   server.post('/api/messages', async (req: Request, res: Response) => {
@@ -142,6 +150,29 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       return 'delivered';
     },
   };
+}
+
+/**
+ * The Bot Framework handoff protocol's `handoff.initiate` event
+ * (`EventFactory.createHandoffInitiation`): the handoff without its
+ * transcript in `value` (who, why, what the bot did, the summary, next best
+ * actions, queue and priority), the transcript as its `Transcript` attachment.
+ */
+function handoffInitiation(context: TurnContext, handoff: Handoff): Partial<SdkActivity> {
+  const { transcript, ...card } = handoff;
+  const { from: user, recipient: bot, conversation, channelId } = context.activity;
+  const transcriptActivities = transcript.map(
+    (entry, i): Partial<SdkActivity> => ({
+      type: 'message',
+      id: `${handoff.id}-${i}`,
+      channelId,
+      conversation,
+      timestamp: new Date(entry.at),
+      from: entry.from === 'customer' ? { ...user, role: 'user' } : { ...bot, role: 'bot' },
+      text: entry.text,
+    }),
+  );
+  return EventFactory.createHandoffInitiation(context, card, { activities: transcriptActivities } as Transcript);
 }
 
 /**
