@@ -46,10 +46,14 @@ const schema = z.object({
   DATA_DIR: z.string().trim().default('data'),
   /** Redis shared by several instances; when set it is the store and DATA_DIR is not used. */
   REDIS_URL: optionalUrl.optional(),
+  /** Starts every Redis key and bus channel: deployments (or test runs) sharing one Redis stay apart. */
+  REDIS_PREFIX: z.string().trim().min(1).default('frontline:'),
   /** on: editing intents/, dialogs/ or rules/ retrains and swaps the content while the bot runs. */
   CONTENT_RELOAD: z.enum(['on', 'off']).default('on'),
   DIRECTLINE_SECRET: z.string().optional(),
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
+  /** Direct Line conversations cached in this process; the store keeps every history (idle ones expire with STATE_TTL_MINUTES). */
+  DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
   /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */
   DEMO_SIGN_IN: z.enum(['true', 'false', '']).optional(),
   BOTFRAMEWORK_CHANNEL: z.enum(['on', 'off']).default('on'),

@@ -10,6 +10,7 @@ import type { ChannelDeclaration } from '../engine/capabilities';
 import type { Conversations } from '../engine/conversations';
 import type { OutboundRegistry } from '../engine/outbound';
 import type { Clock, SmsSender } from '../engine/ports';
+import type { Store } from '../engine/store';
 import type { Logger } from '../log';
 import type { VoiceHandoffMode } from './voice/twiml';
 
@@ -36,6 +37,8 @@ export interface ChannelHost {
   log: Logger;
   clock: Clock;
   sms: SmsSender;
+  /** Histories, delivery records and the bus shared by every instance. */
+  store: Pick<Store, 'histories' | 'deliveries' | 'bus'>;
 }
 
 /** A channel folder's one export: its declaration, and how it mounts (returning what tests may reach into). */

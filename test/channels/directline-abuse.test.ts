@@ -5,17 +5,19 @@
 import { DirectLine } from '../../bot/channels/directline/routes';
 import { conversationsOf } from '../../bot/engine/conversations';
 import { silentLogger } from '../../bot/log';
+import { MemoryStore } from '../../integrations/state/memory';
 import { demoHarness } from '../support/harness';
 import { SECRET, startApp } from '../support/server';
 
 it('keeps a live web chat when someone mints thousands of tokens', async () => {
   const h = await demoHarness();
-  const line = new DirectLine({ conversations: conversationsOf(h.engine), secret: SECRET, log: silentLogger, maxConversations: 10 });
+  const line = new DirectLine({ conversations: conversationsOf(h.engine), store: new MemoryStore({ stateTtlMs: 60_000 }), secret: SECRET, log: silentLogger, maxConversations: 10 });
   const live = line.generate('C1001');
   line.conversations.create(live.conversationId, 'C1001');
   for (let i = 0; i < 2000; i++) line.generate(`dl_${i}`);
   expect(line.conversations.get(live.conversationId)).toBeDefined();
   expect(line.conversations.size).toBe(1);
+  line.close();
 });
 
 it('carries on with a conversation pushed out of memory while its token holds', async () => {
@@ -24,6 +26,9 @@ it('carries on with a conversation pushed out of memory while its token holds', 
     const auth = (t: string) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });
     const gen = (await (await fetch(`${app.url}/v3/directline/tokens/generate`, { method: 'POST', headers: auth(SECRET), body: '{}' })).json()) as { conversationId: string; token: string };
     await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: auth(gen.token) });
+    const read = async () => (await (await fetch(`${app.url}/v3/directline/conversations/${gen.conversationId}/activities`, { headers: auth(gen.token) })).json()) as { activities: { id: string; text?: string }[] };
+    const welcome = (await read()).activities;
+    expect(welcome.some((a) => a.text)).toBe(true);
     for (let i = 0; i < 5001; i++) app.directLine.conversations.create(`filler${i}`, 'dl_x'); // the cap is 5000
     expect(app.directLine.conversations.get(gen.conversationId)).toBeUndefined();
     const sent = await fetch(`${app.url}/v3/directline/conversations/${gen.conversationId}/activities`, {
@@ -32,7 +37,9 @@ it('carries on with a conversation pushed out of memory while its token holds', 
       body: JSON.stringify({ type: 'message', text: 'what are your opening hours' }),
     });
     expect(sent.status).toBe(200);
-    const got = (await (await fetch(`${app.url}/v3/directline/conversations/${gen.conversationId}/activities`, { headers: auth(gen.token) })).json()) as { activities: { text?: string }[] };
+    const got = await read();
+    // Read back from the store: the welcome is still there, then the answer.
+    expect(got.activities.slice(0, welcome.length)).toEqual(welcome);
     expect(got.activities.map((a) => a.text).join(' ')).toContain('Brightwave Union Square');
   } finally {
     await app.close();

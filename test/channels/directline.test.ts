@@ -6,7 +6,8 @@ import { DirectLineConversations } from '../../bot/channels/directline/conversat
 import { conversationsOf } from '../../bot/engine/conversations';
 import { DirectLine } from '../../bot/channels/directline/routes';
 import { silentLogger } from '../../bot/log';
-import { demoHarness } from '../support/harness';
+import { MemoryStore } from '../../integrations/state/memory';
+import { demoHarness, TODAY } from '../support/harness';
 import { SECRET, startApp, type RunningApp } from '../support/server';
 
 let app: RunningApp;
@@ -172,21 +173,30 @@ describe('errors', () => {
 describe('memory stays bounded', () => {
   it('forgets the least recently used conversations past the cap', async () => {
     const h = await demoHarness();
-    const line = new DirectLine({ conversations: conversationsOf(h.engine), secret: SECRET, log: silentLogger, maxConversations: 3 });
+    const line = new DirectLine({ conversations: conversationsOf(h.engine), store: new MemoryStore({ stateTtlMs: 60_000 }), secret: SECRET, log: silentLogger, maxConversations: 3 });
     const ids = [1, 2, 3, 4].map((i) => line.conversations.create(`c${i}`, 'dl_x').id);
     expect(line.conversations.get(ids[0]!)).toBeUndefined();
     expect(line.conversations.get(ids[3]!)).toBeDefined();
     expect(line.conversations.size).toBe(3);
+    line.close();
   });
 
-  it('forgets idle conversations and keeps only the latest activities of a long one', async () => {
-    const store = new DirectLineConversations({ maxConversations: 10, idleMs: 50, maxActivities: 5 });
-    const c = store.create('c1', 'dl_x');
-    for (let i = 0; i < 8; i++) store.add(c, { type: 'message', text: `m${i}` }, new Date());
-    expect(store.since(c, 0)).toMatchObject({ watermark: '8' });
-    expect(store.since(c, 0).activities.map((a) => a.text)).toEqual(['m3', 'm4', 'm5', 'm6', 'm7']);
-    expect(store.since(c, 6).activities.map((a) => a.text)).toEqual(['m6', 'm7']);
+  it('forgets idle conversations in memory and reads their whole history back from the store, in pages', async () => {
+    const conversations = new DirectLineConversations(new MemoryStore({ stateTtlMs: 60_000 }), { maxConversations: 10, idleMs: 50, pageSize: 5 }, () => TODAY);
+    const c = conversations.create('c1', 'dl_x');
+    for (let i = 0; i < 8; i++) await conversations.add(c, [{ type: 'message', text: `m${i}` }]);
+    // The cache idles out on the process's clock; the store's expiry follows the injected one, still at TODAY.
     await new Promise((r) => setTimeout(r, 120));
-    expect(store.get('c1')).toBeUndefined();
+    expect(conversations.get('c1')).toBeUndefined();
+    const first = await conversations.since('c1', 0);
+    expect(first.activities.map((a) => a.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(first.watermark).toBe('5');
+    expect((await conversations.since('c1', 5)).activities.map((a) => [a.id, a.text])).toEqual([
+      ['c1|0000005', 'm5'],
+      ['c1|0000006', 'm6'],
+      ['c1|0000007', 'm7'],
+    ]);
+    expect(await conversations.since('c1', 8)).toEqual({ activities: [], watermark: '8' });
+    conversations.close();
   });
 });

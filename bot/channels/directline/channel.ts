@@ -14,10 +14,13 @@ export const directLineChannel: ChannelModule<DirectLine> = {
     const { config, log } = app;
     const directLine = new DirectLine({
       conversations: app.conversations,
+      store: app.store,
       secret: app.channels.directLineSecret,
       log,
       now: () => app.clock.now(),
       tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
+      maxConversations: config.DIRECTLINE_MAX_CONVERSATIONS,
+      idleMinutes: config.STATE_TTL_MINUTES,
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     });
     directLine.register(server);
@@ -25,7 +28,7 @@ export const directLineChannel: ChannelModule<DirectLine> = {
     server.server.on('upgrade', (req, socket, head) => {
       if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
     });
-    server.on('close', () => directLine.streams.close());
+    server.on('close', () => directLine.close());
     registerWebChatPage(server, {
       directLine,
       title: app.conversations.content().botName,

@@ -1,10 +1,13 @@
 /**
- * Direct Line conversations held in memory: each keeps its activities in
- * order (the watermark is the index of the next one). Bounded: idle
- * conversations expire, the least recently used go first at the cap, and a
- * conversation keeps only its latest activities.
+ * Direct Line conversations: the activity history lives in the store (any
+ * instance reads it, a restart keeps it, the watermark is its position);
+ * this process keeps only a small cache of who each conversation belongs to
+ * and its message budget. The cache is bounded (DIRECTLINE_MAX_CONVERSATIONS,
+ * idle STATE_TTL_MINUTES, stale entries purged on a timer): a conversation
+ * pushed out of it is read back from the store, never answered as empty.
  */
 import { LRUCache } from 'lru-cache';
+import type { Json, Store } from '../../engine/store';
 import type { Activity } from '../activity';
 import type { Bucket } from '../limits';
 
@@ -12,55 +15,122 @@ export interface DirectLineConversation {
   id: string;
   /** The user id of the token that started it. */
   user: string;
-  /** Total activities ever added: the next watermark. */
-  count: number;
-  /** The latest activities; `count - activities.length` is the watermark of the first. */
-  activities: Activity[];
   started: boolean;
-  /** The messages it may still send now (rate limit). */
+  /** The messages it may still send now (rate limit, per instance). */
   bucket?: Bucket;
 }
 
 export interface ConversationLimits {
+  /** Conversations cached in this process. */
   maxConversations: number;
+  /** How long an idle conversation is cached, and how long its history is kept after the last activity. */
   idleMs: number;
-  maxActivities: number;
+  /** Most activities one read returns; a client reads on from the watermark. */
+  pageSize?: number;
 }
 
-export class DirectLineConversations {
-  private readonly store: LRUCache<string, DirectLineConversation>;
+/** What the Direct Line channel needs of the store. */
+export type DirectLineStore = Pick<Store, 'histories' | 'deliveries' | 'bus'>;
 
-  constructor(private readonly limits: ConversationLimits) {
-    this.store = new LRUCache({ max: limits.maxConversations, ttl: limits.idleMs, updateAgeOnGet: true });
+/** The bus topic on which "look again" for a conversation's stream is published. */
+export const streamTopic = (id: string) => `directline:${id}`;
+
+/** A position beyond any history: reading from it returns only the count. */
+const END = 2 ** 31;
+
+export class DirectLineConversations {
+  private readonly cache: LRUCache<string, DirectLineConversation>;
+  private readonly purging: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: DirectLineStore,
+    private readonly limits: ConversationLimits,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.cache = new LRUCache({ max: limits.maxConversations, ttl: limits.idleMs, updateAgeOnGet: true });
+    // Expired entries leave memory even when nobody asks for them again.
+    this.purging = setInterval(() => this.cache.purgeStale(), Math.min(60_000, limits.idleMs));
+    this.purging.unref();
   }
 
-  create(id: string, user: string): DirectLineConversation {
-    const c: DirectLineConversation = { id, user, count: 0, activities: [], started: false };
-    this.store.set(id, c);
+  /** Caches a conversation known to this process (new, or found by a valid token). */
+  create(id: string, user: string, started = false): DirectLineConversation {
+    const c: DirectLineConversation = { id, user, started };
+    this.cache.set(id, c);
     return c;
   }
 
+  /** The cached conversation, if this process holds it. */
   get(id: string): DirectLineConversation | undefined {
-    return this.store.get(id);
+    return this.cache.get(id);
   }
 
+  /** How many conversations this process caches. */
   get size(): number {
-    return this.store.size;
+    return this.cache.size;
   }
 
-  /** Appends an activity, giving it its id and timestamp; returns the id. */
-  add(c: DirectLineConversation, activity: Activity, now: Date): string {
-    const id = `${c.id}|${String(c.count).padStart(7, '0')}`;
-    c.activities.push({ ...activity, id, timestamp: now.toISOString(), conversation: { id: c.id }, channelId: 'directline' });
-    c.count += 1;
-    if (c.activities.length > this.limits.maxActivities) c.activities.splice(0, c.activities.length - this.limits.maxActivities);
-    return id;
+  /** Whether the store has a history for the conversation (started here, elsewhere, or before a restart). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.count(id)) > 0;
   }
 
-  /** Activities from `watermark` on, and the new watermark. */
-  since(c: DirectLineConversation, watermark: number): { activities: Activity[]; watermark: string } {
-    const first = c.count - c.activities.length;
-    const from = Math.max(0, watermark - first);
-    return { activities: c.activities.slice(from), watermark: String(c.count) };
+  /**
+   * Whether this caller is the one to start the conversation: exactly one
+   * caller on any instance, and none once it has a history.
+   */
+  async claimStart(id: string): Promise<boolean> {
+    if (await this.exists(id)) return false;
+    return (await this.store.deliveries.claim(`directline:start:${id}`, this.limits.idleMs, this.nowMs())).status === 'new';
   }
+
+  /**
+   * Appends activities (stamped now) to the history, tells every stream of the conversation to look again,
+   * and returns their ids.
+   */
+  async add(c: DirectLineConversation, activities: Activity[]): Promise<string[]> {
+    const at = this.now();
+    const ids: string[] = [];
+    for (const activity of activities) {
+      const item = { ...activity, timestamp: at.toISOString() } as unknown as Json;
+      ids.push(activityId(c.id, await this.store.histories.append(historyKey(c.id), item, this.limits.idleMs, at.getTime())));
+    }
+    await this.store.bus.publish(streamTopic(c.id), ids.length);
+    return ids;
+  }
+
+  /** Activities from `watermark` on (a page at most), and the watermark to read on from. */
+  async since(id: string, watermark: number): Promise<{ activities: Activity[]; watermark: string }> {
+    const read = await this.store.histories.since(historyKey(id), watermark, this.nowMs(), this.limits.pageSize ?? 500);
+    const activities = read.entries.map(({ seq, item }) => ({
+      ...(item as unknown as Activity),
+      id: activityId(id, seq),
+      conversation: { id },
+      channelId: 'directline',
+    }));
+    const next = read.entries.length ? read.entries.at(-1)!.seq + 1 : read.watermark;
+    return { activities, watermark: String(next) };
+  }
+
+  /** How many activities the conversation has: the watermark of the next one. */
+  async count(id: string): Promise<number> {
+    return (await this.store.histories.since(historyKey(id), END, this.nowMs(), 1)).watermark;
+  }
+
+  /** Stops the purge timer. */
+  close(): void {
+    clearInterval(this.purging);
+  }
+
+  private nowMs(): number {
+    return this.now().getTime();
+  }
+}
+
+/** The history's key in the store (other channels keep histories too). */
+const historyKey = (id: string) => `directline:${id}`;
+
+/** An activity's id: the conversation and its position, so any instance gives the same one. */
+function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }

@@ -20,17 +20,22 @@ import { redact } from '../../engine/redact';
 import type { Logger } from '../../log';
 import { chat, inboundText, outboundActivities, type Activity, type ChannelAccount } from '../activity';
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
-import { DirectLineConversations, type DirectLineConversation } from './conversations';
+import { runOnce, type OnceOptions } from '../once';
+import { DirectLineConversations, type DirectLineConversation, type DirectLineStore } from './conversations';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
 
 export interface DirectLineOptions {
   conversations: Conversations;
+  /** Where histories, start and delivery records live, and the bus that wakes the streams of every instance. */
+  store: DirectLineStore;
   secret: string;
   log: Logger;
   now?: () => Date;
   tokenTtlSeconds?: number;
+  /** Conversations cached in this process (default 5000); the store keeps the rest. */
   maxConversations?: number;
+  /** How long an idle conversation is cached and its history kept (default 60). */
   idleMinutes?: number;
   /** Largest activity accepted, in bytes. */
   maxActivityBytes?: number;
@@ -63,30 +68,38 @@ export class DirectLine implements OutboundChannel {
   readonly streams: DirectLineStreams;
   private readonly now: () => Date;
   private readonly secret: Buffer;
+  private readonly onceOptions: OnceOptions;
 
   constructor(private readonly opts: DirectLineOptions) {
     this.now = opts.now ?? (() => new Date());
     this.secret = Buffer.from(opts.secret);
     this.signer = new TokenSigner(opts.secret, opts.tokenTtlSeconds ?? 1800, () => this.now().getTime());
-    this.conversations = new DirectLineConversations({
-      maxConversations: opts.maxConversations ?? 5000,
-      idleMs: (opts.idleMinutes ?? 30) * 60_000,
-      maxActivities: 500,
-    });
-    this.streams = new DirectLineStreams(this.conversations, this.signer, (id, user) => this.recover(id, user), opts.log);
+    this.conversations = new DirectLineConversations(
+      opts.store,
+      { maxConversations: opts.maxConversations ?? 5000, idleMs: (opts.idleMinutes ?? 60) * 60_000 },
+      this.now,
+    );
+    this.onceOptions = { ttlMs: (opts.idleMinutes ?? 60) * 60_000, now: () => this.now().getTime() };
+    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log);
   }
 
-  /** A conversation forgotten (idle, or pushed out at the cap) while its token still holds. */
+  /**
+   * A conversation this process does not hold (started on another instance, pushed out of the cache, or
+   * from before a restart) while its token holds: its history is in the store.
+   */
   private recover(id: string, user: string): DirectLineConversation {
-    return Object.assign(this.conversations.create(id, user), { started: true });
+    return this.conversations.create(id, user, true);
   }
 
-  /** Appends an activity and pushes it to the conversation's stream. */
-  private append(conversation: DirectLineConversation, activity: Activity): string {
-    const before = conversation.count;
-    const id = this.conversations.add(conversation, activity, this.now());
-    this.streams.push(conversation, before);
-    return id;
+  /** Appends activities to the history; every stream of the conversation, on any instance, is told. */
+  private async append(conversation: DirectLineConversation, ...activities: Activity[]): Promise<string[]> {
+    return this.conversations.add(conversation, activities);
+  }
+
+  /** Stops timers and closes the streams. */
+  close(): void {
+    this.streams.close();
+    this.conversations.close();
   }
 
   /** Where a client connects the WebSocket stream of a conversation. */
@@ -137,6 +150,8 @@ export class DirectLine implements OutboundChannel {
         if (!claims) return fail(res, 403, 'Forbidden', 'a valid token or secret is required');
         conversation = this.conversations.get(claims.conversation) ?? this.conversations.create(claims.conversation, claims.user);
         token = this.bearer(req)!;
+        // Started here, on another instance, or before a restart: one welcome only.
+        if (!conversation.started && !(await this.conversations.claimStart(conversation.id))) conversation.started = true;
         if (conversation.started) status = 200;
       }
       if (!conversation.started) {
@@ -150,7 +165,7 @@ export class DirectLine implements OutboundChannel {
 
     // Reconnect: a fresh stream URL for an existing conversation.
     server.get(`${base}/conversations/:id`, async (req: Request, res: Response) => {
-      const conversation = this.authorized(req, res);
+      const conversation = await this.authorized(req, res);
       if (!conversation) return;
       const token = this.bearer(req)!;
       const watermark = (req.query as { watermark?: string } | undefined)?.watermark;
@@ -159,7 +174,7 @@ export class DirectLine implements OutboundChannel {
     });
 
     server.post(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
-      const conversation = this.authorized(req, res);
+      const conversation = await this.authorized(req, res);
       if (!conversation) return;
       const length = Number(req.header('content-length') ?? 0);
       const raw = (req as Request & { rawBody?: string | Buffer }).rawBody;
@@ -168,24 +183,37 @@ export class DirectLine implements OutboundChannel {
       const activity = req.body as Activity | undefined;
       if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string')
         return fail(res, 400, 'BadArgument', 'the body must be an activity with a type');
-      // One conversation cannot keep the bot busy for everyone: a person types far slower than this.
-      if (activity.type === 'message' && !takeMessage(conversation, this.now().getTime(), this.opts.messageRate))
-        return fail(res, 429, 'TooManyRequests', 'too many messages in this conversation; wait a few seconds and send again');
-      const claims = this.tokenOf(req);
-      // The customer is who the token says, whatever `from` claims.
-      const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
-      const id = this.append(conversation, { ...sanitize(activity), from });
-      const text = inboundText(activity);
-      if (text !== null) await this.deliver(conversation, { text });
-      res.send(200, { id });
+      const receive = async (): Promise<string> => {
+        // One conversation cannot keep the bot busy for everyone: a person types far slower than this.
+        if (activity.type === 'message' && !takeMessage(conversation, this.now().getTime(), this.opts.messageRate)) throw new TooManyMessages();
+        const claims = this.tokenOf(req);
+        // The customer is who the token says, whatever `from` claims.
+        const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
+        const [id] = await this.append(conversation, { ...sanitize(activity), from });
+        const text = inboundText(activity);
+        if (text !== null) await this.deliver(conversation, { text });
+        return id!;
+      };
+      try {
+        // Web Chat sends a message again, with the same clientActivityID, when it saw no answer: it runs once, on any instance.
+        const clientId = clientActivityId(activity);
+        const once = clientId
+          ? await runOnce(this.opts.store.deliveries, `directline:${conversation.id}:${clientId}`, this.onceOptions, receive)
+          : ({ status: 'done', answer: await receive() } as const);
+        if (once.status === 'in_progress') return fail(res, 409, 'Conflict', 'this activity is still being processed; send it again in a moment');
+        res.send(200, { id: once.answer });
+      } catch (err) {
+        if (!(err instanceof TooManyMessages)) throw err;
+        fail(res, 429, 'TooManyRequests', 'too many messages in this conversation; wait a few seconds and send again');
+      }
     });
 
     server.get(`${base}/conversations/:id/activities`, async (req: Request, res: Response) => {
-      const conversation = this.authorized(req, res);
+      const conversation = await this.authorized(req, res);
       if (!conversation) return;
       const watermark = Number((req.query as { watermark?: string } | undefined)?.watermark ?? 0);
       if (!Number.isInteger(watermark) || watermark < 0) return fail(res, 400, 'BadArgument', 'watermark must be a whole number');
-      res.send(200, this.conversations.since(conversation, watermark));
+      res.send(200, await this.conversations.since(conversation.id, watermark));
     });
   }
 
@@ -193,7 +221,7 @@ export class DirectLine implements OutboundChannel {
   private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
     const bot = this.bot();
     // Shown as the typing indicator while the engine works.
-    this.append(conversation, { type: 'typing', from: bot });
+    await this.append(conversation, { type: 'typing', from: bot });
     const output = await this.opts.conversations.turn({
       conversationId: `directline:${conversation.id}`,
       channel: chat.name,
@@ -201,7 +229,7 @@ export class DirectLine implements OutboundChannel {
       identity: identityOf(conversation.user),
       ...input,
     });
-    for (const activity of outboundActivities(output)) this.append(conversation, { ...activity, from: bot });
+    await this.append(conversation, ...outboundActivities(output).map((activity) => ({ ...activity, from: bot })));
   }
 
   /** The assistant as the customer sees it, named as the content in force names it. */
@@ -214,13 +242,15 @@ export class DirectLine implements OutboundChannel {
    * (GET activities) and pushed to its stream. An agent's message carries the
    * agent's display name; the bot's own, the bot's.
    */
-  write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
-    const conversation = this.conversations.get(conversationId.replace(/^directline:/, ''));
-    if (!conversation) return Promise.resolve('unknown_conversation');
+  async write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
+    const id = conversationId.replace(/^directline:/, '');
+    // Started on any instance: its history is in the store.
+    const conversation = this.conversations.get(id) ?? ((await this.conversations.exists(id)) ? { id, user: '', started: true } : null);
+    if (!conversation) return 'unknown_conversation';
     const from: ChannelAccount =
       message.from.kind === 'agent' ? { id: `agent:${message.from.name}`, name: message.from.name, role: 'bot' } : this.bot();
-    this.append(conversation, { type: 'message', text: message.text, from });
-    return Promise.resolve('delivered');
+    await this.append(conversation, { type: 'message', text: message.text, from });
+    return 'delivered';
   }
 
   private bearer(req: Request): string | null {
@@ -239,7 +269,7 @@ export class DirectLine implements OutboundChannel {
   }
 
   /** The conversation of the URL, if the caller may use it; otherwise answers 403/404 and returns null. */
-  private authorized(req: Request, res: Response): DirectLineConversation | null {
+  private async authorized(req: Request, res: Response): Promise<DirectLineConversation | null> {
     const id = String(req.params.id ?? '');
     const claims = this.tokenOf(req);
     if (!claims && !this.isSecret(req)) {
@@ -252,12 +282,25 @@ export class DirectLine implements OutboundChannel {
     }
     const conversation = this.conversations.get(id);
     if (conversation) return conversation;
-    // Forgotten (idle, or pushed out at the cap) but the token still holds: carry on with it.
-    // The engine keeps the conversation's state on its own; only the activity history is gone.
+    // Not held here (another instance, pushed out of the cache, a restart) but the token holds: the store has it.
     if (claims) return this.recover(id, claims.user);
+    // With the secret, the conversation must exist; its visitor was anonymous, so a fresh anonymous id stands in.
+    if (await this.conversations.exists(id)) return this.recover(id, anonymousUser());
     fail(res, 404, 'NotFound', 'conversation not found or expired');
     return null;
   }
+}
+
+/** A message over the conversation's budget (answered 429; a retry may run later). */
+class TooManyMessages extends Error {
+  override name = 'TooManyMessages';
+}
+
+/** Web Chat's id for an activity it sends, the same on each retry. */
+function clientActivityId(activity: Activity): string | null {
+  const data = activity.channelData as { clientActivityID?: unknown } | undefined;
+  const id = data && typeof data === 'object' ? data.clientActivityID : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : null;
 }
 
 /** Keeps what a client may send and nothing that could impersonate the bot. */

@@ -2,34 +2,55 @@
  * The Direct Line WebSocket stream: `GET /v3/directline/conversations/{id}/stream?t={token}`
  * upgrades to a WebSocket that pushes each new ActivitySet (`{activities, watermark}`)
  * as it is added, and an empty message now and then to keep the connection
- * alive. One stream per conversation: a second one closes the first
- * ("collision"), as Direct Line does.
+ * alive. One stream per conversation on an instance: a second one closes the
+ * first ("collision"), as Direct Line does.
+ *
+ * A stream reads the history from the store, from its own watermark on,
+ * whenever the bus says "look again" for its conversation: a reply produced
+ * on another instance reaches it the same way as one produced here.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Bus } from '../../engine/bus';
 import type { Logger } from '../../log';
-import type { DirectLineConversation, DirectLineConversations } from './conversations';
+import { streamTopic, type DirectLineConversation, type DirectLineConversations } from './conversations';
 import type { TokenSigner } from './tokens';
 
 const path = /^\/v3\/directline\/conversations\/([^/?]+)\/stream$/;
 
+/** One open stream: what it has sent, and whether a read is under way. */
+interface OpenStream {
+  ws: WebSocket;
+  /** The watermark of the next activity to send; null until the stream knows where it starts. */
+  sent: number | null;
+  reading: boolean;
+  again: boolean;
+  unsubscribe: () => void;
+}
+
 export class DirectLineStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  private readonly open = new Map<string, WebSocket>();
+  private readonly open = new Map<string, OpenStream>();
   private readonly keepAlive: NodeJS.Timeout;
 
   constructor(
     private readonly conversations: DirectLineConversations,
+    private readonly bus: Bus,
     private readonly signer: TokenSigner,
     private readonly recover: (id: string, user: string) => DirectLineConversation,
     private readonly log: Logger,
     keepAliveMs = 30_000,
   ) {
     this.keepAlive = setInterval(() => {
-      for (const ws of this.open.values()) ws.send('');
+      for (const s of this.open.values()) s.ws.send('');
     }, keepAliveMs);
     this.keepAlive.unref();
+  }
+
+  /** How many streams this instance holds open. */
+  get size(): number {
+    return this.open.size;
   }
 
   /** Whether this upgrade request is ours; answers it (101 or 403/404) if so. */
@@ -43,35 +64,67 @@ export class DirectLineStreams {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
-    const conversation = this.conversations.get(id) ?? this.recover(id, claims.user);
+    if (!this.conversations.get(id)) this.recover(id, claims.user);
     const watermark = Number(url.searchParams.get('watermark') ?? NaN);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.open.get(id)?.close(1000, 'collision');
-      this.open.set(id, ws);
+      this.open.get(id)?.ws.close(1000, 'collision');
+      const stream: OpenStream = { ws, sent: null, reading: false, again: false, unsubscribe: () => undefined };
+      stream.unsubscribe = this.bus.subscribe(streamTopic(id), () => void this.pump(id, stream));
+      this.open.set(id, stream);
       ws.on('close', () => {
-        if (this.open.get(id) === ws) this.open.delete(id);
+        stream.unsubscribe();
+        if (this.open.get(id) === stream) this.open.delete(id);
       });
       ws.on('error', () => ws.terminate());
-      // Reconnecting with a watermark replays what was missed.
-      if (Number.isInteger(watermark) && watermark >= 0) {
-        const backlog = this.conversations.since(conversation, watermark);
-        if (backlog.activities.length) ws.send(JSON.stringify(backlog));
-      }
+      void this.begin(id, stream, Number.isInteger(watermark) && watermark >= 0 ? watermark : null);
     });
     return true;
   }
 
-  /** Pushes the activities added since `watermark` to the conversation's stream, if one is open. */
-  push(conversation: DirectLineConversation, watermark: number): void {
-    const ws = this.open.get(conversation.id);
-    if (!ws || ws.readyState !== ws.OPEN) return;
-    const set = this.conversations.since(conversation, watermark);
-    if (set.activities.length) ws.send(JSON.stringify(set), (err) => err && this.log.warn('directline.stream_send_failed', { error: err.name }));
+  /** Listens before it reads, so nothing added in between is missed; a watermark replays what was missed. */
+  private async begin(id: string, stream: OpenStream, watermark: number | null): Promise<void> {
+    try {
+      await this.bus.subscribed();
+      stream.sent = watermark ?? (await this.conversations.count(id));
+    } catch (err) {
+      this.log.warn('directline.stream_start_failed', { error: (err as Error).name });
+      stream.ws.close(1011, 'unavailable');
+      return;
+    }
+    await this.pump(id, stream);
+  }
+
+  /** Sends what the history holds past the stream's watermark; one read at a time, again if told meanwhile. */
+  private async pump(id: string, stream: OpenStream): Promise<void> {
+    if (stream.sent === null) return;
+    if (stream.reading) {
+      stream.again = true;
+      return;
+    }
+    stream.reading = true;
+    try {
+      do {
+        stream.again = false;
+        const set = await this.conversations.since(id, stream.sent);
+        if (stream.ws.readyState !== stream.ws.OPEN) return;
+        if (!set.activities.length) continue;
+        stream.sent = Number(set.watermark);
+        stream.again = true;
+        stream.ws.send(JSON.stringify(set), (err) => err && this.log.warn('directline.stream_send_failed', { error: err.name }));
+      } while (stream.again);
+    } catch (err) {
+      this.log.warn('directline.stream_read_failed', { error: (err as Error).name });
+    } finally {
+      stream.reading = false;
+    }
   }
 
   close(): void {
     clearInterval(this.keepAlive);
-    for (const ws of this.open.values()) ws.terminate();
+    for (const s of this.open.values()) {
+      s.unsubscribe();
+      s.ws.terminate();
+    }
     this.wss.close();
   }
 }
