@@ -109,7 +109,11 @@ export class ProcessRunner {
       const view = formView(step.step, s.profile, this.wording(s, run));
       const checked = checkForm(view, submitted, postcodePattern(s.content));
       if (!checked.ok) return refused('invalid', { fields: checked.fields });
-      return this.advance(s, { ...run, values: { ...run.values, ...checked.values }, pc: run.pc + 1 }, true);
+      // A choice's words too (`{reason.label}`), for notes a colleague reads.
+      const labels = Object.fromEntries(
+        view.fields.filter((f) => f.type === 'choice').map((f) => [`${f.field}.label`, f.choices?.find((c) => c.value === checked.values[f.field])?.label ?? null]),
+      );
+      return this.advance(s, { ...run, values: { ...run.values, ...checked.values, ...labels }, pc: run.pc + 1 }, true);
     });
   }
 
@@ -159,7 +163,8 @@ export class ProcessRunner {
           result = await this.opts.backOffice.run(ins.action, args, { conversationId: s.contact.conversationId, channel: s.contact.channel, profile: s.profile });
         } catch (err) {
           this.opts.log.warn('process.action_failed', { contactId: s.contact.contactId, process: run.process, action: ins.action, error: (err as Error).name });
-          const message = `${(err as Error).message}`;
+          // The back office's words without the action's name in front ("charge.credit: …").
+          const message = (err as Error).message.replace(/^[a-z_.]+: /, '');
           // Nothing happened since the form: the agent mends the form. Otherwise the run waits for a retry.
           if (fromForm && !saved) return refused('action_failed', { message });
           await this.save(s, { ...run, status: 'failed', problem: message, updatedAt: s.now.toISOString() });

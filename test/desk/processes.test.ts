@@ -145,12 +145,12 @@ it('checks every field before anything happens, shows what the back office refus
   ]);
   // More than the invoice: the back office says no, the form stays for the agent to mend.
   const tooMuch = await marco.post(path('h-sofia', '/submit'), { form: 'choose_charge', values: { invoice: 'INV-C1003-202611', amount: '120', reason: 'charged_twice' } });
-  expect([tooMuch.status, ((await tooMuch.json()) as { message: string }).message]).toEqual([502, 'the back office refused this: charge.credit: the credit is more than the invoice']);
+  expect([tooMuch.status, ((await tooMuch.json()) as { message: string }).message]).toEqual([502, 'the back office refused this: the credit is more than the invoice']);
   expect((await ok(marco.get(path('h-sofia')))).running?.form?.form).toBe('choose_charge');
   expect(await completed()).not.toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ contact: 'h-sofia' }) }));
 
   const credited = await ok(marco.post(path('h-sofia', '/submit'), { form: 'choose_charge', values: { invoice: 'INV-C1003-202611', amount: '$40', reason: 'charged_twice' } }));
-  expect(credited.done[0]!.notes).toEqual([expect.stringMatching(/^Credited \$40\.00 on invoice INV-C1003-202611 \(charged_twice\), credit CR-\d{6}$/)]);
+  expect(credited.done[0]!.notes).toEqual([expect.stringMatching(/^Credited \$40\.00 on invoice INV-C1003-202611 \(Charged twice\), credit CR-\d{6}$/)]);
   // A second submit of the same form (a double click) changes nothing.
   const again = await marco.post(path('h-sofia', '/submit'), { form: 'choose_charge', values: { invoice: 'INV-C1003-202611', amount: '40', reason: 'charged_twice' } });
   expect(again.status).toBe(409);

@@ -31,7 +31,8 @@ async function call(method, path, body) {
   }
   const data = await res.json().catch(() => ({}));
   if (res.status === 401 && !path.endsWith('/sign-in')) session.onSignedOut();
-  if (!res.ok) throw new DeskError(res.status, data.code || 'Error', data.message || `The server answered ${res.status}.`);
+  // `fields`: what is wrong with each field of a form (guided processes).
+  if (!res.ok) throw Object.assign(new DeskError(res.status, data.code || 'Error', data.message || `The server answered ${res.status}.`), { fields: data.fields });
   return data;
 }
 
