@@ -11,7 +11,6 @@ import type { Agent, DeskNote, DeskResult } from '../../bot/desk/desk';
 import { registerProcessRoutes } from '../../bot/desk/process-routes';
 import { ProcessRunner } from '../../bot/desk/processes';
 import { registerDesk } from '../../bot/desk/routes';
-import { DeskSessions } from '../../bot/desk/sessions';
 import { silentLogger } from '../../bot/log';
 import { LeaseLock } from '../../integrations/state/lease-lock';
 import { openChromium, type OpenBrowser } from '../support/chromium';
@@ -42,7 +41,8 @@ beforeAll(async () => {
   const routes = registerDesk(running.server, {
     desk,
     agents: app.agents!,
-    sessions: new DeskSessions(app.store.histories, 10 * 3600_000),
+    histories: app.store.histories,
+    queuesApi: false,
     events: app.store.events,
     queues: () => app.engine.current.content.routing.queues,
     now: () => app.clock.now(),
