@@ -1,6 +1,9 @@
 import { readChoices, spellCodes, spokenLines, spokenReply } from '../../bot/channels/voice/spoken';
 import { spokenDigits } from '../../bot/channels/voice/spoken-digits';
 
+/** The demo content's wording (rules/assistant.yaml choice_spoken, list_or). */
+const wording = { choice: 'say {label} or press {number}', or: 'or' };
+
 describe('what a caller hears', () => {
   it('reads ZIP codes and order numbers one character at a time, not amounts or years', () => {
     expect(spellCodes('Brightwave Mission, 2480 Mission Street, San Francisco 94110.')).toBe('Brightwave Mission, 2480 Mission Street, San Francisco 9 4 1 1 0.');
@@ -9,14 +12,14 @@ describe('what a caller hears', () => {
   });
 
   it('drops links (and the "at" that led to them), markup and emoji, and reads choices out as a sentence of their own', () => {
-    expect(spokenReply({ text: 'See **this** at https://x.example 😀', choices: [{ value: 'a', label: 'Billing' }, { value: 'b', label: 'Sales (new)' }] })).toBe(
+    expect(spokenReply({ text: 'See **this** at https://x.example 😀', choices: [{ value: 'a', label: 'Billing' }, { value: 'b', label: 'Sales (new)' }] }, wording)).toBe(
       'See this. Say Billing or press 1, or say Sales or press 2.',
     );
-    expect(readChoices([{ value: 'y', label: 'Yes' }])).toBe('Say Yes or press 1.');
+    expect(readChoices([{ value: 'y', label: 'Yes' }], wording)).toBe('Say Yes or press 1.');
   });
 
   it('says hours and units in words', () => {
-    expect(spokenReply({ text: 'Open Mon–Fri 8am to 9pm, Sat–Sun 9:30am to 6pm (Pacific time). On Mobile 15 GB you have 2.5GB left.' })).toBe(
+    expect(spokenReply({ text: 'Open Mon–Fri 8am to 9pm, Sat–Sun 9:30am to 6pm (Pacific time). On Mobile 15 GB you have 2.5GB left.' }, wording)).toBe(
       'Open Monday to Friday 8 AM to 9 PM, Saturday to Sunday 9:30 AM to 6 PM (Pacific time). On Mobile 15 gigabytes you have 2.5 gigabytes left.',
     );
   });
@@ -24,10 +27,11 @@ describe('what a caller hears', () => {
   it('puts the text-message notice right after the reply with the link, and apologises once', () => {
     const lines = spokenLines(
       [{ text: 'Sorry, I did not hear anything.' }, { text: 'Here is your link.', link: { url: 'https://x', label: 'Pay' } }, { text: 'Anything else?' }],
+      wording,
       'I sent you a text.',
     );
     expect(lines).toEqual(['Sorry, I did not hear anything.', 'Here is your link.', 'I sent you a text.', 'Anything else?']);
-    expect(spokenLines([{ text: "Sorry, I didn't hear anything." }, { text: "Sorry, I didn't catch that. What's the street?" }])).toEqual([
+    expect(spokenLines([{ text: "Sorry, I didn't hear anything." }, { text: "Sorry, I didn't catch that. What's the street?" }], wording)).toEqual([
       "Sorry, I didn't hear anything.",
       "What's the street?",
     ]);

@@ -16,6 +16,20 @@ const call = (from: string) => phoneCall({ baseUrl: app.url }, from);
 const count = (text: string, word: RegExp) => text.match(word)?.length ?? 0;
 
 describe('what a caller hears', () => {
+  it("choices read out in the content's words (choice_spoken, list_or in rules/assistant.yaml)", async () => {
+    const before = app.app.engine.current;
+    const messages = { ...before.content.assistant.messages, choice_spoken: 'for {label} press {number}', list_or: 'and' };
+    app.app.engine.swap({ ...before, content: { ...before.content, assistant: { ...before.content.assistant, messages } } });
+    try {
+      const c = call('+15550100006');
+      await c.answer();
+      const out = await c.say('bill');
+      expect(out.heard).toContain('For Make a payment press 1, for Dispute a charge press 2, and for Check your balance press 3.');
+    } finally {
+      app.app.engine.swap(before);
+    }
+  });
+
   it('opening hours in words, not "Mon–Fri 9am"', async () => {
     const c = call('+15550100001');
     await c.answer();

@@ -126,6 +126,7 @@ export class VoiceChannel {
       ...(this.opts.ttsVoice ? { voice: this.opts.ttsVoice } : {}),
       hints: content.speechHints,
       handoff: this.opts.handoff,
+      choices: { choice: content.line('choice_spoken'), or: content.line('list_or') },
     };
   }
 

@@ -1,9 +1,16 @@
 /**
  * What a caller hears: the spoken wording of each reply, choices read out
- * ("say Yes or press 1"), nothing visual (links, markup, emoji), units and
- * opening hours in words, and at most one apology per answer.
+ * ("say Yes or press 1", worded in rules/assistant.yaml), nothing visual
+ * (links, markup, emoji), units and opening hours in words, and at most one
+ * apology per answer.
  */
 import type { Choice, Reply } from '../../engine/turn';
+
+/** How choices are read out: `choice_spoken` ("say {label} or press {number}") and `list_or` of assistant.yaml. */
+export interface ChoiceWording {
+  choice: string;
+  or: string;
+}
 
 // A link cannot be heard, and neither can the "at" or "here:" that led to it.
 const url = /(?:\s*\b(?:at|on|via|here|see)\s*:?)?\s*\bhttps?:\/\/\S+/gi;
@@ -42,9 +49,10 @@ function spokenLabel(label: string): string {
   return speakable(label.replace(/\s*\([^)]*\)/g, ''));
 }
 
-export function readChoices(choices: readonly Choice[]): string {
-  const parts = choices.map((c, i) => `say ${spokenLabel(c.label)} or press ${i + 1}`);
-  const joined = parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, or ${parts.at(-1)}` : parts[0]!;
+/** "Say Yes or press 1, or say No or press 2." in the content's words. */
+export function readChoices(choices: readonly Choice[], wording: ChoiceWording): string {
+  const parts = choices.map((c, i) => wording.choice.replace('{label}', spokenLabel(c.label)).replace('{number}', String(i + 1)));
+  const joined = parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, ${wording.or} ${parts.at(-1)}` : parts[0]!;
   return `${joined.charAt(0).toUpperCase()}${joined.slice(1)}.`;
 }
 
@@ -60,11 +68,11 @@ export function spellCodes(text: string): string {
     .replace(/(^|[^$\d.,])\b(\d{5})\b(?![.,]\d)(?!\s*(dollars?|cents?|euros?|pounds?|percent|gigabytes|GB|minutes|seconds))/g, (_m, before: string, zip: string) => `${before}${spell(zip)}`);
 }
 
-export function spokenReply(reply: Reply): string {
+export function spokenReply(reply: Reply, wording: ChoiceWording): string {
   const said = spellCodes(inWords(speakable(reply.speak ?? reply.text)));
   if (!reply.choices?.length) return said;
   const ended = !said || /[.!?]$/.test(said) ? said : `${said}.`;
-  return `${ended} ${readChoices(reply.choices)}`.trim();
+  return `${ended} ${readChoices(reply.choices, wording)}`.trim();
 }
 
 const apology = /^(?:I'm |I am )?sorry\b[^.!?]*[.!?]\s*/i;
@@ -94,8 +102,8 @@ function oneApology(lines: string[]): string[] {
  * Every line of one answer, as said: each reply's spoken wording and, right
  * after the reply whose link went by text message, the notice that says so.
  */
-export function spokenLines(replies: readonly Reply[], linkNotice = ''): string[] {
+export function spokenLines(replies: readonly Reply[], wording: ChoiceWording, linkNotice = ''): string[] {
   const lastLink = replies.map((r) => Boolean(r.link)).lastIndexOf(true);
-  const lines = replies.flatMap((r, i) => (i === lastLink && linkNotice ? [spokenReply(r), linkNotice] : [spokenReply(r)]));
+  const lines = replies.flatMap((r, i) => (i === lastLink && linkNotice ? [spokenReply(r, wording), linkNotice] : [spokenReply(r, wording)]));
   return oneApology(lines.filter(Boolean));
 }

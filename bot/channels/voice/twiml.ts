@@ -7,7 +7,7 @@ import twilio from 'twilio';
 import type { Escalation } from '../../engine/escalation';
 import { routingAttributes } from '../../engine/handoff-record';
 import type { TurnOutput } from '../../engine/turn';
-import { spokenLines } from './spoken';
+import { spokenLines, type ChoiceWording } from './spoken';
 
 export type VoiceHandoffMode =
   | { kind: 'taskrouter'; workflowSid: string; timeoutSeconds: number }
@@ -22,6 +22,8 @@ export interface TwimlOptions {
   /** Phrases that help the recogniser (comma separated in TwiML). */
   hints: readonly string[];
   handoff: VoiceHandoffMode;
+  /** How choices are read out (the content's words). */
+  choices: ChoiceWording;
 }
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
@@ -40,7 +42,7 @@ const sayAttributes = (opts: TwimlOptions) => ({ language: opts.language as neve
 export function renderTwiml(output: TurnOutput, opts: TwimlOptions, linkNotice = ''): string {
   const r = new twilio.twiml.VoiceResponse();
   const sayAttrs = sayAttributes(opts);
-  const lines = spokenLines(output.replies, linkNotice);
+  const lines = spokenLines(output.replies, opts.choices, linkNotice);
   if (output.handoff || output.ended) {
     for (const line of lines) r.say(sayAttrs, line);
     const h = output.handoff?.handoff;
