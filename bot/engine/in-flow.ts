@@ -1,0 +1,84 @@
+/**
+ * A message while a question waits (a dialog's slot, or verification): a
+ * change of mind, another request, the answer, a correction, or a bad
+ * answer asked again; and leaving a flow cleanly, noted for the agent.
+ */
+import type { TurnContext } from './context';
+import { acceptAnswer, fitsAnswer, retryAnswer, runDialog } from './dialog-runner';
+import { correction, leaving, otherRequest } from './interrupt';
+import { respond, serve } from './serve';
+import { answerVerification } from './verify';
+
+/**
+ * A message while a question waits (a dialog's slot, or verification).
+ * In order: a change of mind, another request the classifier is sure of,
+ * the answer, a correction ("no, I meant …"), any other clear request;
+ * only then is it a bad answer, asked again.
+ */
+export async function inFlow(ctx: TurnContext, text: string): Promise<void> {
+  const { state, content } = ctx;
+  const current = state.dialog?.intent ?? null;
+  const left = leaving(content, text);
+  if (left) {
+    leaveFlow(ctx, 'changed their mind');
+    ctx.say('left_flow');
+    if (left.rest) await respond(ctx, left.rest, false);
+    else ctx.say('what_now');
+    return;
+  }
+  // "I want to cancel" is a new request, not a wrong ZIP code; digits are an answer.
+  const lead = correction(content, text);
+  const fits = state.verifying ? /\d/.test(text) : fitsAnswer(ctx);
+  // During verification the same request again ("my balance please") starts it over, uncounted.
+  const other = state.verifying ? null : current;
+  const sure = fits ? null : (otherRequest(ctx.brain, text, other, true) ?? (lead ? otherRequest(ctx.brain, lead, other, false) : null));
+  if (sure?.intent === current) {
+    state.dialog = null;
+    state.verifying = null;
+    await serve(ctx, sure.intent, sure.confidence, text);
+    return;
+  }
+  if (sure) {
+    leaveFlow(ctx, 'asked for something else');
+    await serve(ctx, sure.intent, sure.confidence, text);
+    return;
+  }
+  if (state.verifying) {
+    if (await answerVerification(ctx)) await runDialog(ctx);
+    return;
+  }
+  if (acceptAnswer(ctx)) {
+    await runDialog(ctx);
+    return;
+  }
+  // Not an answer: a correction, or another request after all.
+  if (lead) {
+    leaveFlow(ctx, 'corrected what they wanted');
+    ctx.say('left_flow');
+    await respond(ctx, lead, false);
+    return;
+  }
+  const another = otherRequest(ctx.brain, text, current, false);
+  if (another) {
+    leaveFlow(ctx, 'asked for something else');
+    await serve(ctx, another.intent, another.confidence, text);
+    return;
+  }
+  await retryAnswer(ctx);
+}
+
+/** Drops the flow in progress, and anything queued after it; the agent reads where it was left. */
+export function leaveFlow(ctx: TurnContext, why: string): void {
+  const { state, content } = ctx;
+  const active = state.dialog;
+  if (active) {
+    const label = content.intents.get(active.intent)?.label ?? active.intent;
+    const where = state.verifying ? ' during verification' : active.waiting ? ` when asked for "${active.waiting.slot}"` : '';
+    ctx.did(`Started to ${label}; left it${where}: the customer ${why}`);
+  }
+  for (const p of state.pending) ctx.did(`Did not ${content.intents.get(p.intent)?.label ?? p.intent}: the customer ${why}`);
+  state.pending = [];
+  state.dialog = null;
+  state.verifying = null;
+}
+

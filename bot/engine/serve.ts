@@ -1,0 +1,115 @@
+/**
+ * Serving a request: one understood intent (a self-service dialog or a
+ * person), a message on its own (one request or several, a vague opener, a
+ * question which one was meant), requests still pending, and a message the
+ * bot did not understand.
+ */
+import type { TurnContext } from './context';
+import { startDialog } from './dialog-runner';
+import { handOff } from './handoff-stage';
+import { severalRequests, vagueOpener } from './interrupt';
+import { redact } from './redact';
+import { findOrderNumber, findPostcode } from './slots';
+import type { SlotValue } from './state';
+import { understand } from './understand';
+
+/** A message on its own: one request or several, a vague opener, a question which one, or not understood. */
+export async function respond(ctx: TurnContext, text: string, wasClarifying: boolean): Promise<void> {
+  const { state, content } = ctx;
+  const several = severalRequests(ctx.brain, text);
+  if (several) {
+    // What the bot can do itself first: after a handoff nothing more is served.
+    const handsOff = (r: { intent: string }) => (content.intents.get(r.intent)?.handoff ? 1 : 0);
+    const [first, ...rest] = [...several].sort((a, b) => handsOff(a) - handsOff(b));
+    state.pending.push(...rest.map((r) => ({ intent: r.intent, values: { utterance: redact(r.text) } })));
+    await serve(ctx, first!.intent, first!.confidence, first!.text);
+    return;
+  }
+  const vague = vagueOpener(content, text);
+  if (vague) {
+    state.words.push(redact(text));
+    // Asked which one, and answered as vaguely again: that counts as not understood.
+    if (wasClarifying) await miss(ctx);
+    else clarify(ctx, vague, 'clarify_vague');
+    return;
+  }
+  const u = understand(ctx.brain, text);
+  if (u.kind === 'intent') await serve(ctx, u.intent, u.confidence, text);
+  else if (u.kind === 'unclear' && wasClarifying) {
+    // Asked which one and still unclear: that counts as not understood.
+    state.words.push(redact(text));
+    await miss(ctx);
+  } else if (u.kind === 'unclear') {
+    state.confidence = u.confidence;
+    state.words.push(redact(text));
+    clarify(ctx, u.options, 'clarify');
+  } else {
+    state.words.push(redact(text));
+    await miss(ctx);
+  }
+}
+
+/** Asks which of two or three requests the customer means, as choices. */
+function clarify(ctx: TurnContext, options: string[], message: 'clarify' | 'clarify_vague'): void {
+  const intents = options.map((o) => ctx.content.intents.get(o)!);
+  const labels = intents.map((i) => i.label);
+  const listed = `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+  ctx.state.clarifying = options;
+  const reply = ctx.message(message, { first: labels[0]!, second: labels[1]!, options: listed });
+  reply.choices = intents.map((i) => ({ value: i.intent, label: capitalize(i.label) }));
+  ctx.push(reply);
+  ctx.output.expecting = 'choice';
+}
+
+/** Serves what is queued (the second of two requests), once nothing else is in progress. */
+export async function servePending(ctx: TurnContext): Promise<void> {
+  const { state } = ctx;
+  for (let guard = 0; guard < 5 && state.pending.length && !state.dialog && !state.verifying && !state.clarifying && !state.handedOff && !state.ended; guard++) {
+    const next = state.pending.shift()!;
+    const said = next.values.utterance;
+    await serve(ctx, next.intent, state.confidence ?? 1, typeof said === 'string' ? said : null, next.values);
+  }
+  if (state.handedOff && state.pending.length) {
+    // Never dropped silently: the agent reads what else the customer asked for.
+    for (const p of state.pending) ctx.did(`The customer also asked to ${ctx.content.intents.get(p.intent)?.label ?? p.intent}`);
+    state.pending = [];
+  }
+}
+
+/** A message the bot did not understand: say so, and after too many in a row a person takes over. */
+export async function miss(ctx: TurnContext): Promise<void> {
+  const { state, content } = ctx;
+  state.misses += 1;
+  if (state.misses >= content.assistant.understanding.misses_before_handoff) {
+    ctx.say('not_understood_handoff');
+    await handOff(ctx, { intent: null, reason: `The bot did not understand ${state.misses} messages in a row` });
+    return;
+  }
+  ctx.say('not_understood');
+}
+
+/** Serve an understood intent: a dialog, or straight to a person. */
+export async function serve(ctx: TurnContext, name: string, confidence: number, text: string | null, values: Record<string, SlotValue> = {}): Promise<void> {
+  const { state, content } = ctx;
+  const intent = content.intents.get(name);
+  if (!intent) return miss(ctx);
+  state.misses = 0;
+  state.confidence = confidence;
+  if (text && intent.topic) state.words.push(redact(text));
+  if (intent.topic && !intent.queue_from_topic) state.topic = intent.intent;
+  if (intent.handoff) {
+    await handOff(ctx, { intent, reason: `The customer asked to ${intent.label}`, ...(intent.say ? { say: intent.say } : {}) });
+    return;
+  }
+  const prefill: Record<string, SlotValue> = { ...values };
+  const orderNumber = text ? findOrderNumber(text, ctx.patterns) : null;
+  if (orderNumber) prefill.order_number = orderNumber;
+  const postcode = text ? findPostcode(text, ctx.patterns) : null;
+  if (postcode) prefill.postcode_mentioned = postcode;
+  if (text) prefill.utterance = redact(text);
+  await startDialog(ctx, intent.dialog!, intent.intent, prefill);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
