@@ -177,3 +177,42 @@ it('every process route refuses a missing session or CSRF token, an agent outsid
   expect((await ruth.post(path('h-sofia', '/start'), { process: 'change_address' })).status).toBe(409);
   expect(await running.app.store.events.read(-1)).toEqual(before);
 });
+
+describe('a run that stops half way', () => {
+  it('waits for a retry after an action failed behind one that ran, and never runs the first twice', async () => {
+    const { app } = running;
+    const calls: string[] = [];
+    let placeFails = true;
+    const backOffice = {
+      actions: app.backOffice.actions,
+      run: async (action: string, args: Record<string, unknown>, ctx: Parameters<typeof app.backOffice.run>[2]) => {
+        calls.push(action);
+        if (action === 'upgrade.place' && placeFails) throw new Error('upgrade.place: the order system is down');
+        return app.backOffice.run(action, args, ctx);
+      },
+    };
+    let content = app.engine.current.content;
+    const runner = new ProcessRunner({ desk, content: () => content, profiles: app.profiles, backOffice, store: app.store, lock: new LeaseLock(app.store.leases, app.clock), clock: app.clock, log: silentLogger });
+    const marcoAgent = { id: 'marco', name: 'Marco', roles: ['agent' as const], queues: ['customer_care'] };
+    desk.add(fakeHandoff('h-james2', 'customer_care', { customer: customer('C1002', 'James Okafor'), intent: intent('upgrade_device') }));
+    await desk.accept(marcoAgent, 'h-james2');
+
+    expect((await runner.start(marcoAgent, 'h-james2', 'upgrade_device')).ok).toBe(true);
+    const failed = await runner.submit(marcoAgent, 'h-james2', 'take_fee', { fee_agreed: 'yes' });
+    expect(failed).toMatchObject({ ok: true, value: { running: { status: 'failed', form: null, problem: 'the order system is down' } } });
+    expect(calls).toEqual(['upgrade.quote', 'fee.charge', 'upgrade.place']);
+
+    placeFails = false;
+    const retried = await runner.retry(marcoAgent, 'h-james2');
+    expect(retried).toMatchObject({ ok: true, value: { running: null, done: [{ outcome: 'upgrade_placed' }] } });
+    expect(calls).toEqual(['upgrade.quote', 'fee.charge', 'upgrade.place', 'upgrade.place']);
+
+    // A process edited while it runs is not continued on the new steps: cancel and start again.
+    await runner.start(marcoAgent, 'h-james2', 'change_address');
+    const changed = { ...content.processes.get('change_address')!, label: 'Change the address (new)' };
+    content = { ...content, processes: new Map([...content.processes, ['change_address', changed]]) };
+    expect(await runner.submit(marcoAgent, 'h-james2', 'new_address', { line1: '1 Main Street', city: 'Oakland', new_postcode: '94607' })).toEqual({ ok: false, reason: 'stale' });
+    expect((await runner.panel(marcoAgent, 'h-james2')).ok && (await runner.panel(marcoAgent, 'h-james2'))).toMatchObject({ value: { running: { status: 'failed', problem: expect.stringContaining('changed while it ran') } } });
+    expect(await runner.cancel(marcoAgent, 'h-james2')).toMatchObject({ ok: true, value: { running: null, done: [{ status: 'cancelled' }, { outcome: 'upgrade_placed' }] } });
+  });
+});
