@@ -80,12 +80,17 @@ export function describeHandoff(h: Handoff): string {
 /**
  * The handoff as flat attributes a routing engine can match on (TaskRouter
  * workflow expressions such as `queue == "retention" AND priority > 50`),
- * with the agent's summary alongside. No transcript: attributes are small.
+ * with the agent's card alongside (a Flex screen pop shows it): who, why,
+ * what the bot did, the summary, next best actions. No transcript:
+ * attributes are small.
  */
 export function routingAttributes(h: Handoff): Record<string, unknown> {
   return {
     type: 'frontline_handoff',
     handoff_id: h.id,
+    // The desk's key for the same contact (a screen pop opens the card by it, or by the call's sid).
+    contact_id: h.id,
+    created_at: h.createdAt,
     conversation_id: h.conversationId,
     channel: h.channel,
     queue: h.queue,
@@ -93,6 +98,7 @@ export function routingAttributes(h: Handoff): Record<string, unknown> {
     priority: h.priority,
     segment: h.customer.segment,
     strategy: h.customer.strategy,
+    intensity: h.customer.intensity,
     verified: h.customer.verified,
     profile_unavailable: h.customer.profileUnavailable === true,
     customer_id: h.customer.id,
