@@ -16,6 +16,8 @@ import type { Brain } from './engine/context';
 import { conversationsOf, type Conversations } from './engine/conversations';
 import { Engine } from './engine/engine';
 import { OutboundRegistry } from './engine/outbound';
+import { ContactBook } from './desk/contacts';
+import { DeskService } from './desk/service';
 import type { BackOffice, Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
@@ -26,7 +28,6 @@ import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
 import { HttpProfileSource } from '../integrations/ci/http-profiles';
 import { CircuitBreaker, type BreakerState } from '../integrations/resilience/circuit-breaker';
-import { EmbeddedQueue } from '../integrations/handoff/embedded-queue';
 import { LeaseLock } from '../integrations/state/lease-lock';
 import { openStore } from '../integrations/state/open';
 import { MirroredTarget, TaskRouterTarget } from '../integrations/handoff/taskrouter';
@@ -65,7 +66,10 @@ export interface App {
   channels: ChannelChoices;
   /** The channels mounted on the server. */
   served: readonly ChannelModule[];
-  queue: EmbeddedQueue;
+  /** The contacts handed to people, durable on the store (`GET /api/queues` lists it). */
+  queue: ContactBook;
+  /** The agent desk (bot/desk/desk.ts) on the store and the outbound port. */
+  desk: DeskService;
   /** The signed handoff webhook's sender (HANDOFF_WEBHOOK_URL), or null; `stop()` it on shutdown. */
   handoffWebhook: HandoffWebhook | null;
   /** The file-backed demo customers, when no CI API is configured. */
@@ -172,20 +176,21 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     ...(brain.content.assistant.timezone ? { timeZone: brain.content.assistant.timezone } : {}),
   });
 
-  let engine: Engine | null = null;
-  const queue = new EmbeddedQueue(() => (engine?.current ?? brain).content.routing.queues);
-  let handoffs: HandoffTarget = queue;
-  if (config.taskRouter) {
-    const breaker = new CircuitBreaker({ name: 'taskrouter', onChange: (state) => breakerLog(log, state, 'taskrouter') });
-    handoffs = new MirroredTarget(new TaskRouterTarget({ ...config.taskRouter, breaker }), queue);
-    log.info('handoff.taskrouter', { workspace: config.taskRouter.workspaceSid });
-  }
   requireSms(config, linkDialogs(brain.content));
   const sms: SmsSender = config.sms ? new TwilioSms(config.sms) : (overrides.sms ?? new SmsOutbox());
   if (!config.sms) log.warn('sms.outbox', { hint: 'TWILIO_SMS_FROM is not set: links for callers stay in the demo outbox, and callers are told so' });
   const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, stateTtlMs: config.STATE_TTL_MINUTES * 60_000 });
   if (store.kind === 'memory') log.warn('store.memory', { reason: 'DATA_DIR is empty: conversations and waiting customers are lost on restart' });
   else log.info('store.opened', { kind: store.kind });
+  let engine: Engine | null = null;
+  const content = () => (engine?.current ?? brain).content;
+  const queue = new ContactBook({ store, queues: () => content().routing.queues, clock });
+  let handoffs: HandoffTarget = queue;
+  if (config.taskRouter) {
+    const breaker = new CircuitBreaker({ name: 'taskrouter', onChange: (state) => breakerLog(log, state, 'taskrouter') });
+    handoffs = new MirroredTarget(new TaskRouterTarget({ ...config.taskRouter, breaker }), queue);
+    log.info('handoff.taskrouter', { workspace: config.taskRouter.workspaceSid });
+  }
   let handoffWebhook: HandoffWebhook | null = null;
   if (config.handoffWebhook) {
     // An additional target: written to the outbox within the turn, posted after it.
@@ -198,7 +203,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     profiles,
     backOffice,
     handoffs,
-    // Messages after a handoff go onto the contact in the embedded queue, which lists every contact (TaskRouter's too).
+    // Messages after a handoff go onto the contact on the store, which lists every contact (TaskRouter's too).
     contacts: queue,
     clock,
     log,
@@ -208,7 +213,18 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
   const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues));
-  return { config, engine, conversations: conversationsOf(engine), outbound: new OutboundRegistry(), channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
+  const outbound = new OutboundRegistry();
+  const running = engine;
+  const desk = new DeskService({
+    book: queue,
+    outbound,
+    takeover: (id, channel, contactId, change) => running.takeover(id, channel, contactId, change),
+    queues: () => content().routing.queues,
+    dispositions: () => content().dispositions,
+    agentById: (id) => agents?.find(id) ?? null,
+    clock,
+  });
+  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -12,7 +12,7 @@ export interface ServerOptions {
   /** Reported by /healthz. */
   health: () => Record<string, unknown>;
   /** The waiting contacts per queue; null turns GET /api/queues off. */
-  queues: (() => unknown) | null;
+  queues: (() => Promise<unknown>) | null;
 }
 
 export function createServer(opts: ServerOptions): Server {
@@ -29,9 +29,8 @@ export function createServer(opts: ServerOptions): Server {
 
   const queues = opts.queues;
   if (queues)
-    server.get('/api/queues', (_req, res, next) => {
-      res.send(200, { queues: queues() });
-      return next();
+    server.get('/api/queues', async (_req, res) => {
+      res.send(200, { queues: await queues() });
     });
 
   // Whatever went wrong inside, the caller gets a short, safe answer.

@@ -141,7 +141,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       let failed: Error | null = null;
       await adapter.continueConversationAsync(opts.appId, { ...reference, bot }, async (ctx) => {
         // Caught here, or onTurnError would swallow it and the caller would hear `delivered`.
-        await ctx.sendActivity({ type: 'message', text: message.text }).catch((err: Error) => void (failed = err));
+        await ctx.sendActivity(message.typing ? { type: 'typing' } : { type: 'message', text: message.text }).catch((err: Error) => void (failed = err));
       });
       if (failed) {
         opts.log.error('botframework.outbound_failed', { error: (failed as Error).name });

@@ -12,6 +12,8 @@ import {
   intentSchema,
   offersSchema,
   outOfScopeSchema,
+  dispositionsSchema,
+  type Disposition,
   routingSchema,
   segmentsSchema,
   type AssistantSettings,
@@ -35,6 +37,8 @@ export const contentLayout = {
   outOfScope: 'rules/out_of_scope.yaml',
   /** Guided processes an agent at the desk can start; the folder is optional. */
   processes: 'processes',
+  /** The codes an agent ends a contact with at the desk (optional: none, no desk endings). */
+  dispositions: 'rules/dispositions.yaml',
   /** Conversation tests: not content, but the content check warns about intents none of them exercises. */
   conversationTests: 'test/conversations',
 } as const;
@@ -66,6 +70,7 @@ export interface ContentFiles {
   assistant: AssistantSettings | null;
   outOfScope: string[] | null;
   processes: Map<string, { file: string; item: Process }>;
+  dispositions: Disposition[] | null;
 }
 
 /**
@@ -124,5 +129,6 @@ export function readContentFiles(dir: string, onError: (err: ContentError) => vo
     assistant: load(contentLayout.assistant, assistantSchema),
     outOfScope: existsSync(join(dir, contentLayout.outOfScope)) ? (load(contentLayout.outOfScope, outOfScopeSchema)?.examples ?? null) : [],
     processes: existsSync(join(dir, contentLayout.processes)) ? readFolder(dir, contentLayout.processes, processSchema, 'process', onError) : new Map(),
+    dispositions: existsSync(join(dir, contentLayout.dispositions)) ? (load(contentLayout.dispositions, dispositionsSchema)?.dispositions ?? null) : [],
   };
 }

@@ -12,6 +12,7 @@ import {
   intentSchema,
   offersSchema,
   outOfScopeSchema,
+  dispositionsSchema,
   routingSchema,
   segmentsSchema,
   slotTypes,
@@ -123,6 +124,7 @@ export function jsonSchemas(): Record<string, object> {
     offers: gen(offersSchema, 'offers'),
     assistant: gen(assistantSchema, 'assistant settings'),
     'out-of-scope': gen(outOfScopeSchema, 'out-of-scope examples'),
+    dispositions: gen(dispositionsSchema, 'disposition codes'),
     'conversation-test': gen(conversationTestSchema, 'conversation test'),
   };
 }

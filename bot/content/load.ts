@@ -6,7 +6,7 @@
  */
 import { contentLayout, formatProblem } from './files';
 import type { Process } from './process-schema';
-import type { AssistantSettings, Dialog, Intent, OfferRules, RoutingRules, SegmentRules } from './schemas';
+import type { AssistantSettings, Dialog, Disposition, Intent, OfferRules, RoutingRules, SegmentRules } from './schemas';
 import { checkContent, type BackOfficeActions } from './validate';
 import { ContentError } from './yaml-file';
 
@@ -23,6 +23,8 @@ export interface Content {
   outOfScope: string[];
   /** Guided processes an agent can start at the desk (processes/*.yaml). */
   processes: ReadonlyMap<string, Process>;
+  /** The codes an agent ends a contact with (rules/dispositions.yaml). */
+  dispositions: Disposition[];
   /** What the check warns about (`file:line field: detail`), e.g. an intent no conversation test exercises. */
   warnings: readonly string[];
 }
@@ -38,9 +40,9 @@ export function loadContent(dir: string, opts: LoadOptions): Content {
   const { files, problems, warnings } = checkContent(dir, opts.actions, opts.channels);
   const first = problems[0];
   if (first) throw new ContentError(first.file, first.line, first.field, first.message);
-  const { segments, routing, offers, assistant, outOfScope } = files;
+  const { segments, routing, offers, assistant, outOfScope, dispositions } = files;
   // No problem means every file parsed.
-  if (!segments || !routing || !offers || !assistant || !outOfScope) throw new ContentError(dir, null, null, 'content incomplete');
+  if (!segments || !routing || !offers || !assistant || !outOfScope || !dispositions) throw new ContentError(dir, null, null, 'content incomplete');
   return {
     intents: new Map([...files.intents].map(([k, v]) => [k, v.item])),
     dialogs: new Map([...files.dialogs].map(([k, v]) => [k, v.item])),
@@ -50,6 +52,7 @@ export function loadContent(dir: string, opts: LoadOptions): Content {
     assistant,
     outOfScope,
     processes: new Map([...files.processes].map(([k, v]) => [k, v.item])),
+    dispositions,
     warnings: warnings.map(formatProblem),
   };
 }

@@ -362,6 +362,21 @@ export type OfferRules = z.infer<typeof offersSchema>;
 /** Examples of what the bot does not handle: learnt as "none of the intents". */
 export const outOfScopeSchema = z.object({ examples: z.array(z.string().min(1)).default([]) }).strict();
 
+/** How an agent may end a contact at the desk: a code for the figures and the label the agent picks. */
+export const dispositionsSchema = z
+  .object({
+    dispositions: z.array(z.object({ code: name, label: z.string().min(1) }).strict()).min(1),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.dispositions.forEach((d, i) => {
+      if (seen.has(d.code)) ctx.addIssue({ code: 'custom', path: ['dispositions', i, 'code'], message: `"${d.code}" is listed twice` });
+      seen.add(d.code);
+    });
+  });
+export type Disposition = z.infer<typeof dispositionsSchema>['dispositions'][number];
+
 /** The label the classifier gives to out-of-scope messages. No intent may use it. */
 export const OUT_OF_SCOPE = 'out_of_scope';
 

@@ -10,6 +10,8 @@ export const engineMessages = [
   'follow_up_first', 'follow_up_more', 'follow_up_with_agent', 'follow_up_lost',
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'goodbye', 'no_input_handoff',
   'clarify_vague', 'left_flow', 'confirm_declined', 'account_unavailable',
+  // A person at the desk takes over, passes on, hands back or ends; then the one-question survey.
+  'agent_joined', 'agent_transferred', 'back_to_bot', 'survey_question', 'survey_thanks',
 ] as const;
 
 /** A message the engine may say. */

@@ -32,6 +32,8 @@ export interface Conversations {
   escalate(conversationId: string, channel: TurnInput['channel'], reason: string, turnInProgress?: Promise<TurnOutput>): Promise<void>;
   /** How a conversation ended, for a channel that learns the customer has gone. */
   howItEnded(conversationId: string): Promise<ConversationEnd>;
+  /** The customer has gone (closed the chat, hung up): a contact still waiting for a person is abandoned. */
+  left(conversationId: string): Promise<void>;
   /** The content a channel renders with, as it is now. */
   content(): ChannelContent;
 }
@@ -71,6 +73,7 @@ export function conversationsOf(engine: Engine): Conversations {
     routeNow: (id, channel, reason) => engine.routeNow(id, channel, reason),
     escalate: (id, channel, reason, running) => engine.escalate(id, channel, reason, running),
     howItEnded: (id) => engine.howItEnded(id),
+    left: (id) => engine.left(id),
     content: () => channelContentOf(engine.current.content),
   };
 }

@@ -14,6 +14,7 @@ import { redact, REDACTED_VERIFICATION } from './redact';
 import { miss, respond, serve, servePending } from './serve';
 import { parseSlot, pickChoice } from './slots';
 import { boundState, MAX_ENTRY_CHARS } from './state';
+import { answerSurvey } from './takeover';
 import { askVerification } from './verify';
 
 /** Adds the customer's message to the transcript (redacted, cut) and keeps the state within its bounds. */
@@ -45,6 +46,7 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
     ctx.say(ctx.profile && state.verified ? 'welcome_known' : 'welcome');
     return;
   }
+  if (state.survey && (await answerSurvey(ctx))) return;
   if (state.handedOff) {
     await followUp(ctx);
     return;

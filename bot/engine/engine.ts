@@ -17,7 +17,8 @@ import { identify } from './identify';
 import type { ConversationLock } from './ports';
 import { freshState, parseState, type ConversationState } from './state';
 import { StaleWriteError, type ConversationStates } from './store';
-import type { TurnInput, TurnOutput } from './turn';
+import { applyTakeover, type TakeoverChange } from './takeover';
+import type { Reply, TurnInput, TurnOutput } from './turn';
 
 /** Handed to a person, served by the bot (a self-service flow ended), or left before either. */
 export type ConversationEnd = 'handed_off' | 'completed_in_bot' | 'abandoned';
@@ -104,6 +105,33 @@ export class Engine {
       return ctx.output.handoff?.handoff ?? null;
     }));
     if (handoff) await this.options.handoffs.update?.(handoff);
+  }
+
+  /**
+   * An agent at the desk changed the conversation they hold (handed off as
+   * `contactId`): joined, wrote, passed it on, handed it back or ended it.
+   * Runs after the turn in progress; returns what the bot says now (the
+   * caller delivers it), or nothing when the conversation has moved on
+   * (expired, or handed off again since).
+   */
+  async takeover(conversationId: string, channel: TurnInput['channel'], contactId: string, change: TakeoverChange): Promise<Reply[]> {
+    return this.options.lock.run(conversationId, async () => {
+      const stored = await this.stored(conversationId);
+      const state = stored?.state;
+      if (!state || state.channel !== channel || state.handedOff?.handoffId !== contactId) return [];
+      this.versions.set(state, stored.version);
+      const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
+      applyTakeover(ctx, contactId, change);
+      state.updatedAt = ctx.now.toISOString();
+      await this.save(state);
+      return ctx.replies;
+    });
+  }
+
+  /** The customer left (closed the chat, hung up): a contact still waiting for a person is abandoned. */
+  async left(conversationId: string): Promise<void> {
+    const handed = (await this.peek(conversationId))?.handedOff;
+    if (handed) await this.services.contacts?.left?.(handed.handoffId, this.services.clock.now().toISOString());
   }
 
   /**

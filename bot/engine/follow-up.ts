@@ -2,6 +2,7 @@
  * After the handoff: what the customer writes while waiting goes onto the
  * waiting contact (ContactLog), so the agent who takes it reads it, and the
  * customer hears honestly where it went — not the same line every time.
+ * Once an agent holds the contact the bot says nothing: the agent answers.
  */
 import type { TurnContext } from './context';
 import type { FollowUpReceipt } from './ports';
@@ -30,6 +31,7 @@ export async function followUp(ctx: TurnContext): Promise<void> {
     count: receipt.status === 'lost' ? null : receipt.count,
   });
   if (receipt.status === 'lost') ctx.say('follow_up_lost', { queue_label: queueLabel });
-  else if (receipt.status === 'with_agent') ctx.say('follow_up_with_agent');
+  // An agent holds the conversation: the agent answers, the bot stays silent.
+  else if (receipt.status === 'with_agent') return;
   else ctx.say(receipt.count === 1 ? 'follow_up_first' : 'follow_up_more', { queue_label: queueLabel, count: String(receipt.count) });
 }

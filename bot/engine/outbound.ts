@@ -11,6 +11,8 @@ export type OutboundAuthor = { kind: 'agent'; name: string } | { kind: 'bot' };
 export interface OutboundMessage {
   text: string;
   from: OutboundAuthor;
+  /** A typing indicator from `from` instead of a message (`text` is ignored): an agent is writing. */
+  typing?: boolean;
 }
 
 /** `delivered` to the customer, or the channel no longer knows the conversation. */

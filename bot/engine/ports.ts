@@ -80,8 +80,8 @@ export interface ContactView {
   contactId: string;
   conversationId: string;
   queue: string;
-  /** `waiting` in its queue, or taken `with_agent`. */
-  status: 'waiting' | 'with_agent';
+  /** `waiting` in its queue, taken `with_agent`, or over (`ended`, `abandoned`). */
+  status: 'waiting' | 'with_agent' | 'ended' | 'abandoned';
   /** The card, its transcript including what came after the handoff. */
   handoff: Handoff;
   /** Only what the customer wrote since the handoff, oldest first. */
@@ -103,6 +103,10 @@ export interface ContactLog {
   contact(contactId: string): Promise<ContactView | null>;
   /** Calls `listener` for every message appended to any contact; the function returned stops it. */
   subscribe(listener: (contactId: string, message: ContactMessage) => void): () => void;
+  /** The customer left (closed the chat, hung up): a contact still waiting leaves its queue as abandoned. */
+  left?(contactId: string, at: string): Promise<void>;
+  /** The customer's answer to the satisfaction question after an agent ended the contact (1–5). */
+  rate?(contactId: string, score: number, at: string): Promise<void>;
 }
 
 /** Serialises the turns of one conversation. */

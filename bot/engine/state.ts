@@ -17,7 +17,10 @@ const slotValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type SlotValue = z.infer<typeof slotValue>;
 
 export const transcriptEntrySchema = z.object({
-  from: z.enum(['customer', 'bot']),
+  /** `agent`: a person at the desk wrote it while holding the conversation. */
+  from: z.enum(['customer', 'bot', 'agent']),
+  /** The agent's display name, for `agent`. */
+  name: z.string().optional(),
   text: z.string(),
   at: z.string(),
 });
@@ -89,6 +92,8 @@ export const conversationStateSchema = z.object({
   ended: z.boolean(),
   /** The bot just asked "anything else?": a bare yes or no answers that, not a new request. */
   askedAnythingElse: z.boolean().default(false),
+  /** An agent ended the contact and the bot asked the one satisfaction question: the next message may answer it. */
+  survey: z.object({ contactId: z.string(), askedAt: z.string() }).nullable().default(null),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
@@ -114,7 +119,7 @@ export function boundState(state: ConversationState): void {
 const stateWithoutTranscript = conversationStateSchema.omit({ transcript: true });
 const isEntry = (e: unknown): e is TranscriptEntry => {
   const t = e as Partial<TranscriptEntry> | null;
-  return typeof t === 'object' && t !== null && (t.from === 'customer' || t.from === 'bot') && typeof t.text === 'string' && typeof t.at === 'string';
+  return typeof t === 'object' && t !== null && (t.from === 'customer' || t.from === 'bot' || t.from === 'agent') && typeof t.text === 'string' && typeof t.at === 'string';
 };
 
 /** A stored state, checked: null when it is old or corrupt. */
@@ -157,5 +162,6 @@ export function freshState(conversationId: string, channel: ConversationState['c
     offersMade: [],
     ended: false,
     askedAnythingElse: false,
+    survey: null,
   };
 }

@@ -8,7 +8,7 @@
  */
 import nock from 'nock';
 import { ConfigError, readConfig } from '../../bot/config';
-import type { WaitingContact } from '../../integrations/handoff/embedded-queue';
+import type { ListedContact } from '../../bot/desk/contacts';
 import { makeProfile, root } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
 import { chatSession, phoneSession, type Session } from '../support/sessions';
@@ -40,9 +40,8 @@ afterEach(async () => {
 afterAll(() => nock.enableNetConnect());
 
 /** The waiting card of a conversation, as the agent reads it. */
-function cardOf(session: Session): WaitingContact {
-  const card = app.app.queue
-    .list()
+async function cardOf(session: Session): Promise<ListedContact> {
+  const card = (await app.app.queue.list())
     .flatMap((q) => q.waiting)
     .find((c) => c.conversationId.endsWith(session.id));
   if (!card) throw new Error(`no waiting contact for ${session.id}`);
@@ -97,7 +96,7 @@ describe('a signed-in web chat customer while the CI system fails', () => {
     await chat.start();
     const out = await chat.say('I want to talk to a person');
     expect(out.handedOff).toBe(true);
-    const card = cardOf(chat);
+    const card = await cardOf(chat);
     expect(card.customer).toMatchObject({ id: 'C42', name: null, profileUnavailable: true });
     expect(card.summary[0]?.title).toBe('Customer profile unavailable');
   });
@@ -126,7 +125,7 @@ describe('a caller while the CI system is down', () => {
     expect((await call.say('agent')).handedOff).toBe(true);
     call.check();
     // A caller ID is not an account: the card names no customer, and says why.
-    expect(cardOf(call).customer).toMatchObject({ id: null, profileUnavailable: true });
+    expect((await cardOf(call)).customer).toMatchObject({ id: null, profileUnavailable: true });
   });
 });
 

@@ -24,7 +24,7 @@ async function open(): Promise<{ conversationId: string; token: string }> {
 }
 const send = (c: { conversationId: string; token: string }, text: string) =>
   fetch(dl(`/conversations/${c.conversationId}/activities`), { method: 'POST', headers: auth(c.token), body: JSON.stringify({ type: 'message', text }) });
-const waiting = (): Handoff[] => app.app.queue.list().flatMap((q) => q.waiting);
+const waiting = async (): Promise<Handoff[]> => (await app.app.queue.list()).flatMap((q) => q.waiting);
 
 it('hands the engine at most the documented number of characters of a 60 KB message', async () => {
   const seen: TurnInput[] = [];
@@ -84,7 +84,7 @@ it('keeps no ZIP code, date of birth or PIN given at a verification prompt in wh
   await say('01/01/1900');
   await say('94110');
   await say('agent');
-  const handoff = waiting().find((h) => h.conversationId === `directline:${c.conversationId}`)!;
+  const handoff = (await waiting()).find((h) => h.conversationId === `directline:${c.conversationId}`)!;
   expect(handoff.customer.verified).toBe(true);
   const agentSees = JSON.stringify({ transcript: handoff.transcript, words: handoff.words, actions: handoff.botActions });
   for (const secret of ['94110', '4821', '1900']) expect(agentSees).not.toContain(secret);

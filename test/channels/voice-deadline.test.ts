@@ -75,7 +75,7 @@ it('puts the caller through where the engine decides, then gives the waiting tas
   expect(attributes.summary_pending).toBeUndefined();
   expect(attributes.reason).toBe('The bot did not answer within 500 ms');
   expect(sent.get('Priority')).toBe('60');
-  expect(app.app.queue.list().find((q) => q.queue === 'customer_care')?.waiting.map((w) => w.conversationId)).toContain(conversationId);
+  expect((await app.app.queue.list()).find((q) => q.queue === 'customer_care')?.waiting.map((w) => w.conversationId)).toContain(conversationId);
 });
 
 it('routes by what the conversation is about, without waiting for the turn', async () => {

@@ -112,6 +112,6 @@ it("the agent's summary counts years and months in good English", async () => {
   const c = call('+15550100008');
   await c.answer();
   await c.say('I want to cancel my contract');
-  const waiting = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === `voice:${c.callSid}`);
+  const waiting = (await app.app.queue.list()).flatMap((q) => q.waiting).find((h) => h.conversationId === `voice:${c.callSid}`);
   expect(JSON.stringify(waiting?.summary)).toContain('(1 year 10 months)');
 });

@@ -85,7 +85,7 @@ describe('handoff', () => {
     expect(JSON.stringify(task.summary)).toContain('81% (high)');
     expect(JSON.stringify(task.next_best_actions)).toContain('Unlimited Plus at no extra cost for 6 months');
     // The embedded queue lists the call too.
-    expect(withTaskRouter.app.queue.list().find((q) => q.queue === 'retention')?.waiting.some((h) => h.conversationId === `voice:${call.callSid}`)).toBe(true);
+    expect((await withTaskRouter.app.queue.list()).find((q) => q.queue === 'retention')?.waiting.some((h) => h.conversationId === `voice:${call.callSid}`)).toBe(true);
   });
 
   it('without TaskRouter: enqueued by queue name, or dialled to the configured number', async () => {

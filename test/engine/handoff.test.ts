@@ -152,7 +152,7 @@ describe('the words match the destination (through web chat and a signed call)',
   it('a platinum customer with a billing dispute hears Premium Service, where the routing sent them', async () => {
     const chat = await webCustomer(app, 'C1001');
     const said = (await chat.say('I was charged twice on my November bill')).join('\n');
-    const card = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === chat.conversationId);
+    const card = (await app.app.queue.list()).flatMap((q) => q.waiting).find((h) => h.conversationId === chat.conversationId);
     expect(card?.queue).toBe('premium');
     expect(said).toContain("I'll put you through to our Premium Service team to look at that charge.");
     expect(said).not.toMatch(/billing team/i);

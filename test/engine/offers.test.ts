@@ -15,8 +15,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 /** The waiting contact's card in the embedded queue. */
-function cardOf(conversationId: string): Handoff {
-  const card = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === conversationId);
+async function cardOf(conversationId: string): Promise<Handoff> {
+  const card = (await app.app.queue.list()).flatMap((q) => q.waiting).find((h) => h.conversationId === conversationId);
   if (!card) throw new Error(`no contact waiting for ${conversationId}`);
   return card;
 }
@@ -53,7 +53,7 @@ describe("the agent's card: no broadband cross-sell where it does not belong", (
   it('on a cancellation: the retention offer and the renewal, no cross-sell, no bigger plan', async () => {
     const chat = await webCustomer(app, 'C1003');
     await chat.say("I'm switching to another provider, cancel my contract");
-    const card = cardOf(chat.conversationId);
+    const card = await cardOf(chat.conversationId);
     expect(card.queue).toBe('retention');
     expect(card.nextBestActions.map((a) => a.offer)).toEqual(['retention_offer', 'renewal']);
   });
@@ -63,7 +63,7 @@ describe("the agent's card: no broadband cross-sell where it does not belong", (
     await call.answer();
     const put = await call.press('0');
     expect(put.enqueue).not.toBeNull();
-    const card = cardOf(`voice:${call.callSid}`);
+    const card = await cardOf(`voice:${call.callSid}`);
     expect(card.intent?.name).toBe('agent_request');
     expect(sales(card)).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe("the agent's card: no broadband cross-sell where it does not belong", (
     await call.silence();
     const put = await call.silence();
     expect(put.enqueue).not.toBeNull();
-    const card = cardOf(`voice:${call.callSid}`);
+    const card = await cardOf(`voice:${call.callSid}`);
     expect(card.reason).toMatch(/did not answer 2 times/);
     expect(sales(card)).toEqual([]);
   });
@@ -82,7 +82,7 @@ describe("the agent's card: no broadband cross-sell where it does not belong", (
   it('but on someone shopping for a new service it is there', async () => {
     const chat = await webCustomer(app, 'C1005');
     await chat.say('I would like to get broadband at my house');
-    const card = cardOf(chat.conversationId);
+    const card = await cardOf(chat.conversationId);
     expect(card.queue).toBe('sales');
     expect(sales(card)).toEqual(expect.arrayContaining(['broadband_cross_sell', 'bigger_plan', 'campaign_follow_up']));
   });

@@ -119,7 +119,7 @@ describe('failed verification on a signed call', () => {
     const put = await call.press('33333');
     expect(put.enqueue).not.toBeNull();
     expect(put.heard).toContain('our Customer Care team');
-    const card = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === `voice:${call.callSid}`)!;
+    const card = (await app.app.queue.list()).flatMap((q) => q.waiting).find((h) => h.conversationId === `voice:${call.callSid}`)!;
     expect(card.queue).toBe(app.app.engine.current.content.assistant.verification.queue);
     expect(card.queue).toBe('customer_care');
     expect(card.customer.verified).toBe(false);

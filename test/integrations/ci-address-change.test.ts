@@ -77,7 +77,7 @@ describe('a web chat customer changes their address with CI_API_URL set', () => 
     nock(base).put('/customers/C42/address', newAddress).reply(204);
     const done = await chat.say('yes');
     expect(done).toContain('Done: your address is now 12 Market Street, San Francisco 94105.');
-    expect(app.app.queue.list().flatMap((q) => q.waiting)).toEqual([]);
+    expect((await app.app.queue.list()).flatMap((q) => q.waiting)).toEqual([]);
   });
 
   it('when the CI system refuses it, a person takes over and sees the address the customer gave', async () => {
@@ -86,7 +86,7 @@ describe('a web chat customer changes their address with CI_API_URL set', () => 
     const said = (await chat.say('yes')).join('\n');
     expect(said).not.toContain('Done');
     expect(said).toContain("I'm passing you to our");
-    const card = app.app.queue.list().flatMap((q) => q.waiting).find((h) => h.conversationId === chat.conversationId)!;
+    const card = (await app.app.queue.list()).flatMap((q) => q.waiting).find((h) => h.conversationId === chat.conversationId)!;
     expect(card.reason).toContain('address.update');
     const answers = card.summary.find((s) => s.section === 'answers');
     expect(answers?.lines).toEqual(['line1: 12 Market Street', 'city: San Francisco', 'new postcode: 94105', 'confirm: yes']);

@@ -19,7 +19,7 @@ export function readConversationTest(file: string): ConversationTest {
 }
 
 /** Everyone waiting in the app's agent queues. */
-const waiting = (app: RunningApp): Handoff[] => app.app.queue.list().flatMap((q) => q.waiting);
+const waiting = async (app: RunningApp): Promise<Handoff[]> => (await app.app.queue.list()).flatMap((q) => q.waiting);
 
 /** Letters and digits only, lower case: wording compared across written and spoken forms. */
 const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
@@ -42,7 +42,7 @@ export async function runConversationTest(spec: ConversationTest, channel: 'chat
 
   for (const [i, s] of spec.steps.entries()) {
     const where = `step ${i + 1} (${s.say ?? `#${s.press}`})`;
-    const before = new Set(waiting(app).map((h) => h.id));
+    const before = new Set((await waiting(app)).map((h) => h.id));
     const exchanges: Exchange[] = [];
     const send = async (text?: string, digits?: string) => {
       const e = digits !== undefined && channel === 'voice' ? await session.press(digits) : await session.say(text ?? digits ?? '');
@@ -60,7 +60,7 @@ export async function runConversationTest(spec: ConversationTest, channel: 'chat
     for (const text of s.never) if (shown.includes(text)) failures.push(`${where}: "${text}" must not appear`);
 
     const delivered = exchanges.find((e) => e.handedOff) ?? null;
-    const received = waiting(app).filter((h) => !before.has(h.id) && h.conversationId.includes(session.id)).at(-1) ?? null;
+    const received = (await waiting(app)).filter((h) => !before.has(h.id) && h.conversationId.includes(session.id)).at(-1) ?? null;
     if (s.no_handoff && (delivered || received)) failures.push(`${where}: handed off to ${received?.queue ?? delivered?.queue} (${received?.reason ?? 'no agent queue received it'})`);
     if (!s.handoff) continue;
     const e = s.handoff;

@@ -249,7 +249,7 @@ export class DirectLine implements OutboundChannel {
     if (!conversation) return 'unknown_conversation';
     const from: ChannelAccount =
       message.from.kind === 'agent' ? { id: `agent:${message.from.name}`, name: message.from.name, role: 'bot' } : this.bot();
-    await this.append(conversation, { type: 'message', text: message.text, from });
+    await this.append(conversation, message.typing ? { type: 'typing', from } : { type: 'message', text: message.text, from });
     return 'delivered';
   }
 
