@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { compose, type App } from '../../bot/compose';
+import type { Store } from '../../bot/engine/store';
 import type { VoiceChannel } from '../../bot/channels/voice/routes';
 import { voiceChannel } from '../../bot/channels/voice/channel';
 import { directLineChannel } from '../../bot/channels/directline/channel';
@@ -27,10 +28,10 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts the app; `PUBLIC_URL` is set to where it listens unless the env gives one. */
+/** Starts the app; `PUBLIC_URL` is set to where it listens unless the env gives one. `store`: a store the test opened (SQLite, Redis). */
 export async function startApp(
   env: Record<string, string> = {},
-  overrides: { log?: Logger; profiles?: ProfileSource } = {},
+  overrides: { log?: Logger; profiles?: ProfileSource; store?: Store } = {},
 ): Promise<RunningApp> {
   let now = TODAY.getTime();
   const config = readConfig(
@@ -45,6 +46,7 @@ export async function startApp(
     sms,
     brain: demoBrain(),
     ...(overrides.profiles ? { profiles: overrides.profiles } : {}),
+    ...(overrides.store ? { store: overrides.store } : {}),
   });
   const { server, mounted } = await buildServer(app);
   const directLine = mounted.get(directLineChannel);

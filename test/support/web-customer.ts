@@ -5,7 +5,14 @@
  */
 import { SECRET, type RunningApp } from './server';
 
-type ActivitySet = { activities: { type: string; text?: string; from: { role?: string } }[]; watermark: string };
+type ActivitySet = { activities: { type: string; text?: string; from: { role?: string; name?: string } }[]; watermark: string };
+
+/** What the customer's Web Chat shows: a message or a typing indicator, and from whom (the bot's or an agent's name). */
+export interface Shown {
+  type: 'message' | 'typing';
+  from: string;
+  text?: string;
+}
 
 export interface WebCustomer {
   /** The engine's id of this conversation (what the agent's card carries). */
@@ -14,6 +21,10 @@ export interface WebCustomer {
   say(text: string): Promise<string[]>;
   /** Every bot message so far. */
   readonly texts: string[];
+  /** What arrived since the last read without the customer writing (an agent's messages, typing). */
+  read(): Promise<Shown[]>;
+  /** Closes the chat (Web Chat sends endOfConversation). */
+  leave(): Promise<void>;
 }
 
 /** Opens a web chat; `user` is the customer id the web site signed in, none for a visitor. */
@@ -26,14 +37,19 @@ export async function webCustomer(app: RunningApp, user?: string): Promise<WebCu
   if (started.status !== 201) throw new Error(`conversation did not start: ${started.status}`);
   const texts: string[] = [];
   let watermark = '0';
-  const read = async () => {
+  const shown = async (): Promise<Shown[]> => {
     const res = await fetch(dl(`/conversations/${conversationId}/activities?watermark=${watermark}`), { headers: headers(token) });
     const set = (await res.json()) as ActivitySet;
     watermark = set.watermark;
-    const said = set.activities.filter((a) => a.type === 'message' && a.from.role === 'bot').map((a) => a.text ?? '');
-    texts.push(...said);
-    return said;
+    const out = set.activities.flatMap((a): Shown[] =>
+      a.from.role !== 'bot' || (a.type !== 'message' && a.type !== 'typing')
+        ? []
+        : [{ type: a.type, from: a.from.name ?? '', ...(a.type === 'message' ? { text: a.text ?? '' } : {}) }],
+    );
+    texts.push(...out.flatMap((a) => (a.type === 'message' ? [a.text ?? ''] : [])));
+    return out;
   };
+  const read = async () => (await shown()).flatMap((a) => (a.type === 'message' ? [a.text ?? ''] : []));
   await read();
   return {
     conversationId: `directline:${conversationId}`,
@@ -46,6 +62,15 @@ export async function webCustomer(app: RunningApp, user?: string): Promise<WebCu
       });
       if (res.status !== 200) throw new Error(`message refused: ${res.status}`);
       return read();
+    },
+    read: shown,
+    async leave() {
+      const res = await fetch(dl(`/conversations/${conversationId}/activities`), {
+        method: 'POST',
+        headers: headers(token),
+        body: JSON.stringify({ type: 'endOfConversation', from: { id: user ?? 'visitor' } }),
+      });
+      if (res.status !== 200) throw new Error(`endOfConversation refused: ${res.status}`);
     },
   };
 }

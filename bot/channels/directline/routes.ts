@@ -192,6 +192,8 @@ export class DirectLine implements OutboundChannel {
         const [id] = await this.append(conversation, { ...sanitize(activity), from });
         const text = inboundText(activity);
         if (text !== null) await this.deliver(conversation, { text });
+        // The customer closed the chat: a place still waiting in a queue is given up.
+        else if (activity.type === 'endOfConversation') await this.opts.conversations.left(`directline:${conversation.id}`);
         return id!;
       };
       try {

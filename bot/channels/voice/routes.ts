@@ -171,6 +171,8 @@ export class VoiceChannel {
 
   private async recordEnd(p: Params): Promise<void> {
     const ended = await this.opts.conversations.howItEnded(`voice:${p.CallSid}`);
+    // Hung up while waiting for a person: the place in the queue is given up.
+    if (ended === 'handed_off' && p.CallStatus === 'completed') await this.opts.conversations.left(`voice:${p.CallSid}`);
     // On the phone, leaving before either is hanging up.
     const outcome: CallOutcome = ended === 'abandoned' ? 'hung_up' : ended;
     const record = { callSid: p.CallSid!, status: p.CallStatus ?? 'unknown', outcome, at: (this.opts.now?.() ?? new Date()).toISOString() };
