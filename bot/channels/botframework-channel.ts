@@ -20,6 +20,9 @@ export const botFrameworkChannel: ChannelModule<OutboundChannel | null> = {
       appPassword: config.MicrosoftAppPassword,
       appType: config.MicrosoftAppType,
       tenantId: config.MicrosoftAppTenantId,
+      store: app.store,
+      now: () => app.clock.now().getTime(),
+      ttlMs: config.STATE_TTL_MINUTES * 60_000,
     });
     app.outbound.register('botframework', botFramework);
     return botFramework;

@@ -26,8 +26,11 @@ import type { Request, Response, Server } from 'restify';
 import type { Conversations } from '../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../engine/outbound';
 import type { Handoff } from '../engine/handoff-record';
+import type { Json, Store } from '../engine/store';
 import type { Logger } from '../log';
 import { chat, inboundText, outboundActivities } from './activity';
+import { StoredReferences } from './botframework-references';
+import { runOnce } from './once';
 
 export interface BotFrameworkOptions {
   conversations: Conversations;
@@ -36,6 +39,12 @@ export interface BotFrameworkOptions {
   appPassword: string;
   appType: string;
   tenantId: string;
+  /** Where references and delivery records are kept, shared by every instance. */
+  store: Pick<Store, 'histories' | 'deliveries'>;
+  /** The clock, in milliseconds. */
+  now: () => number;
+  /** How long a conversation's reference is kept after its last activity. */
+  ttlMs: number;
 }
 
 /** A stand-in response that records what CloudAdapter wanted to answer. */
@@ -58,9 +67,6 @@ class CapturedResponse {
   }
 }
 
-/** Conversations whose reference is kept for outbound messages; the oldest is forgotten first. */
-const MAX_REFERENCES = 10_000;
-
 /** Mounts `POST /api/messages`; returns the channel's outbound side (conversation ids `botframework:<channelId>:<id>`). */
 export function registerBotFramework(server: Server, opts: BotFrameworkOptions): OutboundChannel {
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -75,16 +81,30 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     await context.sendActivity(opts.conversations.content().line('channel_error')).catch(() => undefined);
   };
 
-  const references = new Map<string, Partial<ConversationReference>>();
-  const logic = async (context: TurnContext) => {
+  const references = new StoredReferences<Partial<ConversationReference>>(opts.store, opts.ttlMs, opts.now);
+  const logic = async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     const conversationId = `botframework:${activity.channelId}:${activity.conversation.id}`;
     // Without credentials, only a loopback serviceUrl may be written to later (same rule as for replies).
-    if (opts.appId || repliesStayLocal({ serviceUrl: activity.serviceUrl })) {
-      references.delete(conversationId);
-      references.set(conversationId, TurnContext.getConversationReference(activity));
-      if (references.size > MAX_REFERENCES) references.delete(references.keys().next().value!);
+    if (opts.appId || repliesStayLocal({ serviceUrl: activity.serviceUrl }))
+      await references.remember(conversationId, TurnContext.getConversationReference(activity));
+    // The connector delivers an activity again when it saw no answer: it runs once, on any instance.
+    if (!activity.id) {
+      await respond(context, conversationId);
+      return;
     }
+    const once = await runOnce(opts.store.deliveries, `${conversationId}:${activity.id}`, { ttlMs: opts.ttlMs, now: opts.now }, async () => {
+      const sent = await respond(context, conversationId);
+      return JSON.parse(JSON.stringify(sent)) as Json;
+    });
+    // A repeat whose replies travel in the response gets them again; otherwise they were posted already.
+    if (once.status === 'done' && once.repeat && activity.deliveryMode === 'expectReplies')
+      await context.sendActivities(once.answer as Partial<SdkActivity>[]);
+  };
+
+  /** Runs the activity's turn and sends the replies; returns what was sent. */
+  const respond = async (context: TurnContext, conversationId: string): Promise<Partial<SdkActivity>[]> => {
+    const activity = context.activity;
     let input: { text: string } | { event: 'start' } | null = null;
     if (activity.type === 'conversationUpdate' && activity.membersAdded?.some((m) => m.id !== activity.recipient.id))
       input = { event: 'start' };
@@ -92,7 +112,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       const text = inboundText({ type: activity.type, text: activity.text, value: activity.value });
       if (text !== null) input = { text };
     }
-    if (!input) return;
+    if (!input) return [];
     // The channel's user id is not proof of who the customer is: no identity hint.
     const output = await opts.conversations.turn({ conversationId, channel: chat.name, capabilities: chat.capabilities, identity: null, ...input });
     const handoff = output.handoff?.handoff;
@@ -101,6 +121,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       handoff && a.type === 'event' && a.name === 'handoff.initiate' ? handoffInitiation(context, handoff) : (a as Partial<SdkActivity>),
     );
     await context.sendActivities(activities);
+    return activities;
   };
 
   server.post('/api/messages', async (req: Request, res: Response) => {
@@ -134,7 +155,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
 
   return {
     async write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
-      const reference = references.get(conversationId);
+      const reference = await references.latest(conversationId);
       if (!reference) return 'unknown_conversation';
       // The bot's account sends; an agent's message shows the agent's name on it.
       const bot = message.from.kind === 'agent' ? { ...reference.bot!, name: message.from.name } : reference.bot!;

@@ -41,6 +41,19 @@ describe('Bot Framework channel', () => {
     expect(body.activities.map((a) => a.text).join(' ')).toContain('Brightwave Union Square');
   });
 
+  it('runs an activity the connector delivers twice once, and answers the repeat with the same replies', async () => {
+    const once = { ...activity('what is the status of my order'), id: 'repeat-1', conversation: { id: 'conv-repeat' } };
+    const post = async () =>
+      (await (await fetch(`${open.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(once) })).json()) as {
+        activities: { text?: string }[];
+      };
+    const first = await post();
+    const again = await post();
+    expect(again.activities.map((a) => a.text)).toEqual(first.activities.map((a) => a.text));
+    const state = await open.app.engine.peek('botframework:webchat:conv-repeat');
+    expect(state?.transcript.filter((t) => t.from === 'customer')).toHaveLength(1);
+  });
+
   it('without credentials (demo mode), never posts replies to a serviceUrl off loopback', async () => {
     // This machine's own network address stands in for an internal one: the test sees whether anything arrives.
     const address = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
@@ -65,7 +78,7 @@ describe('Bot Framework channel', () => {
       const res = await fetch(`${open.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...activity('what are your opening hours'), serviceUrl: emulator.url.replace('127.0.0.1', 'localhost'), deliveryMode: 'normal' }),
+        body: JSON.stringify({ ...activity('what are your opening hours'), id: 'a2', serviceUrl: emulator.url.replace('127.0.0.1', 'localhost'), deliveryMode: 'normal' }),
       });
       expect(res.status).toBeLessThan(300);
       expect(emulator.received.join(' ')).toContain('Brightwave Union Square');

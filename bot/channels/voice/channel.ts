@@ -12,6 +12,7 @@ export const voiceChannel: ChannelModule<VoiceChannel> = {
       verify: app.channels.twilioVerify,
       handoff: app.channels.voiceHandoff,
       sms: app.sms,
+      deliveries: app.store.deliveries,
       deadlineMs: config.VOICE_DEADLINE_MS,
       publicUrl: config.PUBLIC_URL ?? '',
       now: () => app.clock.now(),

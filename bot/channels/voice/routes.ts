@@ -6,11 +6,11 @@
  * Twilio's 15 seconds.
  */
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { Request, Response, Server } from 'restify';
 import type { ChannelDeclaration } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
 import type { SmsSender } from '../../engine/ports';
+import type { Deliveries } from '../../engine/store';
 import type { TurnInput, TurnOutput } from '../../engine/turn';
 import type { Logger } from '../../log';
 import { hasValidSignature } from './signature';
@@ -18,6 +18,7 @@ import { textLinks } from './sms-links';
 import { spokenDigits } from './spoken-digits';
 import { deadlineTwiml, renderTwiml, type TwimlOptions, type VoiceHandoffMode } from './twiml';
 import { cutMessage } from '../limits';
+import { runOnce } from '../once';
 
 /** A phone call: replies are heard; links go by text message. */
 export const voice: ChannelDeclaration = { name: 'voice', capabilities: ['speech', 'sms'] };
@@ -29,6 +30,8 @@ export interface VoiceOptions {
   verify: { authToken: string; publicUrl: string } | null;
   handoff: VoiceHandoffMode;
   sms: SmsSender;
+  /** Where a request's answer is kept, so Twilio's repeat runs nothing on any instance. */
+  deliveries: Deliveries;
   /** How long a turn may take before the caller is put through to a person. */
   deadlineMs: number;
   /** How long the caller waits for the SMS API before hearing that the text is on its way (default 1500). */
@@ -52,7 +55,8 @@ export interface CallRecord {
 type Params = Record<string, string>;
 
 export class VoiceChannel {
-  private readonly answered = new LRUCache<string, Promise<string>>({ max: 10_000, ttl: 15 * 60_000 });
+  /** Requests being answered in this process: a repeat arriving meanwhile shares the answer (bounded by what is in flight). */
+  private readonly inFlight = new Map<string, Promise<string>>();
   /** How calls ended, newest last (bounded). */
   readonly calls: CallRecord[] = [];
 
@@ -103,18 +107,33 @@ export class VoiceChannel {
     );
   }
 
-  /** The same request twice (Twilio retries) gets the same answer and runs once. */
+  /**
+   * The same request twice (Twilio retries) gets the same answer and runs once, on any instance: the answer is
+   * kept in the store's delivery records for 15 minutes. A repeat that finds the first still at work elsewhere
+   * waits up to the deadline, then the caller is put through to a person.
+   */
   private once(path: string, params: Params, work: () => Promise<string>): Promise<string> {
     const key = createHash('sha256')
       .update(path)
       .update(JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]])))
       .digest('hex');
-    const cached = this.answered.get(key);
-    if (cached) return cached;
-    const pending = work();
-    this.answered.set(key, pending);
-    pending.catch(() => this.answered.delete(key));
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const now = () => (this.opts.now?.() ?? new Date()).getTime();
+    const pending = runOnce(this.opts.deliveries, `voice:${key}`, { ttlMs: 15 * 60_000, now, waitMs: this.opts.deadlineMs }, work).then((once) =>
+      once.status === 'done' ? once.answer : this.stillRunning(params),
+    );
+    this.inFlight.set(key, pending);
+    void pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     return pending;
+  }
+
+  /** The first delivery of this request is still at work on another instance past the deadline. */
+  private async stillRunning(p: Params): Promise<string> {
+    this.opts.log.error('voice.repeat_unanswered', { callSid: p.CallSid });
+    const conversationId = `voice:${p.CallSid}`;
+    const route = await this.opts.conversations.routeNow(conversationId, 'voice', 'The bot did not answer in time');
+    return deadlineTwiml(this.twimlOptions(), this.opts.conversations.content().line('no_input_handoff'), route);
   }
 
   private twimlOptions(turn = 0): TwimlOptions {
