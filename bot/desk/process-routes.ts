@@ -25,6 +25,7 @@ const OWN: Record<Exclude<ProcessRefusal, DeskRefusal>, [number, string, string]
   stale: [409, 'Stale', 'this step is already done, or the process changed: reload the contact'],
   invalid: [400, 'Invalid', 'some fields need another look'],
   action_failed: [502, 'ActionFailed', 'the back office refused this'],
+  profile_unavailable: [503, 'ProfileUnavailable', "the customer's profile cannot be read right now: try again in a moment"],
 };
 
 const contactId = z.string().regex(/^[\w:.-]{1,200}$/);

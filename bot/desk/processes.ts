@@ -26,7 +26,16 @@ import { runState, type DoneView, type ProcessPanel, type RunState } from './pro
 export type { DoneView, ProcessPanel, RunState };
 
 /** Why a process request was refused (besides the desk's own reasons). */
-export type ProcessRefusal = DeskRefusal | 'unknown_process' | 'not_applicable' | 'running' | 'no_run' | 'stale' | 'invalid' | 'action_failed';
+export type ProcessRefusal =
+  | DeskRefusal
+  | 'unknown_process'
+  | 'not_applicable'
+  | 'running'
+  | 'no_run'
+  | 'stale'
+  | 'invalid'
+  | 'action_failed'
+  | 'profile_unavailable';
 
 export type ProcessResult<T> =
   | { ok: true; value: T }
@@ -270,7 +279,14 @@ export class ProcessRunner {
     const contact = found.value;
     const now = this.opts.clock.now();
     const customer = contact.handoff.customer;
-    const profile = customer.id ? await this.opts.profiles.byCustomerId(customer.id) : null;
+    let profile: Profile | null = null;
+    try {
+      profile = customer.id ? await this.opts.profiles.byCustomerId(customer.id) : null;
+    } catch (err) {
+      // The CI system is down: no process may branch on facts it cannot read.
+      this.opts.log.warn('process.profile_unavailable', { contactId, error: (err as Error).name });
+      return refused('profile_unavailable');
+    }
     const intent = contact.handoff.intent?.name ?? null;
     const facts: Facts = {
       ...profileFacts(profile, now),

@@ -216,3 +216,12 @@ describe('a run that stops half way', () => {
     expect(await runner.cancel(marcoAgent, 'h-james2')).toMatchObject({ ok: true, value: { running: null, done: [{ status: 'cancelled' }, { outcome: 'upgrade_placed' }] } });
   });
 });
+
+it('proposes nothing and starts nothing while the CI system cannot be read', async () => {
+  const { app } = running;
+  const down = { byPhone: async () => Promise.reject(new Error('down')), byCustomerId: async () => Promise.reject(new Error('down')) };
+  const runner = new ProcessRunner({ desk, content: () => app.engine.current.content, profiles: down, backOffice: app.backOffice, store: app.store, lock: new LeaseLock(app.store.leases, app.clock), clock: app.clock, log: silentLogger });
+  const marcoAgent = { id: 'marco', name: 'Marco', roles: ['agent' as const], queues: ['customer_care'] };
+  expect(await runner.panel(marcoAgent, 'h-maya')).toEqual({ ok: false, reason: 'profile_unavailable' });
+  expect(await runner.start(marcoAgent, 'h-maya', 'change_address')).toEqual({ ok: false, reason: 'profile_unavailable' });
+});
