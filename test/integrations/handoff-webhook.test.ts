@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { readConfig } from '../../bot/config';
 import type { Handoff } from '../../bot/engine/handoff-record';
-import { WEBHOOK_TOPIC } from '../../integrations/handoff/webhook';
-import { demoBrain, root } from '../support/harness';
+import type { Logger } from '../../bot/log';
+import { HandoffWebhook, WEBHOOK_TOPIC } from '../../integrations/handoff/webhook';
+import { MemoryOutbox } from '../../integrations/state/memory-outbox';
+import { demoBrain, root, TODAY } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
 import { chatSession } from '../support/sessions';
+import { makeHandoff } from '../support/store-backends';
 
 const HOOK = 'https://hooks.example.test';
 const KEY = 'whsec-test-0123456789abcdef0123456789abcdef';
@@ -179,6 +182,47 @@ it('a slow receiver does not hold up the customer', async () => {
   await app.app.handoffWebhook!.flush();
   expect(received).toHaveLength(1);
   expect(await waiting(app)).toBe(0);
+});
+
+it('waits twice as long after each failure, and gives up after the last try with an error for the operator', async () => {
+  let now = TODAY.getTime();
+  const lines: [string, string, Record<string, unknown>][] = [];
+  const log = Object.fromEntries(
+    (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (event: string, fields: Record<string, unknown> = {}) => void lines.push([level, event, fields])]),
+  ) as unknown as Logger;
+  const outbox = new MemoryOutbox();
+  let tries = 0;
+  const webhook = new HandoffWebhook({
+    url: env.HANDOFF_WEBHOOK_URL,
+    secret: KEY,
+    timeoutMs: 1000,
+    outbox,
+    clock: { now: () => new Date(now) },
+    log,
+    maxAttempts: 4,
+    fetch: async () => {
+      tries += 1;
+      return new Response('', { status: 503 });
+    },
+  });
+  await webhook.deliver(makeHandoff('h-gone', { customer: { ...makeHandoff('x').customer, name: 'Sofia Rossi' } }));
+  await webhook.flush();
+  const delays: unknown[] = [];
+  for (let i = 0; i < 3; i++) {
+    const retry = lines.filter(([, event]) => event === 'handoff_webhook.retry').at(-1)![2];
+    delays.push(retry.delayMs);
+    now += retry.delayMs as number;
+    await webhook.flush();
+  }
+  expect(delays).toEqual([2000, 4000, 8000]);
+  expect(tries).toBe(4);
+  expect(await outbox.size(WEBHOOK_TOPIC)).toBe(0);
+  expect(lines.at(-1)).toEqual(['error', 'handoff_webhook.gave_up', expect.objectContaining({ handoffId: 'h-gone', attempt: 4, failure: 'status 503' })]);
+  // The log names the handoff, never the customer.
+  expect(JSON.stringify(lines)).not.toContain('Sofia');
+  now += 3_600_000;
+  await webhook.flush();
+  expect(tries).toBe(4);
 });
 
 describe('settings', () => {
