@@ -23,7 +23,7 @@ import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
 import type { Logger } from './log';
 import { AgentDirectory } from './desk/agents';
-import { trainFromContent } from './nlu/train';
+import { keptModelOf, trainFromContent } from './nlu/train';
 import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
 import { HttpProfileSource } from '../integrations/ci/http-profiles';
@@ -131,18 +131,27 @@ export interface ComposeOverrides {
   store?: Store;
 }
 
-/** Loads and fully checks the content and trains the model: throws ContentError on a broken file. */
-export function buildBrain(contentDir: string): Brain & { trainMs: number } {
+/**
+ * Loads and fully checks the content and trains the model: throws ContentError on a broken file.
+ * With `modelDir`, a model kept there for the same content (and classifier) is used instead of
+ * training, and a model trained is kept there (`keptModel` says which).
+ */
+export function buildBrain(contentDir: string, modelDir = ''): Brain & { trainMs: number; keptModel: boolean } {
   const content = loadContent(contentDir, codeNames);
   const started = Date.now();
-  const model = trainFromContent(content);
-  return { content, model, trainMs: Date.now() - started };
+  const { model, kept } = modelDir ? keptModelOf(content, modelDir) : { model: trainFromContent(content), kept: false };
+  return { content, model, trainMs: Date.now() - started, keptModel: kept };
 }
 
 export async function compose(config: Config, log: Logger, overrides: ComposeOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? systemClock;
-  const brain = overrides.brain ?? buildBrain(config.CONTENT_DIR);
-  log.info('content.loaded', { intents: brain.content.intents.size, dialogs: brain.content.dialogs.size, trainMs: brain.trainMs ?? 0 });
+  const brain = overrides.brain ?? buildBrain(config.CONTENT_DIR, config.MODEL_CACHE_DIR);
+  log.info('content.loaded', {
+    intents: brain.content.intents.size,
+    dialogs: brain.content.dialogs.size,
+    trainMs: brain.trainMs ?? 0,
+    model: 'keptModel' in brain && brain.keptModel ? 'kept' : 'trained',
+  });
   for (const warning of brain.content.warnings) log.warn('content.warning', { warning });
 
   let demoProfiles: FileProfileSource | null = null;

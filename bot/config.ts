@@ -2,7 +2,7 @@
  * Settings, read once from the environment at start-up and validated with
  * zod. Every variable is listed in .env.example with a one-line comment.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const optionalUrl = z
@@ -44,6 +44,8 @@ const schema = z.object({
   STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
   /** Folder of the embedded SQLite store; empty keeps everything in memory (lost on restart). */
   DATA_DIR: z.string().trim().default('data'),
+  /** Where the trained intent model is kept between starts; default DATA_DIR/models, none when both are empty. */
+  MODEL_CACHE_DIR: z.string().trim().optional(),
   /** Redis shared by several instances; when set it is the store and DATA_DIR is not used. */
   REDIS_URL: optionalUrl.optional(),
   /** Starts every Redis key and bus channel: deployments (or test runs) sharing one Redis stay apart. */
@@ -187,9 +189,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     STORES_FILE: at(c.STORES_FILE),
     AGENTS_FILE: c.AGENTS_FILE ? at(c.AGENTS_FILE) : production ? '' : at('integrations/demo/agents.yaml'),
     DATA_DIR: c.DATA_DIR && at(c.DATA_DIR),
+    MODEL_CACHE_DIR: c.MODEL_CACHE_DIR !== undefined ? c.MODEL_CACHE_DIR && at(c.MODEL_CACHE_DIR) : c.DATA_DIR && join(at(c.DATA_DIR), 'models'),
     DEMO_SIGN_IN: demoDefault(c.DEMO_SIGN_IN, 'true') === 'true' ? 'true' : 'false',
     QUEUES_API: demoDefault(c.QUEUES_API, 'on') === 'on' ? 'on' : 'off',
   });
+}
+
+/**
+ * Where a tool that keeps no state of its own (`npm run chat`, `call`) finds the model
+ * `npm start` kept: MODEL_CACHE_DIR, else DATA_DIR/models, as readConfig would say.
+ */
+export function keptModels(env: Record<string, string | undefined> = process.env): string {
+  if (env.MODEL_CACHE_DIR !== undefined) return env.MODEL_CACHE_DIR;
+  const data = env.DATA_DIR ?? 'data';
+  return data.trim() ? join(data.trim(), 'models') : '';
 }
 
 /**

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { server } = await buildServer(app);
   const watcher =
     config.CONTENT_RELOAD === 'on'
-      ? watchContent(config.CONTENT_DIR, buildBrain, (brain) => app.engine.swap(brain), log)
+      ? watchContent(config.CONTENT_DIR, (dir) => buildBrain(dir, config.MODEL_CACHE_DIR), (brain) => app.engine.swap(brain), log)
       : null;
   // Expired conversations, histories and dedupe records leave the store every minute.
   const purge = setInterval(() => {

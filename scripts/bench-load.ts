@@ -23,7 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compose } from '../bot/compose';
-import { readConfig } from '../bot/config';
+import { keptModels, readConfig } from '../bot/config';
 import { createLogger } from '../bot/log';
 import { buildServer } from '../bot/routes';
 import { startBareServer } from './lib/bare-server';
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const config = readConfig(
     {
       FRONTLINE_MODE: 'demo', PORT: '0', DIRECTLINE_SECRET: SECRET, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL,
-      DEMO_FIXED_DATES: 'true', CONTENT_RELOAD: 'off', DATA_DIR: args.dataDir ?? tempDir ?? '',
+      DEMO_FIXED_DATES: 'true', CONTENT_RELOAD: 'off', DATA_DIR: args.dataDir ?? tempDir ?? '', MODEL_CACHE_DIR: keptModels(),
       ...(args.redis ? { REDIS_URL: args.redis } : {}),
     },
     root,

@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sign } from '../bot/channels/voice/signature';
 import { compose } from '../bot/compose';
-import { readConfig } from '../bot/config';
+import { keptModels, readConfig } from '../bot/config';
 import { buildServer } from '../bot/routes';
 import { createLogger } from '../bot/log';
 import { SmsOutbox } from '../integrations/sms/outbox';
@@ -43,7 +43,7 @@ async function target(url: string | undefined): Promise<Target> {
   const token = randomBytes(16).toString('hex');
   const publicUrl = 'http://frontline.local';
   // A terminal call is a throwaway: its state stays in memory (and a Redis connection cannot keep it running).
-  const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '', PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' }, process.cwd(), 'demo');
+  const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '', MODEL_CACHE_DIR: keptModels(), PORT: '0', TWILIO_AUTH_TOKEN: token, PUBLIC_URL: publicUrl, TWILIO_SIGNATURE_CHECK: 'on' }, process.cwd(), 'demo');
   const app = await compose(config, createLogger('silent'));
   const { server } = await buildServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

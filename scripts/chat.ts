@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { compose } from '../bot/compose';
-import { readConfig } from '../bot/config';
+import { keptModels, readConfig } from '../bot/config';
 import { describeHandoff } from '../bot/engine/handoff-record';
 import type { IdentityHint } from '../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../bot/engine/turn';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     },
   });
   // A terminal chat is a throwaway: its state stays in memory (and a Redis connection cannot keep it running).
-  const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '' }, process.cwd(), 'demo');
+  const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '', MODEL_CACHE_DIR: keptModels() }, process.cwd(), 'demo');
   const app = await compose(config, createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
   if (values.list) {
     for (const p of app.demoProfiles?.all() ?? []) console.log(`${p.id}  ${p.firstName} ${p.lastName}  ${p.phones[0]}  ZIP ${p.address.postcode}  born ${p.dateOfBirth ?? '-'}`);

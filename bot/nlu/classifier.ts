@@ -6,11 +6,22 @@
  * it together with the held-out models that set that threshold.
  */
 import type { WordVectors } from './embeddings';
-import { Vectorizer, type SparseVector } from './features';
+import { Vectorizer, type SparseVector, type VectorizerSnapshot } from './features';
 
 export interface Example {
   text: string;
   label: string;
+}
+
+/** A trained model's state (see `snapshot`). */
+export interface ClassifierSnapshot {
+  labels: string[];
+  vectorizer: VectorizerSnapshot;
+  /** Row per feature, column per label. */
+  weights: Float32Array;
+  bias: Float32Array;
+  temperature: number;
+  threshold: number | null;
 }
 
 export interface Ranked {
@@ -79,6 +90,23 @@ export class IntentClassifier {
   /** The out-of-scope threshold chosen on held-out data; undefined before calibration. */
   get threshold(): number | undefined {
     return this.chosenThreshold;
+  }
+
+  /** Everything the model is, for keeping it on disk (model-file.ts). */
+  snapshot(): ClassifierSnapshot {
+    return {
+      labels: [...this.labels],
+      vectorizer: this.vectorizer.snapshot(),
+      weights: this.weights,
+      bias: this.bias,
+      temperature: this.temperature,
+      threshold: this.chosenThreshold ?? null,
+    };
+  }
+
+  /** The model a snapshot was taken of; `vectors` must be the word vectors it was trained with. */
+  static restore(s: ClassifierSnapshot, vectors: WordVectors | null): IntentClassifier {
+    return new IntentClassifier(s.labels, Vectorizer.restore(s.vectorizer, vectors), s.weights, s.bias, s.temperature, s.threshold ?? undefined);
   }
 
   /** Raw scores per label (before the temperature), in `labels` order. */

@@ -9,11 +9,13 @@
  * binary cache (node_modules/.cache/frontline/), later loads read that in
  * about a tenth of a second.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 
 export interface WordVectors {
   readonly dims: number;
+  /** Which vectors these are (package, words kept, file size): part of a kept model's key. */
+  readonly id?: string;
   /** The unit-length vector of a lower-case word, or undefined. */
   get(word: string): Float32Array | undefined;
 }
@@ -39,6 +41,7 @@ function cachePath(source: string): string {
 
 class Table implements WordVectors {
   private readonly index = new Map<string, number>();
+  id = '';
 
   constructor(
     words: string[],
@@ -119,5 +122,6 @@ export function wordVectors(): WordVectors | null {
   } catch {
     loaded = convert(source, cache);
   }
+  (loaded as Table).id = `${PACKAGE}-${KEEP}-${statSync(source).size}`;
   return loaded;
 }

@@ -109,16 +109,38 @@ const DENSE_WEIGHT = 1.2;
 /** Words remembered between messages; customers' typos must not grow it forever. */
 const TOKEN_CACHE = 50_000;
 
+/** A fitted vectorizer's state: feature hashes in index order, their idf, and whether word vectors were used. */
+export interface VectorizerSnapshot {
+  keys: Int32Array;
+  idf: Float32Array;
+  unseenIdf: number;
+  vectors: boolean;
+}
+
 /** Vocabulary, inverse document frequencies and (optionally) word vectors. */
 export class Vectorizer {
   private readonly index = new Map<number, number>();
-  private idf = new Float32Array(0);
+  private idf: Float32Array = new Float32Array(0);
   /** The idf a feature seen in no training message would have. */
   private unseenIdf = 1;
   private readonly tokens = new Map<string, Token>();
   private readonly hashes = new Growable();
 
   constructor(private readonly vectors: WordVectors | null = null) {}
+
+  /** What fitting learnt, for a model kept on disk (model-file.ts). */
+  snapshot(): VectorizerSnapshot {
+    return { keys: Int32Array.from(this.index.keys()), idf: this.idf, unseenIdf: this.unseenIdf, vectors: this.vectors !== null };
+  }
+
+  /** A vectorizer as fitted before; `vectors` must be the word vectors it was fitted with. */
+  static restore(s: VectorizerSnapshot, vectors: WordVectors | null): Vectorizer {
+    const v = new Vectorizer(vectors);
+    s.keys.forEach((key, i) => v.index.set(key, i));
+    v.idf = s.idf;
+    v.unseenIdf = s.unseenIdf;
+    return v;
+  }
 
   /** Feature count: the vocabulary, then the word-vector dimensions. */
   get size(): number {

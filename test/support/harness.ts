@@ -20,9 +20,9 @@ export const TODAY = new Date('2026-11-24T17:00:00Z');
 export const fixedClock: Clock = { now: () => TODAY };
 
 let brain: Brain | null = null;
-/** The project's content and model, trained once per test file. */
+/** The project's content and model: kept where `npm start` keeps it (data/models), trained when the content or classifier changed. */
 export function demoBrain(): Brain {
-  brain ??= buildBrain(root);
+  brain ??= buildBrain(root, join(root, 'data', 'models'));
   return brain;
 }
 
