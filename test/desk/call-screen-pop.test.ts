@@ -2,8 +2,8 @@
  * Calls at the desk: a call put through to a person is found by its CallSid
  * and pops its card for the agent who takes it; with TaskRouter, the call's
  * task carries the same card once the summary is ready. Calls go through
- * the signed voice webhooks `npm start` serves; the desk's web side runs on
- * a desk in memory fed from the contact the call's handoff created.
+ * the signed voice webhooks `npm start` serves, and the desk is the app's
+ * (`app.desk`, on the store), with the call routes mounted on its web side.
  */
 import nock from 'nock';
 import { registerCallRoutes } from '../../bot/desk/calls';
@@ -13,7 +13,6 @@ import type { Handoff } from '../../bot/engine/handoff-record';
 import { silentLogger } from '../../bot/log';
 import { makeProfile } from '../support/harness';
 import { deskAgent } from '../support/desk-agent';
-import { FakeDesk } from '../support/fake-desk';
 import { startApp, type RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
 
@@ -22,16 +21,14 @@ const WORKSPACE = 'WS00000000000000000000000000000000';
 const TASKS = `/v1/Workspaces/${WORKSPACE}/Tasks`;
 
 let running: RunningApp;
-let desk: FakeDesk;
 let routes: DeskRoutes;
 const password = (id: string) => running.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
 
 beforeAll(async () => {
   running = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, QUEUES_API: 'off' });
-  desk = new FakeDesk();
   const { app } = running;
   routes = registerDesk(running.server, {
-    desk,
+    desk: app.desk,
     agents: app.agents!,
     histories: app.store.histories,
     queuesApi: false,
@@ -41,13 +38,13 @@ beforeAll(async () => {
     secureCookies: false,
     log: silentLogger,
   });
-  registerCallRoutes(routes, { desk, states: app.engine });
+  registerCallRoutes(routes, { desk: app.desk, states: app.engine });
 }, 120_000);
 afterAll(async () => {
   await running?.close();
 });
 
-/** A caller who asks to cancel is put through to retention; the desk gets the contact the handoff made. */
+/** A caller who asks to cancel is put through to retention: the handoff made a desk contact. */
 async function cancellingCall(app: RunningApp): Promise<{ callSid: string; handoff: Handoff }> {
   const call = phoneCall({ baseUrl: app.url }, '+15550100003');
   await call.answer();
@@ -59,7 +56,6 @@ async function cancellingCall(app: RunningApp): Promise<{ callSid: string; hando
 
 it('the agent who takes a call gets its card, found by the CallSid', async () => {
   const { callSid, handoff } = await cancellingCall(running);
-  desk.add(handoff);
   const leo = deskAgent(running.url);
   expect((await leo.signIn('leo', password('leo'))).status).toBe(200);
 
