@@ -18,6 +18,7 @@ import { Engine } from './engine/engine';
 import { OutboundRegistry } from './engine/outbound';
 import { ContactBook } from './desk/contacts';
 import { DeskService } from './desk/service';
+import { ProcessRunner } from './desk/processes';
 import type { BackOffice, Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
 import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
@@ -83,6 +84,8 @@ export interface App {
   /** The CI profiles and the back office, as the engine has them: guided processes at the desk use them too. */
   profiles: ProfileSource;
   backOffice: BackOffice;
+  /** Guided processes an agent runs at the desk (processes/*.yaml); routes mount on the desk's. */
+  processes: ProcessRunner;
 }
 
 
@@ -233,7 +236,9 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     agentById: (id) => agents?.find(id) ?? null,
     clock,
   });
-  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice };
+  // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
+  const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });
+  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */
