@@ -16,7 +16,8 @@ import { handOff } from './handoff-stage';
 import { identify } from './identify';
 import type { ConversationLock } from './ports';
 import { freshState, parseState, type ConversationState } from './state';
-import { StaleWriteError, type ConversationStates } from './store';
+import { marks, outcomeEvents, OutcomeRecorder } from './outcomes';
+import { StaleWriteError, type ConversationStates, type OutcomeEvents } from './store';
 import { applyTakeover, type TakeoverChange } from './takeover';
 import type { Reply, TurnInput, TurnOutput } from './turn';
 
@@ -29,6 +30,8 @@ export interface EngineOptions extends Omit<EngineServices, 'newId' | 'log'> {
   lock: ConversationLock;
   log: Logger;
   newId?: () => string;
+  /** Where outcome events go (store.events), for the figures; none: not recorded. */
+  events?: OutcomeEvents;
 }
 
 export class Engine {
@@ -36,10 +39,12 @@ export class Engine {
   private readonly services: EngineServices;
   /** The stored version each loaded state was read at: its save refuses to overwrite a newer one. */
   private readonly versions = new WeakMap<ConversationState, number>();
+  private readonly outcomes: OutcomeRecorder | null;
 
   constructor(private readonly options: EngineOptions) {
     this.brain = options.brain;
     this.services = { ...options, newId: options.newId ?? randomUUID };
+    this.outcomes = options.events ? new OutcomeRecorder(options.events, options.log) : null;
   }
 
   /** Swaps in new content and model; turns already running finish with the old. */
@@ -98,10 +103,12 @@ export class Engine {
     const handoff = late?.handoff?.handoff ?? (await this.options.lock.run(conversationId, async () => {
       const state = await this.loadState({ conversationId, channel });
       if (state.handedOff) return null;
+      const before = marks(state);
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
       await identify(ctx);
       await handOff(ctx, { intent: escalationIntent(ctx), reason });
       await this.save(state);
+      await this.outcomes?.record(outcomeEvents(before, state, ctx.output, ctx.now.toISOString()));
       return ctx.output.handoff?.handoff ?? null;
     }));
     if (handoff) await this.options.handoffs.update?.(handoff);
@@ -167,6 +174,7 @@ export class Engine {
 
   private async attempt(input: TurnInput, overtaken?: StaleWriteError): Promise<TurnOutput> {
     const state = await this.loadState(input);
+    const before = marks(state);
     const ctx = new TurnContext(input, state, null, this.brain, this.services);
     try {
       if (overtaken) throw overtaken;
@@ -186,10 +194,16 @@ export class Engine {
     state.updatedAt = ctx.now.toISOString();
     state.turns += 1;
     ctx.output.turn = state.turns;
-    await this.save(state).catch((err: unknown) => {
-      // Overtaken a third time: the apology still reaches the customer.
-      if (!overtaken || !(err instanceof StaleWriteError)) throw err;
-    });
+    const saved = await this.save(state).then(
+      () => true,
+      (err: unknown) => {
+        // Overtaken a third time: the apology still reaches the customer.
+        if (!overtaken || !(err instanceof StaleWriteError)) throw err;
+        return false;
+      },
+    );
+    // What a saved turn changed is recorded once, after the save: a turn run again is not counted twice.
+    if (saved) await this.outcomes?.record(outcomeEvents(before, state, ctx.output, ctx.now.toISOString()));
     return ctx.output;
   }
 

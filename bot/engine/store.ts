@@ -134,7 +134,14 @@ export interface OutcomeEvent {
   at: string;
   conversationId: string;
   channel: Channel;
-  /** e.g. `handed_off`, `completed_in_bot`, `abandoned`, `outcome`, `offer`. */
+  /**
+   * What happened. The engine records (bot/engine/outcomes.ts, once per saved turn):
+   * `started` (first turn), `completed_in_bot` (a self-service flow ended; detail.outcome is its `end:`),
+   * `not_understood` (detail.in_a_row), `verification_failed` (detail.failures), `offer` (detail.offer,
+   * detail.by `bot`), `handed_off` (detail.queue, handoff, priority, understood; intent null when nothing
+   * was understood). The desk records `accepted`, `transferred`, `back_to_bot`, `ended`, `abandoned`,
+   * `survey`, `offer` (by an agent) and its processes' events.
+   */
   kind: string;
   intent: string | null;
   detail: Record<string, string | number | boolean | null>;
