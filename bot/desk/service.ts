@@ -70,7 +70,11 @@ export class DeskService implements Desk {
     if (record.status === 'with_agent') return record.agent?.id === agent.id ? ok(await this.view(record)) : refuse('taken');
     if (record.status !== 'waiting') return refuse('gone');
     // The queue's claim is atomic on every backend: of two agents accepting at once, one gets it.
-    if (!(await this.store.waiting.claim(contactId))) return refuse((await this.store.contacts.load(contactId))?.record.status === 'with_agent' ? 'taken' : 'gone');
+    if (!(await this.store.waiting.claim(contactId))) {
+      // The winner may not have saved yet: a contact still `waiting` here was taken all the same.
+      const now = (await this.store.contacts.load(contactId))?.record.status;
+      return refuse(now === 'waiting' || now === 'with_agent' ? 'taken' : 'gone');
+    }
     const taken: ContactRecord = { ...record, status: 'with_agent', agent: { id: agent.id, name: agent.name }, updatedAt: this.now() };
     try {
       await this.store.contacts.save(taken, version);

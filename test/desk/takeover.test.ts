@@ -9,6 +9,7 @@
 import type { Agent, DeskEvent, DeskResult } from '../../bot/desk/desk';
 import type { OutcomeEvent } from '../../bot/engine/store';
 import { startApp, type RunningApp } from '../support/server';
+import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
 import { webCustomer, type WebCustomer } from '../support/web-customer';
 
 const dana: Agent = { id: 'dana', name: 'Dana', roles: ['agent'], queues: ['billing', 'premium'] };
@@ -17,7 +18,7 @@ const olga: Agent = { id: 'olga', name: 'Olga', roles: ['agent'], queues: ['sale
 
 let app: RunningApp;
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL });
 });
 afterAll(() => app.close());
 
@@ -183,6 +184,18 @@ describe('a customer who leaves while waiting', () => {
     expect(value(await app.app.desk.contact(dana, contactId)).status).toBe('abandoned');
     expect(await app.app.desk.accept(dana, contactId)).toEqual({ ok: false, reason: 'gone' });
     expect((await outcomes(contactId)).map((e) => e.kind)).toEqual(['abandoned']);
+  });
+
+  it('hanging up while queued takes the caller out of the queue, recorded as abandoned', async () => {
+    const call = phoneCall({ baseUrl: app.url }, '+15550100007');
+    await call.answer();
+    await call.press('0');
+    const contact = (await app.app.desk.queues(sam))[0]!.waiting.find((c) => c.conversationId === `voice:${call.callSid}`)!;
+    expect(contact).toMatchObject({ channel: 'voice', status: 'waiting' });
+    await call.hangUp();
+    expect((await app.app.desk.queues(sam))[0]!.waiting.map((c) => c.contactId)).not.toContain(contact.contactId);
+    expect(value(await app.app.desk.contact(sam, contact.contactId)).status).toBe('abandoned');
+    expect((await outcomes(contact.contactId)).map((e) => [e.kind, e.channel])).toEqual([['abandoned', 'voice']]);
   });
 
   it('closing the chat while an agent holds it abandons nothing', async () => {
