@@ -7,7 +7,7 @@
 export const engineMessages = [
   'welcome', 'welcome_known', 'not_understood', 'not_understood_handoff', 'clarify', 'anything_else', 'ask_phone', 'phone_not_found', 'phone_not_a_number',
   'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'in_queue',
-  'follow_up_first', 'follow_up_more', 'follow_up_with_agent', 'follow_up_lost',
+  'follow_up_first', 'follow_up_more', 'follow_up_lost',
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'goodbye', 'no_input_handoff',
   'clarify_vague', 'left_flow', 'confirm_declined', 'account_unavailable',
   // A person at the desk takes over, passes on, hands back or ends; then the one-question survey.
