@@ -52,8 +52,15 @@ const schema = z.object({
   REDIS_PREFIX: z.string().trim().min(1).default('frontline:'),
   /** on: editing intents/, dialogs/ or rules/ retrains and swaps the content while the bot runs. */
   CONTENT_RELOAD: z.enum(['on', 'off']).default('on'),
+  /** The longest message a turn sees, in characters, on every channel; longer ones are cut at the edge. */
+  MESSAGE_MAX_CHARS: z.coerce.number().int().min(100).max(10_000).default(1000),
+  /** Messages one conversation (one number, on SMS) may send at once, then MESSAGE_RATE_PER_MINUTE; more get 429 (no answer on SMS). */
+  MESSAGE_RATE_BURST: z.coerce.number().int().min(1).default(20),
+  MESSAGE_RATE_PER_MINUTE: z.coerce.number().positive().default(30),
   DIRECTLINE_SECRET: z.string().optional(),
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(1800),
+  /** The largest Direct Line activity accepted, in bytes (413 above it); request bodies stop at 64 KB anyway. */
+  DIRECTLINE_MAX_ACTIVITY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024, 'at most 65536: request bodies stop at 64 KB').default(64 * 1024),
   /** Direct Line conversations cached in this process; the store keeps every history (idle ones expire with STATE_TTL_MINUTES). */
   DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
   /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */

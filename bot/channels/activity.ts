@@ -49,12 +49,12 @@ export interface Activity {
 }
 
 /** What a customer's activity says, or null when it is not something the engine handles (typing, read receipts). */
-export function inboundText(activity: Activity): string | null {
+export function inboundText(activity: Activity, maxChars?: number): string | null {
   if (activity.type !== 'message') return null;
   const text = typeof activity.text === 'string' ? activity.text.trim() : '';
-  if (text) return cutMessage(text);
+  if (text) return cutMessage(text, maxChars);
   // A card button that posts a value instead of text.
-  if (typeof activity.value === 'string') return cutMessage(activity.value);
+  if (typeof activity.value === 'string') return cutMessage(activity.value, maxChars);
   return null;
 }
 

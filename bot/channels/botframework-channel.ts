@@ -23,6 +23,7 @@ export const botFrameworkChannel: ChannelModule<OutboundChannel | null> = {
       store: app.store,
       now: () => app.clock.now().getTime(),
       ttlMs: config.STATE_TTL_MINUTES * 60_000,
+      maxMessageChars: config.MESSAGE_MAX_CHARS,
     });
     app.outbound.register('botframework', botFramework);
     return botFramework;

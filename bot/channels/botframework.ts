@@ -45,6 +45,8 @@ export interface BotFrameworkOptions {
   now: () => number;
   /** How long a conversation's reference is kept after its last activity. */
   ttlMs: number;
+  /** The longest message text a turn sees (MESSAGE_MAX_CHARS). */
+  maxMessageChars?: number;
 }
 
 /** A stand-in response that records what CloudAdapter wanted to answer. */
@@ -109,7 +111,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     if (activity.type === 'conversationUpdate' && activity.membersAdded?.some((m) => m.id !== activity.recipient.id))
       input = { event: 'start' };
     else {
-      const text = inboundText({ type: activity.type, text: activity.text, value: activity.value });
+      const text = inboundText({ type: activity.type, text: activity.text, value: activity.value }, opts.maxMessageChars);
       if (text !== null) input = { text };
     }
     if (!input) return [];

@@ -4,7 +4,7 @@
  * the classifier, the state or the transcript carry it for everyone.
  */
 
-/** The longest message text a turn sees, in characters; longer ones are cut (README, Channels). */
+/** The longest message text a turn sees by default, in characters (MESSAGE_MAX_CHARS); longer ones are cut. */
 export const MAX_MESSAGE_CHARS = 1000;
 
 /** The message as the engine sees it: at most `max` characters (MAX_MESSAGE_CHARS). */
@@ -23,9 +23,10 @@ export interface MessageRate {
   perMinute: number;
 }
 
+/** MESSAGE_RATE_BURST and MESSAGE_RATE_PER_MINUTE by default. */
 export const DEFAULT_MESSAGE_RATE: MessageRate = { burst: 20, perMinute: 30 };
 
-/** Takes one message from the bucket (creating it full); false when the conversation must wait. */
+/** Takes one message from the bucket (creating it full) at `nowMs` of the injected clock; false when the conversation must wait. */
 export function takeMessage(holder: { bucket?: Bucket }, nowMs: number, rate: MessageRate = DEFAULT_MESSAGE_RATE): boolean {
   const b = (holder.bucket ??= { tokens: rate.burst, at: nowMs });
   b.tokens = Math.min(rate.burst, b.tokens + ((nowMs - b.at) / 60_000) * rate.perMinute);

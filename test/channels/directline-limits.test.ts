@@ -90,3 +90,23 @@ it('keeps no ZIP code, date of birth or PIN given at a verification prompt in wh
   for (const secret of ['94110', '4821', '1900']) expect(agentSees).not.toContain(secret);
   expect(handoff.transcript.filter((t) => t.text === '[verification answer]').length).toBeGreaterThanOrEqual(3);
 });
+
+it('takes its limits from the settings: message length, activity size, and the rate on the injected clock', async () => {
+  await app.close();
+  app = await startApp({ MESSAGE_MAX_CHARS: '200', DIRECTLINE_MAX_ACTIVITY_BYTES: '2048', MESSAGE_RATE_BURST: '3', MESSAGE_RATE_PER_MINUTE: '6' });
+  const seen: TurnInput[] = [];
+  const turn = app.app.engine.turn.bind(app.app.engine);
+  jest.spyOn(app.app.engine, 'turn').mockImplementation(async (input) => (seen.push(input), turn(input)));
+  const c = await open();
+  expect((await send(c, 'x'.repeat(3000))).status).toBe(413);
+  expect((await send(c, 'my internet is down again '.repeat(20))).status).toBe(200);
+  expect(seen.at(-1)!.text).toHaveLength(200);
+  expect((await send(c, 'hello')).status).toBe(200);
+  expect((await send(c, 'hello')).status).toBe(200);
+  expect((await send(c, 'hello')).status).toBe(429);
+  // Six a minute: one more every ten seconds of the app's clock, none sooner.
+  app.advance(5_000);
+  expect((await send(c, 'hello')).status).toBe(429);
+  app.advance(5_000);
+  expect((await send(c, 'hello')).status).toBe(200);
+});

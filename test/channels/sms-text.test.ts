@@ -56,3 +56,17 @@ it('lets an agent write to a number that texted in, and to no other', async () =
   expect(app.sms.sent.slice(sent)).toEqual([expect.objectContaining({ to: '+15550100004', body: 'Dana: Hello, this is Dana.' })]);
   expect(await app.app.outbound.send('sms:+15550199999', { text: 'spam', from: { kind: 'bot' } })).toBe('unknown_conversation');
 });
+
+it('stops answering a number that texts faster than the settings allow, until the clock says it may again', async () => {
+  const limited = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, MESSAGE_RATE_BURST: '2', MESSAGE_RATE_PER_MINUTE: '1' });
+  try {
+    const flood = textingPhone({ baseUrl: limited.url }, '+15550100005');
+    expect((await flood.text('hello')).messages).toHaveLength(1);
+    expect((await flood.text('hello')).messages).toHaveLength(1);
+    expect(await flood.text('hello')).toEqual({ status: 200, messages: [] });
+    limited.advance(60_000);
+    expect((await flood.text('what are your opening hours')).messages).toHaveLength(1);
+  } finally {
+    await limited.close();
+  }
+});

@@ -37,8 +37,10 @@ export interface DirectLineOptions {
   maxConversations?: number;
   /** How long an idle conversation is cached and its history kept (default 60). */
   idleMinutes?: number;
-  /** Largest activity accepted, in bytes. */
+  /** Largest activity accepted, in bytes (DIRECTLINE_MAX_ACTIVITY_BYTES). */
   maxActivityBytes?: number;
+  /** The longest message text a turn sees (MESSAGE_MAX_CHARS). */
+  maxMessageChars?: number;
   /** The public base URL, for stream URLs behind a proxy (else the request's Host). */
   publicUrl?: string;
   /** Messages one conversation may send: a burst, then so many a minute (default 20, then 30). */
@@ -189,8 +191,8 @@ export class DirectLine implements OutboundChannel {
         const claims = this.tokenOf(req);
         // The customer is who the token says, whatever `from` claims.
         const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
-        const [id] = await this.append(conversation, { ...sanitize(activity), from });
-        const text = inboundText(activity);
+        const [id] = await this.append(conversation, { ...sanitize(activity, this.opts.maxMessageChars ?? MAX_MESSAGE_CHARS), from });
+        const text = inboundText(activity, this.opts.maxMessageChars);
         if (text !== null) await this.deliver(conversation, { text });
         // The customer closed the chat: a place still waiting in a queue is given up.
         else if (activity.type === 'endOfConversation') await this.opts.conversations.left(`directline:${conversation.id}`);
@@ -306,12 +308,12 @@ function clientActivityId(activity: Activity): string | null {
 }
 
 /** Keeps what a client may send and nothing that could impersonate the bot. */
-function sanitize(activity: Activity): Activity {
+function sanitize(activity: Activity, maxChars: number): Activity {
   const { type, text, value, name, attachments, channelData } = activity;
   return {
     type,
     // The stored copy is what the client reads back: card numbers never stay in it.
-    ...(typeof text === 'string' ? { text: redact(text.slice(0, MAX_MESSAGE_CHARS)) } : {}),
+    ...(typeof text === 'string' ? { text: redact(text.slice(0, maxChars)) } : {}),
     ...(value !== undefined ? { value: typeof value === 'string' ? redact(value) : value } : {}),
     ...(typeof name === 'string' ? { name } : {}),
     ...(Array.isArray(attachments) ? { attachments } : {}),

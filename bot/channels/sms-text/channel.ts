@@ -11,6 +11,8 @@ export const smsTextChannel: ChannelModule<SmsTextChannel> = {
       verify: app.channels.twilioVerify,
       sender: app.sms,
       now: () => app.clock.now(),
+      maxChars: app.config.MESSAGE_MAX_CHARS,
+      messageRate: { burst: app.config.MESSAGE_RATE_BURST, perMinute: app.config.MESSAGE_RATE_PER_MINUTE },
     });
     channel.register(server);
     app.outbound.register('sms', channel);

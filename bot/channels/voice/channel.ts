@@ -14,6 +14,7 @@ export const voiceChannel: ChannelModule<VoiceChannel> = {
       sms: app.sms,
       deliveries: app.store.deliveries,
       deadlineMs: config.VOICE_DEADLINE_MS,
+      maxMessageChars: config.MESSAGE_MAX_CHARS,
       publicUrl: config.PUBLIC_URL ?? '',
       now: () => app.clock.now(),
       ...(config.VOICE_TTS_VOICE ? { ttsVoice: config.VOICE_TTS_VOICE } : {}),

@@ -39,6 +39,8 @@ export interface VoiceOptions {
   ttsVoice?: string;
   /** Absolute base for action URLs (PUBLIC_URL), or '' for relative ones. */
   publicUrl: string;
+  /** The longest message text a turn sees (MESSAGE_MAX_CHARS). */
+  maxMessageChars?: number;
   /** The injected clock: when a call ended is stamped by it. */
   now?: () => Date;
 }
@@ -88,7 +90,7 @@ export class VoiceChannel {
     server.post(
       '/api/voice/gather',
       guarded((p) => {
-        const speech = cutMessage((p.SpeechResult ?? '').trim());
+        const speech = cutMessage((p.SpeechResult ?? '').trim(), this.opts.maxMessageChars);
         const digits = (p.Digits ?? '').trim();
         const input: Partial<TurnInput> = digits
           ? { digits }
