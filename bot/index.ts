@@ -3,12 +3,18 @@
  * file stops start-up with one line that says what to mend.
  */
 import { existsSync } from 'node:fs';
+import { directLineChannel } from './channels/directline/channel';
 import { buildBrain, compose } from './compose';
 import { watchContent } from './content/watch';
 import { ConfigError, readConfig, type Config } from './config';
 import { ContentError } from './content/yaml-file';
 import { createLogger, type Logger } from './log';
 import { buildServer } from './routes';
+
+/** How long a shutdown waits for turns in flight; the store closes after. */
+const DRAIN_MS = 8000;
+/** A shutdown that takes longer than this exits anyway (code 1). */
+const SHUTDOWN_LIMIT_MS = 9500;
 
 async function main(): Promise<void> {
   // The .env of the working directory (`cp .env.example .env`); a variable set in the environment wins over it.
@@ -18,7 +24,9 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   if (config.FRONTLINE_MODE === 'demo') announceDemo(config, log);
   const app = await compose(config, log);
-  const { server } = await buildServer(app);
+  const { server, mounted, lifecycle } = await buildServer(app);
+  // Web Chat's streams are told to go away first: their clients reconnect with their watermark.
+  const directLine = app.served.includes(directLineChannel) ? mounted.get(directLineChannel) : null;
   const watcher =
     config.CONTENT_RELOAD === 'on'
       ? watchContent(config.CONTENT_DIR, (dir) => buildBrain(dir, config.MODEL_CACHE_DIR), (brain) => app.engine.swap(brain), log)
@@ -39,13 +47,34 @@ async function main(): Promise<void> {
       log.warn('desk.demo_agents', { agents: demoAgents.map((a) => ({ id: a.id, password: a.password, queues: a.queues })) });
     }
   });
-  const stop = () => {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal (the process group and a supervisor both send one) changes nothing.
+    if (stopping) return;
+    stopping = true;
+    log.info('shutdown.started', { signal });
+    // Orchestrators kill after their grace period (Kubernetes: 30 s, many: 10 s): never come near it.
+    setTimeout(() => {
+      log.error('shutdown.forced', { afterMs: SHUTDOWN_LIMIT_MS });
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     watcher?.close();
     clearInterval(purge);
-    server.close(() => void (app.handoffWebhook?.stop() ?? Promise.resolve()).then(() => app.store.close()).finally(() => process.exit(0)));
+    void lifecycle
+      .shutdown(() => directLine?.streams.goingAway() ?? Promise.resolve(), DRAIN_MS)
+      .then(async (drained) => {
+        await app.handoffWebhook?.stop();
+        await app.store.close();
+        log.info('shutdown.done', { drained });
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error('shutdown.failed', { error: (err as Error).name });
+        process.exit(1);
+      });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** Demo mode is never a surprise: one loud line on stderr and one in the log. */

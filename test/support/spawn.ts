@@ -17,6 +17,8 @@ export interface StartedBot {
   /** Resolves when `pattern` appears in stdout. */
   waitFor(pattern: RegExp): Promise<void>;
   stop(): Promise<void>;
+  /** Sends `signal` to the bot's process group (as a terminal or container runtime does) without waiting. */
+  signal(signal: NodeJS.Signals): void;
 }
 
 /** Starts `command args` (default: the entry point with `--demo`, as `npm start` runs it). */
@@ -53,6 +55,9 @@ export function startBot(
     exited,
     out: () => ({ stdout, stderr }),
     waitFor,
+    signal(signal) {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, signal);
+    },
     async stop() {
       if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
       await exited;

@@ -119,6 +119,30 @@ export class DirectLineStreams {
     }
   }
 
+  /**
+   * Closes every stream with 1001 (going away) for a shutdown: Web Chat
+   * reconnects with its watermark and misses nothing. Resolves once all are
+   * closed; a client that does not answer within `graceMs` is cut off.
+   */
+  async goingAway(graceMs = 1000): Promise<void> {
+    const closing = [...this.open.values()].map(
+      ({ ws }) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, graceMs);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(1001, 'going away');
+        }),
+    );
+    await Promise.all(closing);
+  }
+
   close(): void {
     clearInterval(this.keepAlive);
     for (const s of this.open.values()) {
