@@ -10,6 +10,8 @@ import { root } from './harness';
 export const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 export interface StartedBot {
+  /** The child's pid, which leads its process group (kill -9 the group with `process.kill(-pid, 'SIGKILL')`). */
+  pid: number;
   /** The URL the bot logged once listening (rejects if it exits first). */
   listening: Promise<string>;
   exited: Promise<number | null>;
@@ -51,6 +53,7 @@ export function startBot(
   const listening = waitFor(/"event":"listening"/).then(() => /"event":"listening","url":"([^"]+)"/.exec(stdout)![1]!);
   listening.catch(() => undefined);
   return {
+    pid: child.pid!,
     listening,
     exited,
     out: () => ({ stdout, stderr }),
