@@ -18,6 +18,7 @@ import { describeHandoff } from '../bot/engine/handoff-record';
 import type { IdentityHint } from '../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../bot/engine/turn';
 import { createLogger } from '../bot/log';
+import { FileProfileSource } from '../integrations/ci/file-profiles';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,12 +31,13 @@ async function main(): Promise<void> {
   });
   // A terminal chat is a throwaway: its state stays in memory (and a Redis connection cannot keep it running).
   const config = readConfig({ ...process.env, DATA_DIR: '', REDIS_URL: '', MODEL_CACHE_DIR: keptModels() }, process.cwd(), 'demo');
-  const app = await compose(config, createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
   if (values.list) {
-    for (const p of app.demoProfiles?.all() ?? []) console.log(`${p.id}  ${p.firstName} ${p.lastName}  ${p.phones[0]}  ZIP ${p.address.postcode}  born ${p.dateOfBirth ?? '-'}`);
-    await app.store.close();
+    // The demo customers file alone: listing them needs no model.
+    const customers = config.CI_API_URL ? [] : (await FileProfileSource.load(config.CUSTOMERS_FILE)).all();
+    for (const p of customers) console.log(`${p.id}  ${p.firstName} ${p.lastName}  ${p.phones[0]}  ZIP ${p.address.postcode}  born ${p.dateOfBirth ?? '-'}`);
     return;
   }
+  const app = await compose(config, createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent'));
   const identity: IdentityHint | null = values.as
     ? { kind: 'customerId', value: values.as, authenticated: true }
     : values.phone

@@ -18,12 +18,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** As `npm start` builds: the model kept for these examples (data/models) is used, other examples train. */
+const build = (d: string) => buildBrain(d, join(root, 'data', 'models'));
+
 it('swaps in edited content and keeps the last good content on a broken edit', async () => {
-  const h = harness({ profiles: new FixtureProfiles([makeProfile({ id: 'X1' })]), brain: buildBrain(dir) });
+  const h = harness({ profiles: new FixtureProfiles([makeProfile({ id: 'X1' })]), brain: build(dir) });
   const logged: string[] = [];
   const results: ReloadResult[] = [];
   let next: (r: ReloadResult) => void = () => undefined;
-  const watcher = watchContent(dir, buildBrain, (b) => h.engine.swap(b), createLogger('info', (l) => logged.push(l)), {
+  const watcher = watchContent(dir, build, (b) => h.engine.swap(b), createLogger('info', (l) => logged.push(l)), {
     debounceMs: 100,
     onReload: (r) => {
       results.push(r);
@@ -62,7 +65,6 @@ it('swaps in edited content and keeps the last good content on a broken edit', a
   } finally {
     watcher.close();
   }
-  // The model is trained twice: slow on a busy machine.
 }, 60_000);
 it('under npm start, a new intent file is picked up and a broken edit keeps the old content with one log line', async () => {
   const bot = startBot({ env: { CONTENT_DIR: dir } });
