@@ -81,5 +81,5 @@ export function clock(iso) {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-export const CHANNELS = { chat: 'Chat', voice: 'Phone' };
+export const CHANNELS = { chat: 'Chat', voice: 'Phone', sms: 'SMS' };
 export const channelLabel = (c) => CHANNELS[c] || c;
