@@ -17,6 +17,7 @@ import { conversationsOf, type Conversations } from './engine/conversations';
 import { Engine } from './engine/engine';
 import { OutboundRegistry } from './engine/outbound';
 import { ContactBook } from './desk/contacts';
+import type { Desk } from './desk/desk';
 import { DeskService } from './desk/service';
 import { ProcessRunner } from './desk/processes';
 import type { BackOffice, Clock, HandoffTarget, ProfileSource, ProfileUpdates, SmsSender } from './engine/ports';
@@ -70,7 +71,7 @@ export interface App {
   /** The contacts handed to people, durable on the store (`GET /api/queues` lists it). */
   queue: ContactBook;
   /** The agent desk (bot/desk/desk.ts) on the store and the outbound port. */
-  desk: DeskService;
+  desk: Desk;
   /** The signed handoff webhook's sender (HANDOFF_WEBHOOK_URL), or null; `stop()` it on shutdown. */
   handoffWebhook: HandoffWebhook | null;
   /** The file-backed demo customers, when no CI API is configured. */

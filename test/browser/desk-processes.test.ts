@@ -10,7 +10,6 @@ import type { Page } from 'playwright-core';
 import type { Agent, DeskNote, DeskResult } from '../../bot/desk/desk';
 import { registerProcessRoutes } from '../../bot/desk/process-routes';
 import { ProcessRunner } from '../../bot/desk/processes';
-import { registerDesk } from '../../bot/desk/routes';
 import { silentLogger } from '../../bot/log';
 import { LeaseLock } from '../../integrations/state/lease-lock';
 import { openChromium, type OpenBrowser } from '../support/chromium';
@@ -36,19 +35,9 @@ const desk = new NotingDesk();
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  running = await startApp({ QUEUES_API: 'off' });
+  running = await startApp({ QUEUES_API: 'off' }, { desk });
   const { app } = running;
-  const routes = registerDesk(running.server, {
-    desk,
-    agents: app.agents!,
-    histories: app.store.histories,
-    queuesApi: false,
-    events: app.store.events,
-    queues: () => app.engine.current.content.routing.queues,
-    now: () => app.clock.now(),
-    secureCookies: false,
-    log: silentLogger,
-  });
+  const routes = running.deskRoutes!;
   registerProcessRoutes(
     routes,
     new ProcessRunner({

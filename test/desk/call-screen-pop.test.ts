@@ -8,9 +8,8 @@
 import nock from 'nock';
 import { registerCallRoutes } from '../../bot/desk/calls';
 import type { DeskContact } from '../../bot/desk/desk';
-import { registerDesk, type DeskRoutes } from '../../bot/desk/routes';
+import type { DeskRoutes } from '../../bot/desk/routes';
 import type { Handoff } from '../../bot/engine/handoff-record';
-import { silentLogger } from '../../bot/log';
 import { makeProfile } from '../support/harness';
 import { deskAgent } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
@@ -27,17 +26,7 @@ const password = (id: string) => running.app.agents!.demoPasswords.find((a) => a
 beforeAll(async () => {
   running = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, QUEUES_API: 'off' });
   const { app } = running;
-  routes = registerDesk(running.server, {
-    desk: app.desk,
-    agents: app.agents!,
-    histories: app.store.histories,
-    queuesApi: false,
-    events: app.store.events,
-    queues: () => app.engine.current.content.routing.queues,
-    now: () => app.clock.now(),
-    secureCookies: false,
-    log: silentLogger,
-  });
+  routes = running.deskRoutes!;
   registerCallRoutes(routes, { desk: app.desk, states: app.engine });
 }, 120_000);
 afterAll(async () => {

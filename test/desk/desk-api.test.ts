@@ -3,7 +3,7 @@
  * CSRF on every change, sign-in attempts limited, and a contact never shown
  * to an agent who does not serve its queue.
  */
-import { registerDesk, type DeskRoutes } from '../../bot/desk/routes';
+import type { DeskRoutes } from '../../bot/desk/routes';
 import { silentLogger } from '../../bot/log';
 import { deskAgent } from '../support/desk-agent';
 import { fakeHandoff, FakeDesk } from '../support/fake-desk';
@@ -15,20 +15,10 @@ let routes: DeskRoutes;
 const password = (id: string) => running.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
 
 beforeAll(async () => {
-  running = await startApp({ QUEUES_API: 'off' });
   desk = new FakeDesk();
+  running = await startApp({}, { desk });
   const { app } = running;
-  routes = registerDesk(running.server, {
-    desk,
-    agents: app.agents!,
-    histories: app.store.histories,
-    queuesApi: true,
-    events: app.store.events,
-    queues: () => app.engine.current.content.routing.queues,
-    now: () => app.clock.now(),
-    secureCookies: false,
-    log: silentLogger,
-  });
+  routes = running.deskRoutes!;
   desk.add(fakeHandoff('h-billing', 'billing'));
   desk.add(fakeHandoff('h-tech', 'tech_support', { intent: { name: 'tech_support', label: 'Technical problem', confidence: 0.8 } }));
 });

@@ -7,7 +7,6 @@
  * refuses a missing session or CSRF token, and an agent who does not hold
  * the contact.
  */
-import { registerDesk } from '../../bot/desk/routes';
 import { registerProcessRoutes } from '../../bot/desk/process-routes';
 import { ProcessRunner, type ProcessPanel } from '../../bot/desk/processes';
 import type { Agent, DeskNote, DeskResult } from '../../bot/desk/desk';
@@ -38,20 +37,10 @@ const customer = (id: string, name: string) => ({ id, name, segment: 'gold', str
 const intent = (name: string) => ({ name, label: name, confidence: 0.9 });
 
 beforeAll(async () => {
-  running = await startApp({ QUEUES_API: 'off' });
   desk = new NotingDesk();
+  running = await startApp({ QUEUES_API: 'off' }, { desk });
   const { app } = running;
-  const routes = registerDesk(running.server, {
-    desk,
-    agents: app.agents!,
-    histories: app.store.histories,
-    queuesApi: false,
-    events: app.store.events,
-    queues: () => app.engine.current.content.routing.queues,
-    now: () => app.clock.now(),
-    secureCookies: false,
-    log: silentLogger,
-  });
+  const routes = running.deskRoutes!;
   const runner = new ProcessRunner({
     desk,
     content: () => app.engine.current.content,

@@ -4,6 +4,7 @@
  */
 import { readConfig } from '../../bot/config';
 import { root } from '../support/harness';
+import { deskAgent } from '../support/desk-agent';
 import { startApp } from '../support/server';
 
 jest.setTimeout(60_000);
@@ -41,6 +42,9 @@ describe('in production', () => {
       expect(anonymous.status).toBe(200);
       expect(((await (await fetch(`${app.url}/api/webchat/config`)).json()) as { demoCustomers: unknown[] }).demoCustomers).toEqual([]);
       expect((await fetch(`${app.url}/api/queues`)).status).toBe(404);
+      // No AGENTS_FILE: no desk, and no demo agents.
+      expect((await fetch(`${app.url}/agent`)).status).toBe(404);
+      expect(app.app.agents).toBeNull();
     } finally {
       await app.close();
     }
@@ -55,7 +59,11 @@ describe('in demo mode', () => {
       expect(res.status).toBe(200);
       const { token } = (await res.json()) as { token: string };
       expect(app.directLine.signer.verify(token)?.user).toBe('C1001');
-      expect((await fetch(`${app.url}/api/queues`)).status).toBe(200);
+      // The queues are the desk's: a demo agent signs in to read them.
+      expect((await fetch(`${app.url}/api/queues`)).status).toBe(401);
+      const dana = deskAgent(app.url);
+      await dana.signIn('dana', app.app.agents!.demoPasswords.find((a) => a.id === 'dana')!.password);
+      expect((await dana.get('/api/queues')).status).toBe(200);
     } finally {
       await app.close();
     }

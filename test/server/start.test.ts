@@ -4,6 +4,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deskAgent } from '../support/desk-agent';
 import { root } from '../support/harness';
 import { startBot, tsx } from '../support/spawn';
 
@@ -20,7 +21,15 @@ describe('npm start', () => {
       const health = await fetch(`${url}healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });
-      const queues = (await (await fetch(`${url}api/queues`)).json()) as { queues: { queue: string }[] };
+      // The desk's demo agents, with passwords for this start only; the queues are theirs to see.
+      await s.waitFor(/"event":"desk.demo_agents"/);
+      expect(s.out().stderr).toMatch(/\*\*\* Agent desk: http:\/\/127\.0\.0\.1:\d+\/agent/);
+      const printed = /"id":"ruth","password":"([\w-]+)"/.exec(s.out().stdout)![1]!;
+      expect(s.out().stderr).toContain(printed);
+      expect((await fetch(`${url}api/queues`)).status).toBe(401);
+      const ruth = deskAgent(url.replace(/\/$/, ''));
+      expect((await ruth.signIn('ruth', printed)).status).toBe(200);
+      const queues = (await (await ruth.get('/api/queues')).json()) as { queues: { queue: string }[] };
       expect(queues.queues.map((q) => q.queue)).toEqual(expect.arrayContaining(['billing', 'retention', 'premium']));
       const missing = await fetch(`${url}nowhere`);
       expect(missing.status).toBe(404);

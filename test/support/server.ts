@@ -9,6 +9,8 @@ import { directLineChannel } from '../../bot/channels/directline/channel';
 import { SmsOutbox } from '../../integrations/sms/outbox';
 import { readConfig } from '../../bot/config';
 import type { DirectLine } from '../../bot/channels/directline/routes';
+import type { Desk } from '../../bot/desk/desk';
+import type { DeskRoutes } from '../../bot/desk/routes';
 import { buildServer } from '../../bot/routes';
 import { silentLogger, type Logger } from '../../bot/log';
 import type { ProfileSource } from '../../bot/engine/ports';
@@ -23,6 +25,8 @@ export interface RunningApp {
   voice: VoiceChannel;
   app: App;
   sms: SmsOutbox;
+  /** Where desk features mount (null: no desk). */
+  deskRoutes: DeskRoutes | null;
   /** Moves the app's clock. */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -31,7 +35,7 @@ export interface RunningApp {
 /** Starts the app; `PUBLIC_URL` is set to where it listens unless the env gives one. `store`: a store the test opened (SQLite, Redis). */
 export async function startApp(
   env: Record<string, string> = {},
-  overrides: { log?: Logger; profiles?: ProfileSource; store?: Store } = {},
+  overrides: { log?: Logger; profiles?: ProfileSource; store?: Store; desk?: Desk } = {},
 ): Promise<RunningApp> {
   let now = TODAY.getTime();
   const config = readConfig(
@@ -48,7 +52,9 @@ export async function startApp(
     ...(overrides.profiles ? { profiles: overrides.profiles } : {}),
     ...(overrides.store ? { store: overrides.store } : {}),
   });
-  const { server, mounted } = await buildServer(app);
+  // A test of the desk's web side alone serves an in-memory desk (test/support/fake-desk.ts).
+  if (overrides.desk) app.desk = overrides.desk;
+  const { server, mounted, desk } = await buildServer(app);
   const directLine = mounted.get(directLineChannel);
   const voice = mounted.get(voiceChannel);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +66,7 @@ export async function startApp(
     voice,
     app,
     sms,
+    deskRoutes: desk,
     advance: (ms) => void (now += ms),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
