@@ -6,6 +6,8 @@
 import type { Server } from 'restify';
 import { MountedChannels } from './channels/host';
 import type { App } from './compose';
+import { registerCallRoutes } from './desk/calls';
+import { registerProcessRoutes } from './desk/process-routes';
 import { registerDesk, type DeskRoutes } from './desk/routes';
 import { createServer } from './restify-server';
 import { Lifecycle } from './lifecycle';
@@ -38,5 +40,9 @@ export async function buildServer(app: App): Promise<{ server: Server; mounted: 
         log,
       })
     : null;
+  if (desk) {
+    registerProcessRoutes(desk, app.processes);
+    registerCallRoutes(desk, { desk: app.desk, states: engine });
+  }
   return { server, mounted, lifecycle, desk };
 }

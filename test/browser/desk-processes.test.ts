@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Agent, DeskNote, DeskResult } from '../../bot/desk/desk';
-import { registerProcessRoutes } from '../../bot/desk/process-routes';
 import { ProcessRunner } from '../../bot/desk/processes';
 import { silentLogger } from '../../bot/log';
 import { LeaseLock } from '../../integrations/state/lease-lock';
@@ -37,20 +36,6 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   running = await startApp({ QUEUES_API: 'off' }, { desk });
   const { app } = running;
-  const routes = running.deskRoutes!;
-  registerProcessRoutes(
-    routes,
-    new ProcessRunner({
-      desk,
-      content: () => app.engine.current.content,
-      profiles: app.profiles,
-      backOffice: app.backOffice,
-      store: app.store,
-      lock: new LeaseLock(app.store.leases, app.clock),
-      clock: app.clock,
-      log: silentLogger,
-    }),
-  );
   desk.add(fakeHandoff('h-sofia', 'billing', { customer: { id: 'C1003', name: 'Sofia Ramirez', segment: 'gold', strategy: 'retain', intensity: 'proactive', verified: true } }));
   const marco = app.agents!.all().find((a) => a.id === 'marco')!;
   expect((await desk.accept(marco, 'h-sofia')).ok).toBe(true);

@@ -6,7 +6,6 @@
  * (`app.desk`, on the store), with the call routes mounted on its web side.
  */
 import nock from 'nock';
-import { registerCallRoutes } from '../../bot/desk/calls';
 import type { DeskContact } from '../../bot/desk/desk';
 import type { DeskRoutes } from '../../bot/desk/routes';
 import type { Handoff } from '../../bot/engine/handoff-record';
@@ -25,9 +24,7 @@ const password = (id: string) => running.app.agents!.demoPasswords.find((a) => a
 
 beforeAll(async () => {
   running = await startApp({ TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, QUEUES_API: 'off' });
-  const { app } = running;
   routes = running.deskRoutes!;
-  registerCallRoutes(routes, { desk: app.desk, states: app.engine });
 }, 120_000);
 afterAll(async () => {
   await running?.close();

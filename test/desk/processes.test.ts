@@ -7,7 +7,6 @@
  * refuses a missing session or CSRF token, and an agent who does not hold
  * the contact.
  */
-import { registerProcessRoutes } from '../../bot/desk/process-routes';
 import { ProcessRunner, type ProcessPanel } from '../../bot/desk/processes';
 import type { Agent, DeskNote, DeskResult } from '../../bot/desk/desk';
 import { silentLogger } from '../../bot/log';
@@ -39,19 +38,7 @@ const intent = (name: string) => ({ name, label: name, confidence: 0.9 });
 beforeAll(async () => {
   desk = new NotingDesk();
   running = await startApp({ QUEUES_API: 'off' }, { desk });
-  const { app } = running;
-  const routes = running.deskRoutes!;
-  const runner = new ProcessRunner({
-    desk,
-    content: () => app.engine.current.content,
-    profiles: app.profiles,
-    backOffice: app.backOffice,
-    store: app.store,
-    lock: new LeaseLock(app.store.leases, app.clock),
-    clock: app.clock,
-    log: silentLogger,
-  });
-  registerProcessRoutes(routes, runner);
+  // The process routes are mounted as npm start mounts them, on the app's runner (rebuilt on this desk).
   // Sofia disputes a double charge; Maya (free upgrade) and James (fee $180) want a new phone; nobody knows the last caller.
   desk.add(fakeHandoff('h-sofia', 'customer_care', { customer: customer('C1003', 'Sofia Ramirez') }));
   desk.add(fakeHandoff('h-maya', 'customer_care', { customer: customer('C1001', 'Maya Chen'), intent: intent('upgrade_device') }));

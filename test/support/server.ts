@@ -1,4 +1,6 @@
 /** The whole app over HTTP, in-process, on a free port, with a clock the test controls. */
+import { ProcessRunner } from '../../bot/desk/processes';
+import { LeaseLock } from '../../integrations/state/lease-lock';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { compose, type App } from '../../bot/compose';
@@ -53,7 +55,20 @@ export async function startApp(
     ...(overrides.store ? { store: overrides.store } : {}),
   });
   // A test of the desk's web side alone serves an in-memory desk (test/support/fake-desk.ts).
-  if (overrides.desk) app.desk = overrides.desk;
+  if (overrides.desk) {
+    app.desk = overrides.desk;
+    // Guided processes note on the desk they run against: rebuilt on the in-memory one, as compose builds it.
+    app.processes = new ProcessRunner({
+      desk: overrides.desk,
+      content: () => app.engine.current.content,
+      profiles: app.profiles,
+      backOffice: app.backOffice,
+      store: app.store,
+      lock: new LeaseLock(app.store.leases, app.clock),
+      clock: app.clock,
+      log: app.log,
+    });
+  }
   const { server, mounted, desk } = await buildServer(app);
   const directLine = mounted.get(directLineChannel);
   const voice = mounted.get(voiceChannel);
