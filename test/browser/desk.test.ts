@@ -123,7 +123,16 @@ describe('the agent desk with a customer in Web Chat', () => {
     await marco.locator('.notes', { hasText: 'refund of $80 approved' }).waitFor(wait);
     await marco.locator('.msg.from-agent', { hasText: 'two charges' }).waitFor(wait);
     await customerSees(customer, 'Marco');
-    // TODO(processes): start a guided process here once processes/*.yaml and its desk panel land.
+    // Marco credits the double charge with the guided process the card proposes for a billing dispute.
+    const processes = marco.locator('section[data-panel="processes"]');
+    await processes.locator('[data-process="credit_charge"] button').click();
+    const form = processes.locator('form[data-form="choose_charge"]');
+    await form.locator('select[name="invoice"]').selectOption('INV-C1003-202611');
+    await form.locator('input[name="amount"]').fill('40');
+    await form.locator('select[name="reason"]').selectOption('charged_twice');
+    await form.getByRole('button', { name: 'Credit it' }).click();
+    await processes.locator('.process-done li[data-outcome="charge_credited"]').waitFor(wait);
+    await marco.screenshot({ path: join(shots, '3b-marco-process.png') });
     await marco.locator('#composer').fill('Hi Sofia, Marco here. The refund is on its way and I have logged your complaint.');
     await marco.locator('#composer').press('Enter');
     await customerSees(customer, 'The refund is on its way');
@@ -143,6 +152,9 @@ describe('the agent desk with a customer in Web Chat', () => {
     await customer.screenshot({ path: join(shots, '4-customer-survey.png') });
 
     const events = (await app.app.store.events.read(-1)).map((e) => e.event);
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'process_completed', detail: expect.objectContaining({ process: 'credit_charge', outcome: 'charge_credited', agent: 'marco' }) }),
+    );
     expect(events).toContainEqual(expect.objectContaining({ kind: 'survey', channel: 'chat', detail: expect.objectContaining({ disposition: 'resolved', score: 5 }) }));
     expect(pageErrors).toEqual([]);
   });
