@@ -71,7 +71,8 @@ it('SIGTERM with a stream open and a turn in flight: readiness false, stream clo
     await ci.asked;
 
     const signalled = Date.now();
-    bot.signal('SIGTERM');
+    // As Kubernetes or `docker stop` do: SIGTERM to the main process, which passes it on to the bot.
+    bot.signal('SIGTERM', 'process');
     // Everything below happens within 10 s of the signal, or the test fails instead of hanging.
     const limit = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000).unref());
     await bot.waitFor(/"event":"shutdown.started"/);

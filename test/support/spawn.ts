@@ -19,8 +19,11 @@ export interface StartedBot {
   /** Resolves when `pattern` appears in stdout. */
   waitFor(pattern: RegExp): Promise<void>;
   stop(): Promise<void>;
-  /** Sends `signal` to the bot's process group (as a terminal or container runtime does) without waiting. */
-  signal(signal: NodeJS.Signals): void;
+  /**
+   * Sends `signal` without waiting: to the process group (as a terminal's Ctrl-C does), or to the
+   * started process alone (as a container runtime or orchestrator stops its main process).
+   */
+  signal(signal: NodeJS.Signals, to?: 'group' | 'process'): void;
 }
 
 /** Starts `command args` (default: the entry point with `--demo`, as `npm start` runs it). */
@@ -58,8 +61,8 @@ export function startBot(
     exited,
     out: () => ({ stdout, stderr }),
     waitFor,
-    signal(signal) {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, signal);
+    signal(signal, to = 'group') {
+      if (child.exitCode === null && child.pid) process.kill(to === 'group' ? -child.pid : child.pid, signal);
     },
     async stop() {
       if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
