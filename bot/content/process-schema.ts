@@ -6,8 +6,7 @@
  * everything else (bot/content/process-check.ts).
  */
 import { z } from 'zod';
-import { conditionSchema, type Condition } from './schemas';
-import { closest, keysAt, unknownFieldMessage } from './yaml-file';
+import { conditionSchema, stepByFirstKey, type Condition } from './schemas';
 
 const name = z
   .string()
@@ -100,37 +99,8 @@ const stepKinds = {
   note: z.object({ note: z.string().min(1) }).strict(),
   end: z.object({ end: name, note: z.string().optional() }).strict(),
 };
-// `note` last: an `end` step may carry a note too.
-const stepKindNames: (keyof typeof stepKinds)[] = [
-  ...(Object.keys(stepKinds) as (keyof typeof stepKinds)[]).filter((k) => k !== 'note'),
-  'note',
-];
-
-/** A step is recognised by its first key and checked against that kind only, so errors name the wrong field. */
-export const processStepSchema: z.ZodType<ProcessStep, z.ZodTypeDef, unknown> = z.unknown().transform((raw, ctx): ProcessStep => {
-  const kind =
-    raw && typeof raw === 'object' && !Array.isArray(raw)
-      ? stepKindNames.find((k) => Object.prototype.hasOwnProperty.call(raw, k))
-      : undefined;
-  if (!kind) {
-    const first = raw && typeof raw === 'object' ? Object.keys(raw)[0] : undefined;
-    const meant = first ? closest(first, stepKindNames) : null;
-    ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${stepKindNames.join(', ')}${meant ? ` (did you mean ${meant}?)` : ''}` });
-    return z.NEVER;
-  }
-  const schema = stepKinds[kind];
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      if (issue.code !== 'unrecognized_keys') ctx.addIssue(issue as z.IssueData);
-      else
-        for (const key of issue.keys)
-          ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: unknownFieldMessage(key, keysAt(schema, issue.path)), params: { unknownField: true } });
-    }
-    return z.NEVER;
-  }
-  return result.data as ProcessStep;
-});
+/** A step is recognised by its first key and checked against that kind only; `note` last, as an `end` step may carry one. */
+export const processStepSchema: z.ZodType<ProcessStep, z.ZodTypeDef, unknown> = stepByFirstKey<ProcessStep>(stepKinds, 'note');
 
 export const processSchema = z
   .object({

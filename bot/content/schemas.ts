@@ -209,42 +209,39 @@ const stepKinds = {
   serve: z.object({ serve: name, with: z.record(z.union([z.string(), z.number(), z.boolean()])).default({}) }).strict(),
   end: z.object({ end: name, say: z.string().optional(), close: z.boolean().optional() }).strict(),
 };
-// `say` last: `end` steps may carry a `say` too.
-const stepKindNames: (keyof typeof stepKinds)[] = [
-  ...(Object.keys(stepKinds) as (keyof typeof stepKinds)[]).filter((k) => k !== 'say'),
-  'say',
-];
-
 /**
- * A step is recognised by its first key (`say:`, `ask:` …) and validated
- * against that kind only, so an error names the field that is wrong rather
- * than "no union member matched".
+ * A step schema that recognises a step by its first key (`say:`, `ask:` …)
+ * and validates it against that kind only, so an error names the field that
+ * is wrong rather than "no union member matched". `last` is tried last: a
+ * key other kinds may carry too (`end` steps carry a `say`).
  */
-export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = z.unknown().transform((raw, ctx): Step => {
-  const kind =
-    raw && typeof raw === 'object' && !Array.isArray(raw)
-      ? stepKindNames.find((k) => Object.prototype.hasOwnProperty.call(raw, k))
-      : undefined;
-  if (!kind) {
-    const first = raw && typeof raw === 'object' ? Object.keys(raw)[0] : undefined;
-    const meant = first ? closest(first, stepKindNames) : null;
-    ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${stepKindNames.join(', ')}${meant ? ` (did you mean ${meant}?)` : ''}` });
-    return z.NEVER;
-  }
-  const schema = stepKinds[kind];
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      if (issue.code !== 'unrecognized_keys') ctx.addIssue(issue as z.IssueData);
-      // Named here, where the step's kind is known: the file reader cannot see through this transform.
-      else
-        for (const key of issue.keys)
-          ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: unknownFieldMessage(key, keysAt(schema, issue.path)), params: { unknownField: true } });
+export function stepByFirstKey<T>(kinds: Record<string, z.ZodTypeAny>, last: string): z.ZodType<T, z.ZodTypeDef, unknown> {
+  const names = [...Object.keys(kinds).filter((k) => k !== last), last];
+  return z.unknown().transform((raw, ctx): T => {
+    const kind = raw && typeof raw === 'object' && !Array.isArray(raw) ? names.find((k) => Object.prototype.hasOwnProperty.call(raw, k)) : undefined;
+    if (!kind) {
+      const first = raw && typeof raw === 'object' ? Object.keys(raw)[0] : undefined;
+      const meant = first ? closest(first, names) : null;
+      ctx.addIssue({ code: 'custom', message: `a step starts with one of: ${names.join(', ')}${meant ? ` (did you mean ${meant}?)` : ''}` });
+      return z.NEVER;
     }
-    return z.NEVER;
-  }
-  return result.data as Step;
-});
+    const schema = kinds[kind]!;
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        if (issue.code !== 'unrecognized_keys') ctx.addIssue(issue as z.IssueData);
+        // Named here, where the step's kind is known: the file reader cannot see through this transform.
+        else
+          for (const key of issue.keys)
+            ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: unknownFieldMessage(key, keysAt(schema, issue.path)), params: { unknownField: true } });
+      }
+      return z.NEVER;
+    }
+    return result.data as T;
+  });
+}
+
+export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = stepByFirstKey<Step>(stepKinds, 'say');
 
 export const dialogSchema = z
   .object({

@@ -9,6 +9,7 @@ import type { FormField, Process, ProcessStep } from '../content/process-schema'
 import type { Condition } from '../content/schemas';
 import type { FactValue, Facts } from '../domain/facts';
 import type { Profile } from '../domain/profile';
+import { flattenSteps, type BranchInstruction } from '../engine/branches';
 import { holds } from '../engine/conditions';
 import { Formatter, render } from '../engine/template';
 
@@ -20,8 +21,7 @@ export type Instruction =
   | { op: 'set'; values: Record<string, string> }
   | { op: 'note'; text: string }
   | { op: 'end'; outcome: string; note?: string }
-  | { op: 'unless'; when: Condition; jump: number }
-  | { op: 'jump'; to: number };
+  | BranchInstruction;
 
 const compiled = new WeakMap<Process, Instruction[]>();
 
@@ -29,27 +29,13 @@ export function compile(process: Process): Instruction[] {
   const cached = compiled.get(process);
   if (cached) return cached;
   const out: Instruction[] = [];
-  const emit = (steps: readonly ProcessStep[]) => {
-    for (const step of steps) {
-      if ('if' in step) {
-        const branch = { op: 'unless' as const, when: step.if, jump: -1 };
-        out.push(branch);
-        emit(step.then);
-        if (step.else.length) {
-          const skip = { op: 'jump' as const, to: -1 };
-          out.push(skip);
-          branch.jump = out.length;
-          emit(step.else);
-          skip.to = out.length;
-        } else branch.jump = out.length;
-      } else if ('form' in step) out.push({ op: 'form', step });
-      else if ('call' in step) out.push({ op: 'call', action: step.call, args: step.args, as: step.as ?? step.call.replace(/\./g, '_') });
-      else if ('set' in step) out.push({ op: 'set', values: step.set });
-      else if ('end' in step) out.push({ op: 'end', outcome: step.end, ...(step.note ? { note: step.note } : {}) });
-      else out.push({ op: 'note', text: step.note });
-    }
-  };
-  emit(process.steps);
+  flattenSteps<ProcessStep, Instruction>(process.steps, out, (step) => {
+    if ('form' in step) out.push({ op: 'form', step });
+    else if ('call' in step) out.push({ op: 'call', action: step.call, args: step.args, as: step.as ?? step.call.replace(/\./g, '_') });
+    else if ('set' in step) out.push({ op: 'set', values: step.set });
+    else if ('end' in step) out.push({ op: 'end', outcome: step.end, ...(step.note ? { note: step.note } : {}) });
+    else out.push({ op: 'note', text: step.note });
+  });
   compiled.set(process, out);
   return out;
 }

@@ -7,6 +7,7 @@
 import type { ChoiceSpec, Condition, Dialog, Step } from '../content/schemas';
 import type { FactValue } from '../domain/facts';
 import { plainWords } from '../domain/text';
+import { flattenSteps, type BranchInstruction } from './branches';
 import { holds } from './conditions';
 import type { TurnContext } from './context';
 import { handOff } from './handoff-stage';
@@ -22,8 +23,7 @@ type AskStep = Extract<Step, { ask: string }>;
 
 type Instruction =
   | { op: 'step'; step: Exclude<Step, { if: Condition } | { verify: true }> }
-  | { op: 'unless'; when: Condition; jump: number }
-  | { op: 'jump'; to: number }
+  | BranchInstruction
   | { op: 'gate'; needs: 'identified' | 'verified' }
   /** Consent already given: the words that started the dialog asked for exactly this. */
   | { op: 'asked_for'; phrases: string[]; slot: string }
@@ -37,35 +37,21 @@ export function compile(dialog: Dialog): Instruction[] {
   if (cached) return cached;
   const out: Instruction[] = [];
   if (dialog.needs !== 'none') out.push({ op: 'gate', needs: dialog.needs });
-  const emit = (steps: Step[]) => {
-    for (const step of steps) {
-      if ('if' in step) {
-        const branch = { op: 'unless' as const, when: step.if, jump: -1 };
-        out.push(branch);
-        emit(step.then);
-        if (step.else.length) {
-          const skip = { op: 'jump' as const, to: -1 };
-          out.push(skip);
-          branch.jump = out.length;
-          emit(step.else);
-          skip.to = out.length;
-        } else branch.jump = out.length;
-      } else if ('verify' in step) out.push({ op: 'gate', needs: 'verified' });
-      else if ('call' in step && step.confirm) {
-        // ask (unless already asked for) → a "no" declines → the call.
-        const c = step.confirm;
-        out.push({ op: 'asked_for', phrases: c.unless_said.map(plainWords), slot: c.as });
-        const ask: AskStep = { ask: c.as, type: 'yesno', prompt: c.prompt, max_attempts: 2, ...(c.speak ? { speak: c.speak } : {}) };
-        out.push({ op: 'step', step: ask });
-        const branch = { op: 'unless' as const, when: { [c.as]: false }, jump: -1 };
-        out.push(branch);
-        out.push({ op: 'declined', say: c.declined, action: step.call });
-        branch.jump = out.length;
-        out.push({ op: 'step', step });
-      } else out.push({ op: 'step', step });
-    }
-  };
-  emit(dialog.steps);
+  flattenSteps<Step, Instruction>(dialog.steps, out, (step) => {
+    if ('verify' in step) out.push({ op: 'gate', needs: 'verified' });
+    else if ('call' in step && step.confirm) {
+      // ask (unless already asked for) → a "no" declines → the call.
+      const c = step.confirm;
+      out.push({ op: 'asked_for', phrases: c.unless_said.map(plainWords), slot: c.as });
+      const ask: AskStep = { ask: c.as, type: 'yesno', prompt: c.prompt, max_attempts: 2, ...(c.speak ? { speak: c.speak } : {}) };
+      out.push({ op: 'step', step: ask });
+      const branch = { op: 'unless' as const, when: { [c.as]: false }, jump: -1 };
+      out.push(branch);
+      out.push({ op: 'declined', say: c.declined, action: step.call });
+      branch.jump = out.length;
+      out.push({ op: 'step', step });
+    } else out.push({ op: 'step', step });
+  });
   compiled.set(dialog, out);
   return out;
 }
