@@ -168,8 +168,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (production && !c.CI_API_URL)
     throw new ConfigError('CI_API_URL: required in production, or the demo customers in CUSTOMERS_FILE would answer for your real customers');
   if (production && c.DEMO_SIGN_IN === 'true') throw new ConfigError(`DEMO_SIGN_IN: true is refused in production ${demoOnly}`);
-  if (production && c.QUEUES_API === 'on')
-    throw new ConfigError(`QUEUES_API: on is refused in production: it lists personal data to anyone ${demoOnly}`);
+  // The list is the desk's, for signed-in agents: without a desk (AGENTS_FILE) nobody could sign in to read it.
+  if (production && c.QUEUES_API === 'on' && !c.AGENTS_FILE)
+    throw new ConfigError('QUEUES_API: on needs the agent desk in production: set AGENTS_FILE (GET /api/queues answers signed-in agents only)');
   const at = (p: string) => resolve(root, p);
   const demoDefault = (v: string | undefined, on: string) => (v === on || ((v ?? '') === '' && !production) ? on : 'off');
   return Object.freeze({

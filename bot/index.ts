@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     if (demoAgents.length) {
       const lines = demoAgents.map((a) => `  ${a.id.padEnd(8)} ${a.password}   ${a.name} (${a.queues.join(', ')})`);
       process.stderr.write(`*** Agent desk: http://${host}:${server.address().port}/agent — demo agents, passwords for this start only:\n${lines.join('\n')}\n`);
-      log.warn('desk.demo_agents', { agents: demoAgents.map((a) => ({ id: a.id, password: a.password, queues: a.queues })) });
+      // Logs are shipped: the passwords are for the person at this terminal only.
+      log.warn('desk.demo_agents', { agents: demoAgents.map((a) => ({ id: a.id, queues: a.queues })) });
     }
   });
   let stopping = false;

@@ -2,7 +2,11 @@
  * Safe unless told otherwise: the demo conveniences exist in demo mode only,
  * and production refuses to start half-configured, naming the variable.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readConfig } from '../../bot/config';
+import { hashPassword } from '../../bot/desk/agents';
 import { root } from '../support/harness';
 import { deskAgent } from '../support/desk-agent';
 import { startApp } from '../support/server';
@@ -25,7 +29,7 @@ describe('the mode', () => {
     [{ CI_API_URL: '' }, /^CI_API_URL: required in production/],
     [{ DIRECTLINE_SECRET: '' }, /^DIRECTLINE_SECRET: required in production/],
     [{ DEMO_SIGN_IN: 'true' }, /^DEMO_SIGN_IN: true is refused in production/],
-    [{ QUEUES_API: 'on' }, /^QUEUES_API: on is refused in production/],
+    [{ QUEUES_API: 'on' }, /^QUEUES_API: on needs the agent desk in production: set AGENTS_FILE/],
     [{ BOTFRAMEWORK_CHANNEL: 'on', MicrosoftAppId: 'app' }, /^MicrosoftAppPassword: required in production/],
   ])('production refuses %j', (change, error) => {
     expect(() => readConfig({ ...ready, ...change }, root)).toThrow(error);
@@ -47,6 +51,26 @@ describe('in production', () => {
       expect(app.app.agents).toBeNull();
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('QUEUES_API in production', () => {
+  it('is allowed with the desk on, and lists the queues to signed-in agents only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'frontline-queues-'));
+    const file = join(dir, 'agents.yaml');
+    writeFileSync(file, `agents:\n  - { id: dana, name: Dana, queues: [billing], password_hash: "${await hashPassword('a long enough password')}" }\n`);
+    const app = await startApp({ FRONTLINE_MODE: 'production', ...ready, AGENTS_FILE: file, QUEUES_API: 'on' });
+    try {
+      expect(app.app.config.QUEUES_API).toBe('on');
+      expect((await fetch(`${app.url}/api/queues`)).status).toBe(401);
+      const dana = deskAgent(app.url);
+      expect((await dana.signIn('dana', 'a long enough password')).status).toBe(200);
+      const listed = (await (await dana.get('/api/queues')).json()) as { queues: { queue: string }[] };
+      expect(listed.queues.map((q) => q.queue)).toEqual(['billing']);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

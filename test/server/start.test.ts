@@ -21,11 +21,15 @@ describe('npm start', () => {
       const health = await fetch(`${url}healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });
-      // The desk's demo agents, with passwords for this start only; the queues are theirs to see.
-      await s.waitFor(/"event":"desk.demo_agents"/);
+      // The desk's demo agents, with passwords for this start only, printed for the person at the terminal
+      // and never in the log (logs are shipped); the queues are theirs to see.
+      await s.waitFor(/^ {2}ruth +\S+ /m, 'stderr');
       expect(s.out().stderr).toMatch(/\*\*\* Agent desk: http:\/\/127\.0\.0\.1:\d+\/agent/);
-      const printed = /"id":"ruth","password":"([\w-]+)"/.exec(s.out().stdout)![1]!;
-      expect(s.out().stderr).toContain(printed);
+      const printed = /^ {2}ruth +(\S+) /m.exec(s.out().stderr)![1]!;
+      await s.waitFor(/"event":"desk.demo_agents"/);
+      expect(s.out().stdout).toContain('"id":"ruth"');
+      expect(s.out().stdout).not.toContain(printed);
+      expect(s.out().stdout).not.toMatch(/password/i);
       expect((await fetch(`${url}api/queues`)).status).toBe(401);
       const ruth = deskAgent(url.replace(/\/$/, ''));
       expect((await ruth.signIn('ruth', printed)).status).toBe(200);

@@ -16,8 +16,8 @@ export interface StartedBot {
   listening: Promise<string>;
   exited: Promise<number | null>;
   out(): { stdout: string; stderr: string };
-  /** Resolves when `pattern` appears in stdout. */
-  waitFor(pattern: RegExp): Promise<void>;
+  /** Resolves when `pattern` appears in stdout (the log), or in stderr (what a person reads). */
+  waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<void>;
   stop(): Promise<void>;
   /**
    * Sends `signal` without waiting: to the process group (as a terminal's Ctrl-C does), or to the
@@ -40,17 +40,23 @@ export function startBot(
   });
   let stdout = '';
   let stderr = '';
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const waiters: { pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: () => void }[] = [];
+  const wake = () => {
+    for (const w of [...waiters]) if (w.pattern.test(w.stream === 'stdout' ? stdout : stderr)) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+  };
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    for (const w of [...waiters]) if (w.pattern.test(stdout)) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    wake();
   });
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    wake();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = (pattern: RegExp) =>
+  const waitFor = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout') =>
     new Promise<void>((resolve, reject) => {
-      if (pattern.test(stdout)) return resolve();
-      waiters.push({ pattern, resolve });
+      if (pattern.test(stream === 'stdout' ? stdout : stderr)) return resolve();
+      waiters.push({ pattern, stream, resolve });
       void exited.then(() => reject(new Error(`exited before ${pattern}: ${stderr}`)));
     });
   const listening = waitFor(/"event":"listening"/).then(() => /"event":"listening","url":"([^"]+)"/.exec(stdout)![1]!);
