@@ -78,3 +78,24 @@ export function createLogger(level: Level | 'silent' = 'info', write?: (line: st
 }
 
 export const silentLogger: Logger = createLogger('silent');
+
+/**
+ * The pino logger a library is handed (restify's `log`): it passes on the
+ * library's own message as an event name and drops every object the library
+ * attaches — restify logs an async handler's returned value whole, which may
+ * be a request with its `Authorization` header.
+ */
+export function libraryLogger(name: string, log: Logger): pino.Logger {
+  return pino(
+    {
+      level: 'warn',
+      hooks: {
+        logMethod(args: unknown[], _method, level) {
+          const note = args.find((a): a is string => typeof a === 'string') ?? 'message';
+          log[level >= 50 ? 'error' : 'warn'](`${name}.log`, { note: note.slice(0, 120) });
+        },
+      },
+    },
+    { write: () => undefined },
+  );
+}

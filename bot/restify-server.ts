@@ -4,7 +4,7 @@
  * safe message, never a stack trace or an internal error's text.
  */
 import restify, { type Server } from 'restify';
-import type { Logger } from './log';
+import { libraryLogger, type Logger } from './log';
 import { requestContext } from './request-context';
 
 export interface ServerOptions {
@@ -16,7 +16,13 @@ export interface ServerOptions {
 }
 
 export function createServer(opts: ServerOptions): Server {
-  const server = restify.createServer({ name: 'frontline', handleUncaughtExceptions: false });
+  const server = restify.createServer({
+    name: 'frontline',
+    handleUncaughtExceptions: false,
+    // restify's own warnings become our events, without the values it would attach (headers, bodies).
+    // (@types/restify still describes restify 8's bunyan logger; restify 11 takes pino.)
+    log: libraryLogger('restify', opts.log) as unknown as restify.ServerOptions['log'],
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // Bodies of 64 KB at most: larger ones answer 413, malformed ones 400.
   server.use(restify.plugins.bodyParser({ mapParams: false, mapFiles: false, maxBodySize: 64 * 1024 }));
