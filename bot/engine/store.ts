@@ -193,12 +193,35 @@ export interface ContactRecords {
   heldBy(agentId: string): Promise<ContactRecord[]>;
 }
 
+/**
+ * Keyed values that expire, shared by every instance on the store: desk
+ * sessions, sign-in attempt counts, message rates. A key holds either a value
+ * (`put`) or a counter (`count`); `get` of a counter's key reads its count,
+ * `delete` removes either. A stored `null` reads back as absent.
+ */
+export interface KeyedRecords {
+  /** The value, or null when there is none or it expired. */
+  get(key: string, now: Millis): Promise<Json | null>;
+  /** Stores (replacing any value or counter); it expires `ttlMs` after `now`. */
+  put(key: string, value: Json, ttlMs: number, now: Millis): Promise<void>;
+  /** Removes the value or counter; false when there was none. */
+  delete(key: string): Promise<boolean>;
+  /**
+   * Counts one hit in a fixed window and returns the hits of the window so
+   * far, this one included (1, 2, 3 …). The first hit after none (or after
+   * the last window ended) starts a window of `windowMs`. Atomic across
+   * instances: N hits at once on N instances return 1 … N.
+   */
+  count(key: string, windowMs: number, now: Millis): Promise<number>;
+}
+
 /** How many expired entries a purge removed. */
 export interface PurgeCounts {
   states: number;
   deliveries: number;
   histories: number;
   leases: number;
+  records: number;
 }
 
 /** Everything that must survive a restart, behind one object. */
@@ -215,6 +238,8 @@ export interface Store {
   readonly contacts: ContactRecords;
   /** Messages to outside systems, sent after the turn and retried (outbox.ts). */
   readonly outbox: Outbox;
+  /** Keyed values and counters that expire (desk sessions, sign-in limits, rates). */
+  readonly records: KeyedRecords;
   /** Notifications to every instance sharing this store (in-process for memory and SQLite). */
   readonly bus: Bus;
   /** Removes what expired before `now` (the queue and the event log never expire). */

@@ -25,6 +25,7 @@ import {
 import { byQueueOrder } from './queue-order';
 import { MemoryContacts } from './memory-contacts';
 import { MemoryOutbox } from './memory-outbox';
+import { MemoryRecords } from './memory-records';
 
 interface Expiring<T> {
   value: T;
@@ -36,6 +37,7 @@ export class MemoryStore implements Store {
   readonly bus: Bus = new LocalBus();
   readonly contacts = new MemoryContacts();
   readonly outbox = new MemoryOutbox();
+  readonly records = new MemoryRecords();
   private readonly stateRows = new Map<string, Expiring<{ json: string; version: number }>>();
   private readonly leaseRows = new Map<string, Expiring<string>>();
   private readonly dedupeRows = new Map<string, Expiring<string | null>>();
@@ -141,6 +143,7 @@ export class MemoryStore implements Store {
       deliveries: sweep(this.dedupeRows, now),
       histories: sweep(this.historyRows, now),
       leases: sweep(this.leaseRows, now),
+      records: this.records.purge(now),
     };
   }
 

@@ -24,6 +24,7 @@ import { RedisBus } from './redis-bus';
 import * as lua from './redis-scripts';
 import { RedisContacts } from './redis-contacts';
 import { RedisOutbox } from './redis-outbox';
+import { RedisRecords } from './redis-records';
 
 /** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
 const BACKSTOP_MS = 60_000;
@@ -40,6 +41,7 @@ export class RedisStore implements Store {
   readonly outbox = new RedisOutbox(() => this.redis, (name) => this.key('o', name));
   readonly redis: Redis;
   readonly contacts: RedisContacts;
+  readonly records: RedisRecords;
   private readonly prefix: string;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -48,6 +50,7 @@ export class RedisStore implements Store {
     this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     this.bus = new RedisBus(this.redis, this.prefix);
     this.contacts = new RedisContacts(this.redis, this.prefix);
+    this.records = new RedisRecords(this.redis, this.prefix);
   }
 
   readonly states = {
@@ -133,8 +136,8 @@ export class RedisStore implements Store {
 
   /** Scans the prefix for expired entries; native expiry frees them anyway a minute later. */
   async purge(now: Millis): Promise<PurgeCounts> {
-    const counts: PurgeCounts = { states: 0, deliveries: 0, histories: 0, leases: 0 };
-    const kinds: [keyof PurgeCounts, string][] = [['states', 's'], ['deliveries', 'd'], ['histories', 'hm'], ['leases', 'l']];
+    const counts: PurgeCounts = { states: 0, deliveries: 0, histories: 0, leases: 0, records: 0 };
+    const kinds: [keyof PurgeCounts, string][] = [['states', 's'], ['deliveries', 'd'], ['histories', 'hm'], ['leases', 'l'], ['records', 'r']];
     for (const [name, kind] of kinds) {
       for await (const keys of this.redis.scanStream({ match: `${this.prefix}${kind}:*`, count: 500 }) as AsyncIterable<string[]>) {
         for (const key of keys) {

@@ -35,4 +35,9 @@ CREATE TABLE IF NOT EXISTS waiting (
 CREATE INDEX IF NOT EXISTS waiting_order ON waiting (queue, priority DESC, enqueued_at, seq);
 
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS records (
+  key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at);
 `;

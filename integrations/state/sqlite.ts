@@ -28,6 +28,7 @@ import {
 import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema';
 import { SqliteContacts } from './sqlite-contacts';
 import { SqliteOutbox } from './sqlite-outbox';
+import { SqliteRecords } from './sqlite-records';
 
 type Row = Record<string, unknown>;
 
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   readonly outbox: SqliteOutbox;
   private readonly db: Database.Database;
   readonly contacts: SqliteContacts;
+  readonly records: SqliteRecords;
   private readonly sql: (text: string) => Database.Statement;
 
   /** Opens (creating when needed) `frontline.db` in `dir`. */
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
       return statement;
     };
     this.outbox = new SqliteOutbox(this.db);
+    this.records = new SqliteRecords(this.db);
   }
 
   readonly states = {
@@ -197,6 +200,7 @@ export class SqliteStore implements Store {
         deliveries: this.sql('DELETE FROM deliveries WHERE expires_at <= ?').run(now).changes,
         histories: this.sql('DELETE FROM histories WHERE expires_at <= ?').run(now).changes,
         leases: this.sql('DELETE FROM leases WHERE expires_at <= ?').run(now).changes,
+        records: this.records.purge(now),
       };
     })();
   }

@@ -5,7 +5,7 @@
  * what lets a Web Chat stream on instance A hear a reply made on instance B.
  */
 import type { Json, Store } from '../../bot/engine/store';
-import { backends } from '../support/store-backends';
+import { describeEachBackend } from '../support/store-backends';
 
 /** The next message `store` hears on `topic`. */
 function next(store: Store, topic: string): Promise<Json> {
@@ -17,56 +17,48 @@ function next(store: Store, topic: string): Promise<Json> {
   });
 }
 
-describe.each(backends().map((b) => [b.name, b] as const))('%s store bus', (name, backend) => {
-  let store: Store;
-  beforeEach(() => {
-    store = backend.open();
-  });
-  afterEach(async () => {
-    await backend.cleanup();
-  });
-
+describeEachBackend('store bus', (backend) => {
   it('delivers a message to every subscriber of its topic and to no other topic', async () => {
     const heard: string[] = [];
-    store.bus.subscribe('dl:c1', (m) => heard.push(`a:${JSON.stringify(m)}`));
-    store.bus.subscribe('dl:c1', (m) => heard.push(`b:${JSON.stringify(m)}`));
-    store.bus.subscribe('dl:c2', (m) => heard.push(`other:${JSON.stringify(m)}`));
-    const arrived = next(store, 'dl:c1');
-    await store.bus.subscribed();
-    await store.bus.publish('dl:c1', { look: 'again', watermark: 3 });
+    backend.store.bus.subscribe('dl:c1', (m) => heard.push(`a:${JSON.stringify(m)}`));
+    backend.store.bus.subscribe('dl:c1', (m) => heard.push(`b:${JSON.stringify(m)}`));
+    backend.store.bus.subscribe('dl:c2', (m) => heard.push(`other:${JSON.stringify(m)}`));
+    const arrived = next(backend.store, 'dl:c1');
+    await backend.store.bus.subscribed();
+    await backend.store.bus.publish('dl:c1', { look: 'again', watermark: 3 });
     expect(await arrived).toEqual({ look: 'again', watermark: 3 });
     expect(heard.sort()).toEqual(['a:{"look":"again","watermark":3}', 'b:{"look":"again","watermark":3}']);
   });
 
   it('stops delivering to a listener that unsubscribed; a throwing listener does not stop the others', async () => {
     const heard: Json[] = [];
-    const stop = store.bus.subscribe('t', (m) => heard.push(m));
-    store.bus.subscribe('t', () => {
+    const stop = backend.store.bus.subscribe('t', (m) => heard.push(m));
+    backend.store.bus.subscribe('t', () => {
       throw new Error('a desk went away');
     });
-    const first = next(store, 't');
-    await store.bus.subscribed();
-    await store.bus.publish('t', 1);
+    const first = next(backend.store, 't');
+    await backend.store.bus.subscribed();
+    await backend.store.bus.publish('t', 1);
     await first;
     stop();
-    const second = next(store, 't');
-    await store.bus.subscribed();
-    await store.bus.publish('t', 2);
+    const second = next(backend.store, 't');
+    await backend.store.bus.subscribed();
+    await backend.store.bus.publish('t', 2);
     expect(await second).toBe(2);
     expect(heard).toEqual([1]);
   });
 
-  if (name === 'redis') {
+  if (backend.name === 'redis') {
     it('carries a message published on one instance to a subscriber on a second instance', async () => {
       const other = backend.reopen();
       const arrived = next(other, 'dl:c1');
       await other.bus.subscribed();
-      await store.bus.publish('dl:c1', { look: 'again' });
+      await backend.store.bus.publish('dl:c1', { look: 'again' });
       expect(await arrived).toEqual({ look: 'again' });
       // Back the other way, and the publisher's own subscribers hear it too.
-      const mine = next(store, 'dl:c1');
+      const mine = next(backend.store, 'dl:c1');
       const theirs = next(other, 'dl:c1');
-      await Promise.all([store.bus.subscribed(), other.bus.subscribed()]);
+      await Promise.all([backend.store.bus.subscribed(), other.bus.subscribed()]);
       await other.bus.publish('dl:c1', 'reply');
       expect(await Promise.all([mine, theirs])).toEqual(['reply', 'reply']);
     });
@@ -75,9 +67,9 @@ describe.each(backends().map((b) => [b.name, b] as const))('%s store bus', (name
       const heard: Json[] = [];
       const elsewhere = backend.open();
       elsewhere.bus.subscribe('dl:c1', (m) => heard.push(m));
-      const same = next(store, 'dl:c1');
-      await Promise.all([store.bus.subscribed(), elsewhere.bus.subscribed()]);
-      await store.bus.publish('dl:c1', 'for this deployment');
+      const same = next(backend.store, 'dl:c1');
+      await Promise.all([backend.store.bus.subscribed(), elsewhere.bus.subscribed()]);
+      await backend.store.bus.publish('dl:c1', 'for this deployment');
       await same;
       // The other deployment's own message arrives after ours would have, on the same connection order.
       const own = next(elsewhere, 'dl:c1');

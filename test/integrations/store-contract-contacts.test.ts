@@ -3,8 +3,8 @@
  * (versions that refuse a stale change, the contacts an agent holds), on
  * memory, SQLite and Redis, and a second instance on the durable ones.
  */
-import { StaleWriteError, type ContactRecord, type Store } from '../../bot/engine/store';
-import { backends, makeHandoff, T0 } from '../support/store-backends';
+import { StaleWriteError, type ContactRecord } from '../../bot/engine/store';
+import { describeEachBackend, makeHandoff, T0 } from '../support/store-backends';
 
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
@@ -29,65 +29,57 @@ function makeContact(id: string, over: Partial<ContactRecord> = {}): ContactReco
 
 const dana = { id: 'dana', name: 'Dana' };
 
-describe.each(backends().map((b) => [b.name, b] as const))('%s store', (_name, backend) => {
-  let store: Store;
-  beforeEach(() => {
-    store = backend.open();
-  });
-  afterEach(async () => {
-    await backend.cleanup();
-  });
-
+describeEachBackend('store', (backend) => {
   describe('contact records', () => {
     it('keeps a contact as version 1 and each change one higher, and reads back what was saved', async () => {
-      expect(await store.contacts.load('h1')).toBeNull();
-      expect(await store.contacts.save(makeContact('h1'), 0)).toBe(1);
+      expect(await backend.store.contacts.load('h1')).toBeNull();
+      expect(await backend.store.contacts.save(makeContact('h1'), 0)).toBe(1);
       const taken = makeContact('h1', { status: 'with_agent', agent: dana, updatedAt: at(1000) });
-      expect(await store.contacts.save(taken, 1)).toBe(2);
-      expect(await store.contacts.load('h1')).toEqual({ record: taken, version: 2 });
+      expect(await backend.store.contacts.save(taken, 1)).toBe(2);
+      expect(await backend.store.contacts.load('h1')).toEqual({ record: taken, version: 2 });
     });
 
     it('refuses a change based on an old version: of two agents changing one contact at once, one wins', async () => {
-      await store.contacts.save(makeContact('h1'), 0);
+      await backend.store.contacts.save(makeContact('h1'), 0);
       const results = await Promise.allSettled([
-        store.contacts.save(makeContact('h1', { status: 'with_agent', agent: dana }), 1),
-        store.contacts.save(makeContact('h1', { status: 'with_agent', agent: { id: 'sam', name: 'Sam' } }), 1),
+        backend.store.contacts.save(makeContact('h1', { status: 'with_agent', agent: dana }), 1),
+        backend.store.contacts.save(makeContact('h1', { status: 'with_agent', agent: { id: 'sam', name: 'Sam' } }), 1),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       expect(lost.reason).toBeInstanceOf(StaleWriteError);
       const winner = results[0]!.status === 'fulfilled' ? 'dana' : 'sam';
-      expect((await store.contacts.load('h1'))?.record.agent?.id).toBe(winner);
-      await expect(store.contacts.save(makeContact('h1'), 0)).rejects.toThrow(StaleWriteError);
+      expect((await backend.store.contacts.load('h1'))?.record.agent?.id).toBe(winner);
+      await expect(backend.store.contacts.save(makeContact('h1'), 0)).rejects.toThrow(StaleWriteError);
     });
 
     it('lists the contacts an agent holds now, the longest held first, and forgets one passed on or ended', async () => {
-      await store.contacts.save(makeContact('late', { status: 'with_agent', agent: dana, updatedAt: at(2000) }), 0);
-      await store.contacts.save(makeContact('early', { status: 'with_agent', agent: dana, updatedAt: at(1000) }), 0);
-      await store.contacts.save(makeContact('sams', { status: 'with_agent', agent: { id: 'sam', name: 'Sam' } }), 0);
-      await store.contacts.save(makeContact('waiting'), 0);
-      expect((await store.contacts.heldBy('dana')).map((c) => c.id)).toEqual(['early', 'late']);
-      await store.contacts.save(makeContact('early', { status: 'waiting', agent: dana, queue: 'customer_care' }), 1);
-      await store.contacts.save(makeContact('late', { status: 'ended', agent: dana, disposition: 'resolved' }), 1);
-      expect(await store.contacts.heldBy('dana')).toEqual([]);
-      expect((await store.contacts.heldBy('sam')).map((c) => c.id)).toEqual(['sams']);
-      expect(await store.contacts.heldBy('nobody')).toEqual([]);
+      await backend.store.contacts.save(makeContact('late', { status: 'with_agent', agent: dana, updatedAt: at(2000) }), 0);
+      await backend.store.contacts.save(makeContact('early', { status: 'with_agent', agent: dana, updatedAt: at(1000) }), 0);
+      await backend.store.contacts.save(makeContact('sams', { status: 'with_agent', agent: { id: 'sam', name: 'Sam' } }), 0);
+      await backend.store.contacts.save(makeContact('waiting'), 0);
+      expect((await backend.store.contacts.heldBy('dana')).map((c) => c.id)).toEqual(['early', 'late']);
+      await backend.store.contacts.save(makeContact('early', { status: 'waiting', agent: dana, queue: 'customer_care' }), 1);
+      await backend.store.contacts.save(makeContact('late', { status: 'ended', agent: dana, disposition: 'resolved' }), 1);
+      expect(await backend.store.contacts.heldBy('dana')).toEqual([]);
+      expect((await backend.store.contacts.heldBy('sam')).map((c) => c.id)).toEqual(['sams']);
+      expect(await backend.store.contacts.heldBy('nobody')).toEqual([]);
     });
 
     it('hands out copies: changing a loaded record changes nothing stored', async () => {
-      await store.contacts.save(makeContact('h1'), 0);
-      const loaded = (await store.contacts.load('h1'))!;
+      await backend.store.contacts.save(makeContact('h1'), 0);
+      const loaded = (await backend.store.contacts.load('h1'))!;
       loaded.record.notes.push({ at: at(0), agentName: 'Dana', text: 'changed' });
-      expect((await store.contacts.load('h1'))!.record.notes).toEqual([]);
+      expect((await backend.store.contacts.load('h1'))!.record.notes).toEqual([]);
     });
   });
 
   if (backend.durable) {
     it('a second instance sees the contacts the first holds and cannot overwrite a newer change', async () => {
-      await store.contacts.save(makeContact('h1', { status: 'with_agent', agent: dana }), 0);
+      await backend.store.contacts.save(makeContact('h1', { status: 'with_agent', agent: dana }), 0);
       const other = backend.reopen();
       expect((await other.contacts.heldBy('dana')).map((c) => c.id)).toEqual(['h1']);
-      await store.contacts.save(makeContact('h1', { status: 'ended', agent: dana }), 1);
+      await backend.store.contacts.save(makeContact('h1', { status: 'ended', agent: dana }), 1);
       await expect(other.contacts.save(makeContact('h1'), 1)).rejects.toThrow(StaleWriteError);
       expect(await other.contacts.heldBy('dana')).toEqual([]);
     });

@@ -4,105 +4,97 @@
  * backends) a second instance on the same store. Same cases on memory,
  * SQLite and Redis.
  */
-import { StaleWriteError, type OutcomeEvent, type Store } from '../../bot/engine/store';
-import { backends, makeHandoff, makeState, T0 } from '../support/store-backends';
+import { StaleWriteError, type OutcomeEvent } from '../../bot/engine/store';
+import { describeEachBackend, makeHandoff, makeState, T0 } from '../support/store-backends';
 
 const HOUR = 60 * 60_000;
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
-describe.each(backends().map((b) => [b.name, b] as const))('%s store', (_name, backend) => {
-  let store: Store;
-  beforeEach(() => {
-    store = backend.open();
-  });
-  afterEach(async () => {
-    await backend.cleanup();
-  });
-
+describeEachBackend('store', (backend) => {
   describe('activity history', () => {
     it('numbers activities in order and reads them back from a watermark', async () => {
-      for (const text of ['Hello!', 'How can I help?', 'my bill']) await store.histories.append('dl1', { type: 'message', text }, HOUR, T0);
-      await store.histories.append('dl2', { type: 'message', text: 'other' }, HOUR, T0);
-      const all = await store.histories.since('dl1', 0, T0);
+      for (const text of ['Hello!', 'How can I help?', 'my bill']) await backend.store.histories.append('dl1', { type: 'message', text }, HOUR, T0);
+      await backend.store.histories.append('dl2', { type: 'message', text: 'other' }, HOUR, T0);
+      const all = await backend.store.histories.since('dl1', 0, T0);
       expect(all.watermark).toBe(3);
       expect(all.entries.map((e) => [e.seq, (e.item as { text: string }).text])).toEqual([
         [0, 'Hello!'],
         [1, 'How can I help?'],
         [2, 'my bill'],
       ]);
-      expect(await store.histories.since('dl1', 2, T0)).toEqual({ entries: [{ seq: 2, item: { type: 'message', text: 'my bill' } }], watermark: 3 });
-      expect(await store.histories.since('dl1', 3, T0)).toEqual({ entries: [], watermark: 3 });
-      expect((await store.histories.since('dl1', 0, T0, 2)).entries.map((e) => e.seq)).toEqual([0, 1]);
-      expect(await store.histories.since('unknown', 0, T0)).toEqual({ entries: [], watermark: 0 });
+      expect(await backend.store.histories.since('dl1', 2, T0)).toEqual({ entries: [{ seq: 2, item: { type: 'message', text: 'my bill' } }], watermark: 3 });
+      expect(await backend.store.histories.since('dl1', 3, T0)).toEqual({ entries: [], watermark: 3 });
+      expect((await backend.store.histories.since('dl1', 0, T0, 2)).entries.map((e) => e.seq)).toEqual([0, 1]);
+      expect(await backend.store.histories.since('unknown', 0, T0)).toEqual({ entries: [], watermark: 0 });
     });
 
     it('gives twenty concurrent appends twenty different positions', async () => {
-      const seqs = await Promise.all(Array.from({ length: 20 }, (_, i) => store.histories.append('dl1', i, HOUR, T0)));
+      const seqs = await Promise.all(Array.from({ length: 20 }, (_, i) => backend.store.histories.append('dl1', i, HOUR, T0)));
       expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-      const read = await store.histories.since('dl1', 0, T0);
+      const read = await backend.store.histories.since('dl1', 0, T0);
       expect(read.entries.map((e) => e.item)).toEqual(seqs.map((_, i) => seqs.indexOf(i)));
     });
 
     it('keeps a history while it is in use and forgets it an idle time to live after the last activity', async () => {
-      await store.histories.append('dl1', 'first', HOUR, T0);
-      await store.histories.append('dl1', 'second', HOUR, T0 + HOUR - 1);
-      expect((await store.histories.since('dl1', 0, T0 + 2 * HOUR - 2)).watermark).toBe(2);
-      expect(await store.histories.since('dl1', 0, T0 + 2 * HOUR)).toEqual({ entries: [], watermark: 0 });
-      expect((await store.purge(T0 + 2 * HOUR)).histories).toBe(1);
-      expect(await store.histories.append('dl1', 'again', HOUR, T0 + 2 * HOUR)).toBe(0);
+      await backend.store.histories.append('dl1', 'first', HOUR, T0);
+      await backend.store.histories.append('dl1', 'second', HOUR, T0 + HOUR - 1);
+      expect((await backend.store.histories.since('dl1', 0, T0 + 2 * HOUR - 2)).watermark).toBe(2);
+      expect(await backend.store.histories.since('dl1', 0, T0 + 2 * HOUR)).toEqual({ entries: [], watermark: 0 });
+      expect((await backend.store.purge(T0 + 2 * HOUR)).histories).toBe(1);
+      expect(await backend.store.histories.append('dl1', 'again', HOUR, T0 + 2 * HOUR)).toBe(0);
     });
   });
 
   describe('waiting contacts', () => {
     it('lists a queue highest priority first, then the longest waiting', async () => {
-      await store.waiting.enqueue(makeHandoff('late-normal', { priority: 5, createdAt: at(2000) }));
-      await store.waiting.enqueue(makeHandoff('early-normal', { priority: 5, createdAt: at(1000) }));
-      await store.waiting.enqueue(makeHandoff('urgent', { priority: 9, createdAt: at(3000) }));
-      await store.waiting.enqueue(makeHandoff('other-queue', { queue: 'loyalty', priority: 9 }));
-      const list = await store.waiting.list('billing');
+      await backend.store.waiting.enqueue(makeHandoff('late-normal', { priority: 5, createdAt: at(2000) }));
+      await backend.store.waiting.enqueue(makeHandoff('early-normal', { priority: 5, createdAt: at(1000) }));
+      await backend.store.waiting.enqueue(makeHandoff('urgent', { priority: 9, createdAt: at(3000) }));
+      await backend.store.waiting.enqueue(makeHandoff('other-queue', { queue: 'loyalty', priority: 9 }));
+      const list = await backend.store.waiting.list('billing');
       expect(list.map((c) => c.id)).toEqual(['urgent', 'early-normal', 'late-normal']);
       expect(list[0]).toEqual({ id: 'urgent', queue: 'billing', priority: 9, enqueuedAt: at(3000), handoff: makeHandoff('urgent', { priority: 9, createdAt: at(3000) }) });
-      expect((await store.waiting.list('loyalty')).map((c) => c.id)).toEqual(['other-queue']);
-      expect(await store.waiting.list('empty')).toEqual([]);
+      expect((await backend.store.waiting.list('loyalty')).map((c) => c.id)).toEqual(['other-queue']);
+      expect(await backend.store.waiting.list('empty')).toEqual([]);
     });
 
     it('keeps a conversation waiting once: a second handoff replaces the first, even in another queue', async () => {
-      await store.waiting.enqueue(makeHandoff('h1', { conversationId: 'c1', queue: 'billing' }));
-      await store.waiting.enqueue(makeHandoff('h2', { conversationId: 'c1', queue: 'loyalty' }));
-      expect(await store.waiting.list('billing')).toEqual([]);
-      expect((await store.waiting.list('loyalty')).map((c) => c.id)).toEqual(['h2']);
+      await backend.store.waiting.enqueue(makeHandoff('h1', { conversationId: 'c1', queue: 'billing' }));
+      await backend.store.waiting.enqueue(makeHandoff('h2', { conversationId: 'c1', queue: 'loyalty' }));
+      expect(await backend.store.waiting.list('billing')).toEqual([]);
+      expect((await backend.store.waiting.list('loyalty')).map((c) => c.id)).toEqual(['h2']);
     });
 
     it('gives the next contact to an agent and removes it from the queue', async () => {
-      await store.waiting.enqueue(makeHandoff('a', { priority: 1 }));
-      await store.waiting.enqueue(makeHandoff('b', { priority: 7 }));
-      expect((await store.waiting.claimNext('billing'))?.id).toBe('b');
-      expect((await store.waiting.list('billing')).map((c) => c.id)).toEqual(['a']);
-      expect((await store.waiting.claimNext('billing'))?.handoff).toEqual(makeHandoff('a', { priority: 1 }));
-      expect(await store.waiting.claimNext('billing')).toBeNull();
+      await backend.store.waiting.enqueue(makeHandoff('a', { priority: 1 }));
+      await backend.store.waiting.enqueue(makeHandoff('b', { priority: 7 }));
+      expect((await backend.store.waiting.claimNext('billing'))?.id).toBe('b');
+      expect((await backend.store.waiting.list('billing')).map((c) => c.id)).toEqual(['a']);
+      expect((await backend.store.waiting.claimNext('billing'))?.handoff).toEqual(makeHandoff('a', { priority: 1 }));
+      expect(await backend.store.waiting.claimNext('billing')).toBeNull();
     });
 
     it('gives a contact two agents reach for at once to one of them', async () => {
-      await store.waiting.enqueue(makeHandoff('only'));
-      const [first, second] = await Promise.all([store.waiting.claim('only'), store.waiting.claim('only')]);
+      await backend.store.waiting.enqueue(makeHandoff('only'));
+      const [first, second] = await Promise.all([backend.store.waiting.claim('only'), backend.store.waiting.claim('only')]);
       expect([first?.id ?? null, second?.id ?? null].sort()).toEqual(['only', null].sort());
-      await store.waiting.enqueue(makeHandoff('x'));
-      const nexts = await Promise.all([store.waiting.claimNext('billing'), store.waiting.claimNext('billing')]);
+      await backend.store.waiting.enqueue(makeHandoff('x'));
+      const nexts = await Promise.all([backend.store.waiting.claimNext('billing'), backend.store.waiting.claimNext('billing')]);
       expect(nexts.filter((c) => c !== null)).toHaveLength(1);
     });
 
     it('shares three contacts among six concurrent claimers without giving any twice', async () => {
-      for (const id of ['p', 'q', 'r']) await store.waiting.enqueue(makeHandoff(id));
-      const got = await Promise.all(Array.from({ length: 6 }, () => store.waiting.claimNext('billing')));
+      for (const id of ['p', 'q', 'r']) await backend.store.waiting.enqueue(makeHandoff(id));
+      const got = await Promise.all(Array.from({ length: 6 }, () => backend.store.waiting.claimNext('billing')));
       expect(got.flatMap((c) => (c ? [c.id] : [])).sort()).toEqual(['p', 'q', 'r']);
     });
 
     it('removes a contact who left, once', async () => {
-      await store.waiting.enqueue(makeHandoff('gone'));
-      expect(await store.waiting.remove('gone')).toBe(true);
-      expect(await store.waiting.remove('gone')).toBe(false);
-      expect(await store.waiting.claim('gone')).toBeNull();
-      expect(await store.waiting.list('billing')).toEqual([]);
+      await backend.store.waiting.enqueue(makeHandoff('gone'));
+      expect(await backend.store.waiting.remove('gone')).toBe(true);
+      expect(await backend.store.waiting.remove('gone')).toBe(false);
+      expect(await backend.store.waiting.claim('gone')).toBeNull();
+      expect(await backend.store.waiting.list('billing')).toEqual([]);
     });
   });
 
@@ -117,32 +109,32 @@ describe.each(backends().map((b) => [b.name, b] as const))('%s store', (_name, b
     });
 
     it('keeps events in the order they happened and reads on from a position', async () => {
-      for (const i of [0, 1, 2]) expect(await store.events.append(event(i))).toBe(i);
-      expect(await store.events.read(-1)).toEqual([0, 1, 2].map((i) => ({ seq: i, event: event(i) })));
-      expect((await store.events.read(0)).map((e) => e.seq)).toEqual([1, 2]);
-      expect((await store.events.read(-1, 2)).map((e) => e.seq)).toEqual([0, 1]);
-      expect(await store.events.read(2)).toEqual([]);
+      for (const i of [0, 1, 2]) expect(await backend.store.events.append(event(i))).toBe(i);
+      expect(await backend.store.events.read(-1)).toEqual([0, 1, 2].map((i) => ({ seq: i, event: event(i) })));
+      expect((await backend.store.events.read(0)).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await backend.store.events.read(-1, 2)).map((e) => e.seq)).toEqual([0, 1]);
+      expect(await backend.store.events.read(2)).toEqual([]);
     });
   });
 
   if (backend.durable) {
     describe('a second instance on the same store', () => {
       it('sees everything the first wrote and cannot overwrite its newer state', async () => {
-        await store.states.save(makeState('c1', { topic: 'billing' }), 0, T0);
-        await store.histories.append('dl1', 'Hello!', HOUR, T0);
-        await store.waiting.enqueue(makeHandoff('w1'));
-        await store.events.append({ at: at(0), conversationId: 'c1', channel: 'chat', kind: 'handed_off', intent: null, detail: {} });
+        await backend.store.states.save(makeState('c1', { topic: 'billing' }), 0, T0);
+        await backend.store.histories.append('dl1', 'Hello!', HOUR, T0);
+        await backend.store.waiting.enqueue(makeHandoff('w1'));
+        await backend.store.events.append({ at: at(0), conversationId: 'c1', channel: 'chat', kind: 'handed_off', intent: null, detail: {} });
         const other = backend.reopen();
         const seen = (await other.states.load('c1', T0))!;
         expect(seen).toEqual({ state: makeState('c1', { topic: 'billing' }), version: 1 });
         expect((await other.histories.since('dl1', 0, T0)).entries).toEqual([{ seq: 0, item: 'Hello!' }]);
         expect((await other.events.read(-1)).map((e) => e.event.kind)).toEqual(['handed_off']);
-        await store.states.save(makeState('c1', { topic: 'outage' }), 1, T0 + 1);
+        await backend.store.states.save(makeState('c1', { topic: 'outage' }), 1, T0 + 1);
         await expect(other.states.save(seen.state, seen.version, T0 + 2)).rejects.toThrow(StaleWriteError);
-        const lease = await store.leases.acquire('c1', 30_000, T0);
+        const lease = await backend.store.leases.acquire('c1', 30_000, T0);
         expect(await other.leases.acquire('c1', 30_000, T0)).toBeNull();
         expect(await other.leases.release(lease!)).toBe(true);
-        const claims = await Promise.all([store.waiting.claim('w1'), other.waiting.claim('w1')]);
+        const claims = await Promise.all([backend.store.waiting.claim('w1'), other.waiting.claim('w1')]);
         expect(claims.filter((c) => c !== null)).toHaveLength(1);
       });
     });

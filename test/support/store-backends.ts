@@ -35,6 +35,38 @@ export function backends(): Backend[] {
   return [memoryBackend(), sqliteBackend(), redisBackend()];
 }
 
+/** A backend in a suite of `describeEachBackend`: its fresh store for the running test. */
+export interface BackendUnderTest extends Backend {
+  /** The store opened for the running test (a fresh one each test). */
+  readonly store: Store;
+}
+
+/**
+ * Runs `body` once per backend (`memory store …`, `sqlite store …`,
+ * `redis store …`), with a fresh store opened before each test and every
+ * store closed and removed after it.
+ */
+export function describeEachBackend(title: string, body: (backend: BackendUnderTest) => void): void {
+  describe.each(backends().map((b) => [b.name, b] as const))(`%s ${title}`, (_name, backend) => {
+    let store: Store | undefined;
+    const under: BackendUnderTest = {
+      ...backend,
+      get store(): Store {
+        if (!store) throw new Error('the store is opened before each test');
+        return store;
+      },
+    };
+    beforeEach(() => {
+      store = backend.open();
+    });
+    afterEach(async () => {
+      store = undefined;
+      await backend.cleanup();
+    });
+    body(under);
+  });
+}
+
 function memoryBackend(): Backend {
   return {
     name: 'memory',

@@ -1,0 +1,43 @@
+/**
+ * The SQLite store's keyed records: one row per key with its JSON value and
+ * when it expires (the `records` table of sqlite-schema.ts). A counter is a
+ * row whose value is a number, counted up in one statement.
+ */
+import type Database from 'better-sqlite3';
+import type { Json, KeyedRecords, Millis } from '../../bot/engine/store';
+
+export class SqliteRecords implements KeyedRecords {
+  constructor(private readonly db: Database.Database) {}
+
+  async get(key: string, now: Millis): Promise<Json | null> {
+    const row = this.db.prepare('SELECT value FROM records WHERE key = ? AND expires_at > ?').get(key, now) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as Json) : null;
+  }
+
+  async put(key: string, value: Json, ttlMs: number, now: Millis): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO records (key, value, expires_at) VALUES (?, ?, ?)').run(key, JSON.stringify(value), now + ttlMs);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM records WHERE key = ?').run(key).changes === 1;
+  }
+
+  async count(key: string, windowMs: number, now: Millis): Promise<number> {
+    // One statement: two processes on the same file never both see the same count.
+    const row = this.db
+      .prepare(
+        `INSERT INTO records (key, value, expires_at) VALUES (?, '1', ?)
+         ON CONFLICT (key) DO UPDATE SET
+           value = CASE WHEN records.expires_at <= ? OR json_type(records.value) <> 'integer' THEN '1' ELSE CAST(records.value + 1 AS TEXT) END,
+           expires_at = CASE WHEN records.expires_at <= ? THEN excluded.expires_at ELSE records.expires_at END
+         RETURNING value`,
+      )
+      .get(key, now + windowMs, now, now) as { value: string };
+    return Number(row.value);
+  }
+
+  /** Removes what expired before `now`; how many. */
+  purge(now: Millis): number {
+    return this.db.prepare('DELETE FROM records WHERE expires_at <= ?').run(now).changes;
+  }
+}
