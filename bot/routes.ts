@@ -31,7 +31,7 @@ export async function buildServer(app: App): Promise<{ server: Server; mounted: 
     ? registerDesk(server, {
         desk: app.desk,
         agents: app.agents,
-        histories: app.store.histories,
+        records: app.store.records,
         events: app.store.events,
         queues: () => engine.current.content.routing.queues,
         now: () => app.clock.now(),

@@ -163,7 +163,7 @@ export class DeskAuth {
     server.post(
       '/api/desk/sign-out',
       this.guard(async (req, res, signed) => {
-        await this.opts.sessions.close(cookies(req)[SESSION_COOKIE] ?? '', this.opts.now());
+        await this.opts.sessions.close(cookies(req)[SESSION_COOKIE] ?? '');
         res.header('Set-Cookie', this.cookie(SESSION_COOKIE, '', 0));
         this.opts.log.info('desk.signed_out', { agent: signed.agent.id });
         res.send(200, { signedOut: true });

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import type { Histories, OutcomeEvents } from '../engine/store';
+import type { KeyedRecords, OutcomeEvents } from '../engine/store';
 import type { Logger } from '../log';
 import type { AgentDirectory } from './agents';
 import { registerDeskApi } from './api';
@@ -22,8 +22,8 @@ export const DESK_SESSION_MS = 10 * 3600_000;
 export interface DeskRouteOptions {
   desk: Desk;
   agents: AgentDirectory;
-  /** Where sessions are kept: the store's, so that every instance knows them. */
-  histories: Histories;
+  /** Where sessions and sign-in attempts are kept: the store's, so that every instance knows them. */
+  records: KeyedRecords;
   events: OutcomeEvents;
   /** GET /api/queues for signed-in agents (QUEUES_API). */
   queuesApi: boolean;
@@ -89,7 +89,7 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
 
   const auth = new DeskAuth({
     agents: opts.agents,
-    sessions: new DeskSessions(opts.histories, DESK_SESSION_MS),
+    sessions: new DeskSessions(opts.records, DESK_SESSION_MS),
     now: () => opts.now().getTime(),
     secureCookies: opts.secureCookies,
     log: opts.log,

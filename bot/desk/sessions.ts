@@ -1,15 +1,15 @@
 /**
  * Desk sessions: a random id in the agent's cookie, and in the store the
  * agent it belongs to, its CSRF token and when it ends. Kept in the store's
- * append-only histories (the one keyed, expiring record every backend has),
- * so every instance sharing a store knows every session: sign in on one,
- * work on another. Signing out appends a revocation.
+ * keyed records (`store.records`) for as long as the session lasts, so every
+ * instance sharing a store knows every session: sign in on one, work on
+ * another. Signing out deletes the record, on every instance at once.
  *
  * The store holds only a SHA-256 of the id: reading the store does not give
  * a usable cookie.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Histories, Json, Millis } from '../engine/store';
+import type { Json, KeyedRecords, Millis } from '../engine/store';
 
 export interface DeskSession {
   agentId: string;
@@ -38,7 +38,7 @@ export function sameToken(a: string, b: string): boolean {
 
 export class DeskSessions {
   constructor(
-    private readonly histories: Histories,
+    private readonly records: KeyedRecords,
     /** How long a session lasts from sign-in (an agent's shift). */
     readonly ttlMs: Millis,
   ) {}
@@ -47,31 +47,25 @@ export class DeskSessions {
   async open(agentId: string, now: Millis): Promise<{ id: string; session: DeskSession }> {
     const id = randomToken();
     const session: DeskSession = { agentId, csrf: randomToken(), expiresAt: now + this.ttlMs };
-    await this.histories.append(keyOf(id), { ...session }, this.ttlMs, now);
+    await this.records.put(keyOf(id), { ...session }, this.ttlMs, now);
     return { id, session };
   }
 
   /** The live session of a cookie's id, or null (unknown, forged, expired or signed out). */
   async find(id: string, now: Millis): Promise<DeskSession | null> {
     if (!/^[\w-]{43}$/.test(id)) return null;
-    const { entries } = await this.histories.since(keyOf(id), 0, now, 10);
-    const first = entries[0]?.item;
-    if (!isSession(first) || entries.some((e) => isRevocation(e.item))) return null;
-    return first.expiresAt > now ? first : null;
+    const session = await this.records.get(keyOf(id), now);
+    return isSession(session) && session.expiresAt > now ? session : null;
   }
 
   /** Ends the session everywhere. */
-  async close(id: string, now: Millis): Promise<void> {
+  async close(id: string): Promise<void> {
     if (!/^[\w-]{43}$/.test(id)) return;
-    await this.histories.append(keyOf(id), { revoked: true }, this.ttlMs, now);
+    await this.records.delete(keyOf(id));
   }
 }
 
-function isSession(item: Json | undefined): item is Json & DeskSession {
+function isSession(item: Json): item is Json & DeskSession {
   if (!item || typeof item !== 'object' || Array.isArray(item)) return false;
   return typeof item.agentId === 'string' && typeof item.csrf === 'string' && typeof item.expiresAt === 'number';
-}
-
-function isRevocation(item: Json): boolean {
-  return typeof item === 'object' && item !== null && !Array.isArray(item) && item.revoked === true;
 }

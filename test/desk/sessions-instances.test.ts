@@ -1,0 +1,75 @@
+/**
+ * Desk sessions and sign-in limits on a shared store: two instances of the
+ * app (as behind a load balancer) on one SQLite file, and on one Redis. An
+ * agent signed in on one works on the other; signing out on one ends the
+ * session on both; wrong passwords spread over both count as one.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword } from '../../bot/desk/agents';
+import { RedisStore } from '../../integrations/state/redis';
+import { deskAgent } from '../support/desk-agent';
+import { startApp, type RunningApp } from '../support/server';
+import { REDIS_URL } from '../support/store-backends';
+
+const PASSWORD = 'correct horse battery staple';
+const dir = mkdtempSync(join(tmpdir(), 'frontline-desk-instances-'));
+const agentsFile = join(dir, 'agents.yaml');
+
+beforeAll(async () => {
+  const hash = await hashPassword(PASSWORD);
+  writeFileSync(agentsFile, `agents:\n  - { id: dana, name: Dana Reyes, queues: [billing], password_hash: "${hash}" }\n  - { id: leo, name: Leo Park, queues: [billing], password_hash: "${hash}" }\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sqlite = () => ({ env: { DATA_DIR: mkdtempSync(join(dir, 'data-')) }, cleanup: async () => undefined });
+const redis = () => {
+  const prefix = `frontline-test:desk:${process.pid}:${Date.now()}:`;
+  return {
+    env: { REDIS_URL, REDIS_PREFIX: prefix },
+    cleanup: async () => {
+      const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: 60_000 });
+      await store.destroy();
+      await store.close();
+    },
+  };
+};
+
+describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two instances on one %s store', (_name, shared) => {
+  let a: RunningApp;
+  let b: RunningApp;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const store = shared();
+    cleanup = store.cleanup;
+    const env = { ...store.env, AGENTS_FILE: agentsFile };
+    [a, b] = await Promise.all([startApp(env), startApp(env)]);
+  });
+  afterAll(async () => {
+    for (const app of [a, b]) {
+      await app.close();
+      await app.app.store.close();
+    }
+    await cleanup();
+  });
+
+  const me = (on: RunningApp, cookie: string) => fetch(`${on.url}/api/desk/me`, { headers: { cookie } });
+  const signOut = (on: RunningApp, cookie: string, csrf: string) =>
+    fetch(`${on.url}/api/desk/sign-out`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{}' });
+
+  it('a session signed in on one instance works on the other, and signing out on one ends it on both', async () => {
+    const dana = deskAgent(a.url);
+    expect((await dana.signIn('dana', PASSWORD)).status).toBe(200);
+    const onB = await me(b, dana.cookie);
+    expect(onB.status).toBe(200);
+    expect(((await onB.json()) as { agent: { id: string }; csrf: string })).toMatchObject({ agent: { id: 'dana' }, csrf: dana.csrf });
+
+    expect((await signOut(b, dana.cookie, dana.csrf)).status).toBe(200);
+    for (const on of [a, b]) expect((await me(on, dana.cookie)).status).toBe(401);
+    // The cookie kept from before signing out is refused on the instance it was made on.
+    const again = await signOut(a, dana.cookie, dana.csrf);
+    expect(again.status).toBe(401);
+    expect(await again.json()).toEqual({ code: 'Unauthorized', message: 'sign in at /agent first' });
+  });
+});
