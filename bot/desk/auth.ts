@@ -6,11 +6,11 @@
  * - Every state-changing request sends the session's CSRF token in
  *   `X-CSRF-Token` (synchronizer token). Signing in, before any session,
  *   sends the token of a short-lived pre-session cookie (double submit).
- * - Sign-in attempts are limited per agent id and per client address.
+ * - Sign-in attempts are limited per agent id and per client address, counted
+ *   in the store's records: every instance sharing the store counts as one.
  */
 import type { Request, Response, Server } from 'restify';
-import { LRUCache } from 'lru-cache';
-import type { Millis } from '../engine/store';
+import type { KeyedRecords, Millis } from '../engine/store';
 import type { Logger } from '../log';
 import type { AgentDirectory } from './agents';
 import type { Agent } from './desk';
@@ -31,6 +31,8 @@ export type DeskHandler = (req: Request, res: Response, signed: Signed) => Promi
 export interface DeskAuthOptions {
   agents: AgentDirectory;
   sessions: DeskSessions;
+  /** Where sign-in attempts are counted (the store's, shared by every instance). */
+  records: KeyedRecords;
   now: () => Millis;
   /** Adds `Secure` to the cookies (PUBLIC_URL is https). */
   secureCookies: boolean;
@@ -56,24 +58,21 @@ export function cookies(req: Request): Record<string, string> {
   return out;
 }
 
-/** Fixed windows per key, bounded in memory (per instance: N instances allow N times as many). */
+/** Fixed windows of attempts per key, counted in the store. */
 class Attempts {
-  private readonly windows: LRUCache<string, { count: number }>;
   constructor(
+    private readonly records: KeyedRecords,
+    /** Starts the keys: `desk-sign-in:agent:` or `desk-sign-in:address:`. */
+    private readonly prefix: string,
     private readonly limit: number,
-    windowMs: number,
-  ) {
-    this.windows = new LRUCache({ max: 50_000, ttl: windowMs });
-  }
+    private readonly windowMs: number,
+  ) {}
   /** Counts one attempt; false once the key went over its limit. */
-  take(key: string): boolean {
-    const w = this.windows.get(key) ?? { count: 0 };
-    w.count += 1;
-    if (w.count === 1) this.windows.set(key, w);
-    return w.count <= this.limit;
+  async take(key: string, now: Millis): Promise<boolean> {
+    return (await this.records.count(this.prefix + key, this.windowMs, now)) <= this.limit;
   }
-  clear(key: string): void {
-    this.windows.delete(key);
+  async clear(key: string): Promise<void> {
+    await this.records.delete(this.prefix + key);
   }
 }
 
@@ -84,8 +83,8 @@ export class DeskAuth {
 
   constructor(private readonly opts: DeskAuthOptions) {
     this.windowMs = opts.windowMs ?? 15 * 60_000;
-    this.perAgent = new Attempts(opts.attemptsPerAgent ?? 5, this.windowMs);
-    this.perAddress = new Attempts(opts.attemptsPerAddress ?? 20, this.windowMs);
+    this.perAgent = new Attempts(opts.records, 'desk-sign-in:agent:', opts.attemptsPerAgent ?? 5, this.windowMs);
+    this.perAddress = new Attempts(opts.records, 'desk-sign-in:address:', opts.attemptsPerAddress ?? 20, this.windowMs);
   }
 
   private cookie(name: string, value: string, maxAgeSeconds: number): string {
@@ -138,8 +137,8 @@ export class DeskAuth {
       if (!agentId || !password) return refuse(res, 400, 'BadRequest', 'agentId and password are needed');
       const address = req.socket.remoteAddress ?? 'unknown';
       // Both counters move on every attempt: neither one id from many addresses nor many ids from one address.
-      const byAgent = this.perAgent.take(agentId);
-      const byAddress = this.perAddress.take(address);
+      const now = this.opts.now();
+      const [byAgent, byAddress] = await Promise.all([this.perAgent.take(agentId, now), this.perAddress.take(address, now)]);
       if (!byAgent || !byAddress) {
         this.opts.log.warn('desk.sign_in_limited', { by: byAgent ? 'address' : 'agent' });
         res.header('Retry-After', String(Math.ceil(this.windowMs / 1000)));
@@ -150,7 +149,7 @@ export class DeskAuth {
         this.opts.log.info('desk.sign_in_failed', {});
         return refuse(res, 401, 'Unauthorized', 'unknown agent id or wrong password');
       }
-      this.perAgent.clear(agentId);
+      await this.perAgent.clear(agentId);
       const { id, session } = await this.opts.sessions.open(agent.id, this.opts.now());
       res.header('Set-Cookie', [
         this.cookie(SESSION_COOKIE, id, Math.floor(this.opts.sessions.ttlMs / 1000)),

@@ -90,6 +90,7 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
   const auth = new DeskAuth({
     agents: opts.agents,
     sessions: new DeskSessions(opts.records, DESK_SESSION_MS),
+    records: opts.records,
     now: () => opts.now().getTime(),
     secureCookies: opts.secureCookies,
     log: opts.log,

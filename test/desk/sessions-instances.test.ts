@@ -2,7 +2,7 @@
  * Desk sessions and sign-in limits on a shared store: two instances of the
  * app (as behind a load balancer) on one SQLite file, and on one Redis. An
  * agent signed in on one works on the other; signing out on one ends the
- * session on both; wrong passwords spread over both count as one.
+ * session on both; sign-in attempts spread over both count as on one.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,4 +72,25 @@ describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two ins
     expect(again.status).toBe(401);
     expect(await again.json()).toEqual({ code: 'Unauthorized', message: 'sign in at /agent first' });
   });
+
+  it('wrong passwords for one agent id spread over both instances reach the limit as on one', async () => {
+    const [onA, onB] = [deskAgent(a.url), deskAgent(b.url)];
+    for (const agent of [onA, onB, onA, onB, onA]) expect((await agent.signIn('leo', 'not-the-password')).status).toBe(401);
+    // The sixth attempt, on the other instance, is refused even with the right password.
+    const limited = await onB.signIn('leo', PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('900');
+    expect(await limited.json()).toEqual({ code: 'TooManyRequests', message: 'too many sign-in attempts: try again in 15 minutes' });
+    expect((await onA.signIn('leo', PASSWORD)).status).toBe(429);
+  });
+
+  it('attempts from one address for many agent ids, spread over both instances, reach the address limit as on one', async () => {
+    // A fresh window: the attempts of the tests above are over.
+    for (const app of [a, b]) app.advance(15 * 60_000);
+    for (let i = 0; i < 20; i++) expect((await deskAgent((i % 2 ? b : a).url).signIn(`nobody-${i}`, 'guess')).status).toBe(401);
+    const limited = await deskAgent(a.url).signIn('dana', PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ code: 'TooManyRequests', message: 'too many sign-in attempts: try again in 15 minutes' });
+    // Twenty scrypt checks on a busy machine.
+  }, 60_000);
 });
