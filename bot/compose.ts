@@ -74,6 +74,8 @@ export interface App {
   desk: Desk;
   /** The signed handoff webhook's sender (HANDOFF_WEBHOOK_URL), or null; `stop()` it on shutdown. */
   handoffWebhook: HandoffWebhook | null;
+  /** TaskRouter (TWILIO_WORKSPACE_SID …), whose sender creates chat tasks; `stop()` it on shutdown. */
+  taskRouter: TaskRouterTarget | null;
   /** The file-backed demo customers, when no CI API is configured. */
   demoProfiles: FileProfileSource | null;
   log: Logger;
@@ -199,9 +201,12 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   const content = () => (engine?.current ?? brain).content;
   const queue = new ContactBook({ store, queues: () => content().routing.queues, clock });
   let handoffs: HandoffTarget = queue;
+  let taskRouter: TaskRouterTarget | null = null;
   if (config.taskRouter) {
     const breaker = new CircuitBreaker({ name: 'taskrouter', onChange: (state) => breakerLog(log, state, 'taskrouter') });
-    handoffs = new MirroredTarget(new TaskRouterTarget({ ...config.taskRouter, breaker }), queue);
+    // Chat tasks are created from the store's outbox after the turn; the desk queue holds the contact meanwhile.
+    taskRouter = new TaskRouterTarget({ ...config.taskRouter, breaker, outbox: store.outbox, clock, log }).start();
+    handoffs = new MirroredTarget(taskRouter, queue);
     log.info('handoff.taskrouter', { workspace: config.taskRouter.workspaceSid });
   }
   let handoffWebhook: HandoffWebhook | null = null;
@@ -240,7 +245,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
   const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });
-  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
+  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       .shutdown(() => directLine?.streams.goingAway() ?? Promise.resolve(), DRAIN_MS)
       .then(async (drained) => {
         await app.handoffWebhook?.stop();
+        await app.taskRouter?.stop();
         await app.store.close();
         log.info('shutdown.done', { drained });
         process.exit(0);

@@ -13,6 +13,7 @@
 import { createHmac } from 'node:crypto';
 import type { Handoff } from '../../bot/engine/handoff-record';
 import type { Outbox, OutboxEntry } from '../../bot/engine/outbox';
+import { OutboxSender } from '../resilience/outbox-sender';
 import type { Clock, HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
 import type { Logger } from '../../bot/log';
 
@@ -46,20 +47,27 @@ export function signature(secret: string, body: string): string {
 }
 
 export class HandoffWebhook implements HandoffTarget {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-  private again = false;
+  private readonly sender: OutboxSender;
   private readonly fetch: typeof fetch;
 
   constructor(private readonly opts: WebhookOptions) {
     this.fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.sender = new OutboxSender({
+      ...opts,
+      topic: WEBHOOK_TOPIC,
+      name: 'handoff_webhook',
+      idField: 'handoffId',
+      // The lease outlasts a try's timeout: no other sender takes a message while it is on its way.
+      leaseMs: opts.timeoutMs + 30_000,
+      send: (entry) => this.post(entry),
+      hint: 'check HANDOFF_WEBHOOK_URL and that the receiver answers 2xx',
+    });
   }
 
   /** Queues the handoff for the receiver; sending happens after the turn. */
   async deliver(handoff: Handoff): Promise<HandoffReceipt> {
     await this.opts.outbox.add(WEBHOOK_TOPIC, handoff.id, JSON.stringify(handoff), this.opts.clock.now().getTime());
-    this.kick();
+    this.sender.kick();
     return { queue: handoff.queue };
   }
 
@@ -67,75 +75,18 @@ export class HandoffWebhook implements HandoffTarget {
 
   /** Starts looking for due messages (those left by an earlier run too). */
   start(): this {
-    this.stopped = false;
-    this.timer ??= setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
-    this.timer.unref();
-    this.kick();
+    this.sender.start();
     return this;
   }
 
   /** Stops the sender and waits for the tries under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.sender.stop();
   }
 
   /** Sends everything due now (waiting for a round under way first); resolves when those tries ended. */
-  async flush(): Promise<void> {
-    await this.running;
-    await this.round();
-  }
-
-  private kick(): void {
-    if (this.stopped) return;
-    // A handoff that arrives during a round is sent right after it, not at the next poll.
-    if (this.running) this.again = true;
-    else void this.round();
-  }
-
-  private round(): Promise<void> {
-    const round: Promise<void> = this.sendDue().finally(() => {
-      if (this.running !== round) return;
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-    this.running = round;
-    return round;
-  }
-
-  private async sendDue(): Promise<void> {
-    try {
-      const now = this.opts.clock.now().getTime();
-      // The lease outlasts a try's timeout: no other sender takes a message while it is on its way.
-      const due = await this.opts.outbox.take(WEBHOOK_TOPIC, now, this.opts.timeoutMs + 30_000, 20);
-      await Promise.all(due.map((entry) => this.send(entry)));
-    } catch (err) {
-      this.opts.log.warn('handoff_webhook.outbox_failed', { error: (err as Error).name });
-    }
-  }
-
-  private async send(entry: OutboxEntry): Promise<void> {
-    const { outbox, log } = this.opts;
-    const fields = { handoffId: entry.id, attempt: entry.attempt };
-    const failure = await this.post(entry);
-    if (failure === null) {
-      await outbox.done(WEBHOOK_TOPIC, entry.id);
-      log.info('handoff_webhook.delivered', fields);
-      return;
-    }
-    if (entry.attempt >= (this.opts.maxAttempts ?? 20)) {
-      await outbox.done(WEBHOOK_TOPIC, entry.id);
-      log.error('handoff_webhook.gave_up', { ...fields, failure, hint: 'check HANDOFF_WEBHOOK_URL and that the receiver answers 2xx' });
-      return;
-    }
-    const delayMs = Math.min((this.opts.retryBaseMs ?? 2000) * 2 ** (entry.attempt - 1), this.opts.maxDelayMs ?? 600_000);
-    await outbox.retryAt(WEBHOOK_TOPIC, entry.id, entry.attempt, this.opts.clock.now().getTime() + delayMs);
-    log.warn('handoff_webhook.retry', { ...fields, failure, delayMs });
+  flush(): Promise<void> {
+    return this.sender.flush();
   }
 
   /** One try: null when the receiver took it (2xx), else why not (a status, `timeout`, or an error name). */

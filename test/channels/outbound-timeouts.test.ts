@@ -1,11 +1,14 @@
 /**
- * Outbound calls that hang (Twilio mocked with nock `.delay()`): a chat's
- * TaskRouter task is created inside the customer's turn, so a hanging
- * TaskRouter must not hang the chat; a text message is sent after the turn,
- * and must not hang forever in the background either. Without the timeouts
- * these tests wait for Twilio's 30 s default and fail on Jest's 5 s limit.
+ * Outbound calls that are slow or hang (Twilio mocked with nock): a chat's
+ * TaskRouter task is created after the customer's turn, from the store's
+ * outbox, so a TaskRouter that takes its time holds neither the customer's
+ * answer nor the conversation, and a hanging request is given up on and
+ * tried again; a text message is sent after the turn, and must not hang
+ * forever in the background either. Without the timeouts these tests wait
+ * for Twilio's 30 s default and fail on Jest's limit.
  */
 import nock from 'nock';
+import { TASKROUTER_TOPIC } from '../../integrations/handoff/taskrouter';
 import { TwilioSms } from '../../integrations/sms/twilio-sms';
 import { demoBrain } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
@@ -25,7 +28,7 @@ afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 jest.setTimeout(15_000);
 
-describe('a web chat handoff while TaskRouter hangs', () => {
+describe('a web chat handoff while TaskRouter is slow or hangs', () => {
   let app: RunningApp;
   beforeEach(async () => {
     app = await startApp({
@@ -38,16 +41,59 @@ describe('a web chat handoff while TaskRouter hangs', () => {
   });
   afterEach(() => app.close());
 
-  it('tells the customer the team cannot be reached, and the conversation goes on', async () => {
-    const tasks = nock('https://taskrouter.twilio.com').post(`/v1/Workspaces/${WORKSPACE}/Tasks`).delay(HANG).reply(201, { sid: 'WT1' });
-    const chat = await chatSession(app, 'C1001');
+  it('puts the customer in the queue and answers at once while the task is on its way; the lock is free meanwhile', async () => {
+    const events: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let attributes: Record<string, unknown> = {};
+    const tasks = nock('https://taskrouter.twilio.com')
+      .post(`/v1/Workspaces/${WORKSPACE}/Tasks`)
+      .reply((_uri, body, callback) => {
+        events.push('task requested');
+        attributes = JSON.parse(new URLSearchParams(body as string).get('Attributes') ?? '{}') as Record<string, unknown>;
+        // TaskRouter answers only when the test says so (a slow one: seconds).
+        void released.then(() => {
+          events.push('task created');
+          callback(null, [201, { sid: 'WT1', attributes: '{}' }]);
+        });
+      });
+    const chat = await chatSession(app, 'C1003');
     await chat.start();
-    const out = await chat.say('I want to talk to a person');
-    expect(tasks.isDone()).toBe(true); // it was asked, and given up on
-    expect(out.handedOff).toBe(false);
-    expect(out.lines.join(' ')).toMatch(/can't reach our team right now/);
-    // The conversation is not left locked behind the hanging request.
-    expect((await chat.say('when is the San Jose store open?')).lines.join(' ')).toMatch(/San Jose store is/);
+    const out = await chat.say('I was charged twice on my bill');
+    events.push('customer answered');
+    expect(out.handedOff).toBe(true);
+    expect(out.lines.join(' ')).toMatch(/Billing/);
+    const waiting = (await app.app.queue.list()).find((q) => q.queue === 'billing')!.waiting;
+    expect(waiting.map((w) => w.conversationId)).toEqual([`directline:${chat.id}`]);
+    // Another turn of the same conversation: it would wait for the lock if the task were created inside the turn.
+    expect((await chat.say('are you still there?')).lines.join(' ')).toMatch(/Billing team will see it/);
+    events.push('next turn answered');
+    release();
+    await app.app.taskRouter!.flush();
+    expect(events).toEqual(['task requested', 'customer answered', 'next turn answered', 'task created']);
+    tasks.done();
+    expect(attributes).toMatchObject({ queue: 'billing', customer_id: 'C1003', handoff_id: waiting[0]!.id });
+    expect(await app.app.store.outbox.size(TASKROUTER_TOPIC)).toBe(0);
+  });
+
+  it('gives up on a hanging request and tries again later, the customer waiting in the desk queue meanwhile', async () => {
+    const hanging = nock('https://taskrouter.twilio.com').post(`/v1/Workspaces/${WORKSPACE}/Tasks`).delay(HANG).reply(201, { sid: 'WT1' });
+    const chat = await chatSession(app, 'C1003');
+    await chat.start();
+    expect((await chat.say('I was charged twice on my bill')).handedOff).toBe(true);
+    await app.app.taskRouter!.flush(); // ends: the request timed out (TWILIO_API_TIMEOUT_MS)
+    expect(hanging.isDone()).toBe(true);
+    expect(await app.app.store.outbox.size(TASKROUTER_TOPIC)).toBe(1);
+    const again = nock('https://taskrouter.twilio.com')
+      .get(`/v1/Workspaces/${WORKSPACE}/Tasks`)
+      .query(true)
+      .reply(200, { tasks: [], meta: { key: 'tasks', page: 0, page_size: 1, next_page_url: null } })
+      .post(`/v1/Workspaces/${WORKSPACE}/Tasks`)
+      .reply(201, { sid: 'WT2' });
+    app.advance(2000);
+    await app.app.taskRouter!.flush();
+    again.done();
+    expect(await app.app.store.outbox.size(TASKROUTER_TOPIC)).toBe(0);
   });
 });
 

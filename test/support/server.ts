@@ -83,6 +83,9 @@ export async function startApp(
     sms,
     deskRoutes: desk,
     advance: (ms) => void (now += ms),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await app.taskRouter?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
