@@ -23,7 +23,7 @@ import { OUT_OF_SCOPE } from '../bot/content/schemas';
 import type { LabelledText } from '../bot/nlu/csv';
 import { loadLabelled } from '../bot/nlu/datasets';
 import { wordVectors } from '../bot/nlu/embeddings';
-import { OOS, decide, predict, report, type Prediction } from '../bot/nlu/evaluate';
+import { OOS, RANKED, decide, predict, report, type Prediction } from '../bot/nlu/evaluate';
 import { formatReport } from '../bot/nlu/format';
 import { FOLDS, trainWithHeldOutParallel } from '../bot/nlu/heldout';
 import { htmlReport } from '../bot/nlu/report-html';
@@ -41,7 +41,7 @@ async function run(train: LabelledText[], test: LabelledText[], override: number
   const trainMs = Date.now() - started;
   const threshold = override ?? model.threshold ?? 0;
   const { predictions, latencies } = predict(model, test, threshold, OUT_OF_SCOPE);
-  const ranked = test.map((t) => model.rank(t.text));
+  const ranked = test.map((t) => model.rank(t.text, RANKED));
   const rerank = (th: number): Prediction[] => test.map((t, i) => ({ text: t.text, gold: t.label, ...decide(ranked[i]!, th, OUT_OF_SCOPE) }));
   return { predictions, latencies, trainMs, rerank, threshold };
 }

@@ -20,7 +20,8 @@ import { redact } from './redact';
 
 /** Ranks intents for an utterance, best first. The NLU implements it. */
 export interface IntentModel {
-  rank(text: string): { label: string; confidence: number }[];
+  /** Labels with their confidence, best first: all, or the best `limit`. */
+  rank(text: string, limit?: number): { label: string; confidence: number }[];
   /** The out-of-scope threshold the model chose on held-out data, if it chose one. */
   readonly threshold?: number | undefined;
 }

@@ -26,7 +26,8 @@ export function thresholdOf(brain: Brain): number {
 export function understand(brain: Brain, text: string): Understanding {
   const { ambiguity_margin } = brain.content.assistant.understanding;
   const threshold = thresholdOf(brain);
-  const ranked = brain.model.rank(text);
+  // The best three: the learnt "none of these" and the two intents compared below.
+  const ranked = brain.model.rank(text, 3);
   // Learnt "none of these" beats any intent it outranks.
   if (ranked[0]?.label === OUT_OF_SCOPE) return { kind: 'out_of_scope', confidence: 1 - ranked[0].confidence, best: ranked[1]?.label ?? null };
   const [first, second] = ranked.filter((r) => r.label !== OUT_OF_SCOPE);

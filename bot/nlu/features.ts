@@ -14,6 +14,7 @@
  */
 import { PorterStemmer } from 'natural/lib/natural/stemmers';
 import type { WordVectors } from './embeddings';
+import { FeatureIndex, sortInts } from './feature-index';
 
 /** Entities become placeholders: the amount or order number does not say what is meant. */
 function mask(text: string): string {
@@ -98,6 +99,30 @@ class Growable {
   }
 }
 
+/** Buffers one message at a time is built in, grown to the longest message seen. */
+class Scratch {
+  keys = new Int32Array(512);
+  counts = new Int32Array(512);
+  idx = new Int32Array(512);
+  val = new Float32Array(512);
+  ensure(n: number): void {
+    if (n <= this.keys.length) return;
+    let size = this.keys.length;
+    while (size < n) size *= 2;
+    this.keys = new Int32Array(size);
+    this.counts = new Int32Array(size);
+    this.idx = new Int32Array(size);
+    this.val = new Float32Array(size);
+  }
+}
+
+/** A message's distinct feature hashes with their counts, and its tokens. */
+interface Doc {
+  keys: Int32Array;
+  counts: Int32Array;
+  tokens: Token[];
+}
+
 /** A sparse vector: parallel arrays of feature indices and values. */
 export interface SparseVector {
   idx: Int32Array;
@@ -119,24 +144,26 @@ export interface VectorizerSnapshot {
 
 /** Vocabulary, inverse document frequencies and (optionally) word vectors. */
 export class Vectorizer {
-  private readonly index = new Map<number, number>();
+  private index = new FeatureIndex();
   private idf: Float32Array = new Float32Array(0);
   /** The idf a feature seen in no training message would have. */
   private unseenIdf = 1;
   private readonly tokens = new Map<string, Token>();
   private readonly hashes = new Growable();
+  private readonly scratch = new Scratch();
+  private meaningBuffer: Float32Array | null = null;
 
   constructor(private readonly vectors: WordVectors | null = null) {}
 
   /** What fitting learnt, for a model kept on disk (model-file.ts). */
   snapshot(): VectorizerSnapshot {
-    return { keys: Int32Array.from(this.index.keys()), idf: this.idf, unseenIdf: this.unseenIdf, vectors: this.vectors !== null };
+    return { keys: this.index.keys(), idf: this.idf, unseenIdf: this.unseenIdf, vectors: this.vectors !== null };
   }
 
   /** A vectorizer as fitted before; `vectors` must be the word vectors it was fitted with. */
   static restore(s: VectorizerSnapshot, vectors: WordVectors | null): Vectorizer {
     const v = new Vectorizer(vectors);
-    s.keys.forEach((key, i) => v.index.set(key, i));
+    v.index = FeatureIndex.of(s.keys);
     v.idf = s.idf;
     v.unseenIdf = s.unseenIdf;
     return v;
@@ -147,26 +174,34 @@ export class Vectorizer {
     return this.index.size + (this.vectors?.dims ?? 0);
   }
 
+  /** Learns the vocabulary and idf of `texts` and returns their vectors (each its own arrays). */
   fit(texts: readonly string[]): SparseVector[] {
-    const docs = texts.map((t) => this.distinct(t));
+    const docs = texts.map((t) => {
+      const d = this.distinct(t);
+      return { keys: d.keys.slice(), counts: d.counts.slice(), tokens: d.tokens };
+    });
     const df: number[] = [];
     for (const { keys } of docs) {
       for (const key of keys) {
-        let i = this.index.get(key);
-        if (i === undefined) {
-          i = this.index.size;
-          this.index.set(key, i);
-          df.push(0);
-        }
+        const i = this.index.add(key);
+        if (i === df.length) df.push(0);
         df[i]! += 1;
       }
     }
     const n = docs.length;
     this.idf = Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
     this.unseenIdf = Math.log(1 + n) + 1;
-    return docs.map((d) => this.vectorOf(d));
+    return docs.map((d) => {
+      const v = this.vectorOf(d);
+      return { idx: v.idx.slice(), val: v.val.slice() };
+    });
   }
 
+  /**
+   * The vector of one message. It lives in buffers the next call reuses
+   * (classifying allocates next to nothing, so no collector pause lands on a
+   * customer's message): use it before transforming another, or copy it.
+   */
   transform(text: string): SparseVector {
     return this.vectorOf(this.distinct(text));
   }
@@ -181,16 +216,17 @@ export class Vectorizer {
     return t;
   }
 
-  /** The distinct feature hashes of a message with their counts, and its tokens. */
-  private distinct(text: string): { keys: Int32Array; counts: Int32Array; tokens: Token[] } {
+  /** The distinct feature hashes of a message with their counts (in the scratch buffers), and its tokens. */
+  private distinct(text: string): Doc {
     const raw = words(text);
     const tokens = raw.map((w) => this.token(w));
     const h = this.hashes;
     h.length = 0;
     collect(tokens, ` ${raw.join(' ')} `, h);
-    const sorted = h.data.subarray(0, h.length).sort();
-    const keys = new Int32Array(sorted.length);
-    const counts = new Int32Array(sorted.length);
+    const sorted = h.data.subarray(0, h.length);
+    sortInts(sorted);
+    this.scratch.ensure(sorted.length + (this.vectors?.dims ?? 0));
+    const { keys, counts } = this.scratch;
     let m = -1;
     for (let i = 0; i < sorted.length; i++) {
       if (m >= 0 && keys[m] === sorted[i]) counts[m]!++;
@@ -202,16 +238,15 @@ export class Vectorizer {
     return { keys: keys.subarray(0, m + 1), counts: counts.subarray(0, m + 1), tokens };
   }
 
-  private vectorOf(doc: { keys: Int32Array; counts: Int32Array; tokens: Token[] }): SparseVector {
+  private vectorOf(doc: Doc): SparseVector {
     const meaning = this.meaning(doc.tokens);
-    const size = doc.keys.length + (meaning ? meaning.length : 0);
-    const idx = new Int32Array(size);
-    const val = new Float32Array(size);
+    this.scratch.ensure(doc.keys.length + (meaning ? meaning.length : 0));
+    const { idx, val } = this.scratch;
     let k = 0;
     let norm = 0;
     for (let j = 0; j < doc.keys.length; j++) {
       const i = this.index.get(doc.keys[j]!);
-      if (i === undefined) {
+      if (i < 0) {
         // Unseen words still count in the length: a message that is mostly
         // unfamiliar gets a small vector, small scores and a low confidence,
         // instead of being judged by the one familiar word in it.
@@ -241,7 +276,7 @@ export class Vectorizer {
   private meaning(tokens: readonly Token[]): Float32Array | null {
     if (!this.vectors) return null;
     const dims = this.vectors.dims;
-    const acc = new Float32Array(dims);
+    const acc = (this.meaningBuffer ??= new Float32Array(dims)).fill(0);
     let found = 0;
     for (const t of tokens) {
       const v = t.vector;
