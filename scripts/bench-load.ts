@@ -12,27 +12,20 @@
  *   --voice F         share of customers on the phone (default 0.3)
  *   --redis [URL]     the Redis store (default redis://127.0.0.1:6379)
  *   --data-dir DIR    the SQLite store in DIR (default: a fresh temporary folder)
+ *   --memory          the in-memory store (nothing durable), for comparison
+ *   --turns T         turns of each chat conversation (default 7: the script once); with T >= 20,
+ *                     the p50 of turns 2-11 and of the last 10 show whether a turn costs more late
+ *   --max-conversations M  closed loop: stop after M conversations (e.g. RSS after 20,000)
+ *   --no-baseline     skip the bare handler
  *   --json            one JSON object instead of the table
  *
  * Figures, not targets: the load client runs on the same machine (in a
  * process of its own), and the machine's load moves them.
  */
-import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compose } from '../bot/compose';
-import { keptModels, readConfig } from '../bot/config';
-import { createLogger } from '../bot/log';
-import { buildServer } from '../bot/routes';
+import { cpus, loadavg } from 'node:os';
 import { startBareServer } from './lib/bare-server';
 import type { LoadPlan, LoadResult } from './lib/load-client';
-
-const root = join(__dirname, '..');
-const SECRET = 'bench-directline-secret-0123456789abcdef';
-const AUTH_TOKEN = 'bench-twilio-auth-token-0123456789';
-const PUBLIC_URL = 'https://bench.frontline.test';
+import { AUTH_TOKEN, PUBLIC_URL, SECRET, runForked, startBenchBot } from './lib/load-bot';
 
 interface Args {
   mode: 'closed' | 'open';
@@ -43,6 +36,10 @@ interface Args {
   voice: number;
   redis: string | null;
   dataDir: string | null;
+  memory: boolean;
+  turns: number | null;
+  maxConversations: number | null;
+  baseline: boolean;
   json: boolean;
 }
 
@@ -67,18 +64,12 @@ function parseArgs(argv: string[]): Args {
     voice: argv.includes('--voice') ? Number(value('--voice')) : 0.3,
     redis: argv.includes('--redis') ? (value('--redis') ?? 'redis://127.0.0.1:6379') : null,
     dataDir: value('--data-dir'),
+    memory: argv.includes('--memory'),
+    turns: argv.includes('--turns') ? number('--turns', 7) : null,
+    maxConversations: argv.includes('--max-conversations') ? number('--max-conversations', 1) : null,
+    baseline: !argv.includes('--no-baseline'),
     json: argv.includes('--json'),
   };
-}
-
-/** Runs one plan in a forked load client. */
-function load(plan: LoadPlan): Promise<LoadResult> {
-  const child = fork(join(__dirname, 'lib', 'load-client.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (r) => resolve(r as LoadResult));
-    child.once('exit', (code) => reject(new Error(`the load client exited with ${code}`)));
-    child.send(plan);
-  });
 }
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
@@ -89,6 +80,7 @@ function summary(r: LoadResult) {
   const turns = r.turns.chat + r.turns.voice;
   return {
     turns,
+    // Answered turns over the whole run, the wait for the last answers included: a bot that falls behind shows it.
     turns_per_s: round(turns / (r.elapsedMs / 1000)),
     p50_ms: round(percentile(sorted, 50)),
     p95_ms: round(percentile(sorted, 95)),
@@ -97,21 +89,18 @@ function summary(r: LoadResult) {
   };
 }
 
+/** The p50 latency of the turns at these places in their conversations. */
+function p50At(r: LoadResult, from: number, to: number): number {
+  const picked = r.latenciesMs.filter((_, i) => r.positions[i]! >= from && r.positions[i]! <= to).sort((a, b) => a - b);
+  return round(percentile(picked, 50));
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const tempDir = args.redis || args.dataDir ? null : mkdtempSync(join(tmpdir(), 'frontline-bench-'));
-  const config = readConfig(
-    {
-      FRONTLINE_MODE: 'demo', PORT: '0', DIRECTLINE_SECRET: SECRET, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL,
-      DEMO_FIXED_DATES: 'true', CONTENT_RELOAD: 'off', DATA_DIR: args.dataDir ?? tempDir ?? '', MODEL_CACHE_DIR: keptModels(),
-      ...(args.redis ? { REDIS_URL: args.redis } : {}),
-    },
-    root,
-  );
-  // Logs at info as in production, serialised and dropped: their cost is part of a turn's.
-  const app = await compose(config, createLogger('info', () => undefined));
-  const { server } = await buildServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A long conversation sends more than a person would: its messages are not limited.
+  const env: Record<string, string> = args.turns && args.turns > 20 ? { MESSAGE_RATE_BURST: String(args.turns) } : {};
+  const bot = await startBenchBot({ redis: args.redis, dataDir: args.dataDir, memory: args.memory, env });
+  const { app } = bot;
   const plan = (base: string): LoadPlan => ({
     target: { base, secret: SECRET, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN },
     mode: args.mode,
@@ -120,44 +109,53 @@ async function main(): Promise<void> {
     conversations: args.conversations,
     durationMs: args.durationS * 1000,
     voiceShare: args.voice,
+    ...(args.turns ? { chatTurns: args.turns } : {}),
+    ...(args.maxConversations ? { maxConversations: args.maxConversations } : {}),
   });
 
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const cpuBefore = process.cpuUsage();
-  const bot = await load(plan(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  const result = await runForked(plan(bot.url));
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await app.store.close();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  await bot.close();
 
-  const bare = await startBareServer();
-  const baseline = await load(plan(bare.url));
-  await bare.close();
+  let baseline: LoadResult | null = null;
+  if (args.baseline) {
+    const bare = await startBareServer();
+    baseline = await runForked(plan(bare.url));
+    await bare.close();
+  }
 
-  const b = summary(bot);
-  const base = summary(baseline);
+  const b = summary(result);
+  const base = baseline ? summary(baseline) : null;
+  const turns = args.turns ?? 0;
   const report = {
     mode: args.mode,
     ...(args.mode === 'closed' ? { concurrency: args.concurrency } : { rate: args.rate, conversations: args.conversations }),
     duration_s: args.durationS,
     store: app.store.kind,
     ...b,
-    chat_turns: bot.turns.chat,
-    voice_turns: bot.turns.voice,
-    error_kinds: bot.errors,
+    chat_turns: result.turns.chat,
+    voice_turns: result.turns.voice,
+    conversations: result.conversations,
+    error_kinds: result.errors,
     peak_rss_mb: round(peakRss / 2 ** 20),
     rss_before_mb: round(rssBefore / 2 ** 20),
     cpu_ms_per_turn: b.turns ? round((cpu.user + cpu.system) / 1000 / b.turns, 2) : null,
-    client_cpu_ms_per_turn: bot.sent ? round(bot.clientCpuMs / bot.sent, 2) : null,
-    offered_turns_per_s: round(bot.sent / (bot.elapsedMs / 1000)),
-    baseline_turns_per_s: base.turns_per_s,
-    baseline_p50_ms: base.p50_ms,
-    baseline_p99_ms: base.p99_ms,
-    baseline_errors: base.errors,
-    ratio_to_baseline: base.turns_per_s ? round(b.turns_per_s / base.turns_per_s, 3) : null,
+    client_cpu_ms_per_turn: result.sent ? round(result.clientCpuMs / result.sent, 2) : null,
+    // Offered over the window in which turns were sent, not the wait for the last answers after it.
+    offered_turns_per_s: round(result.sent / (result.windowMs / 1000)),
+    drain_ms: round(result.elapsedMs - result.windowMs),
+    ...(turns >= 20 ? { early_p50_ms: p50At(result, 2, 11), late_p50_ms: p50At(result, turns - 9, turns) } : {}),
+    baseline_turns_per_s: base?.turns_per_s ?? null,
+    baseline_p50_ms: base?.p50_ms ?? null,
+    baseline_p99_ms: base?.p99_ms ?? null,
+    baseline_errors: base?.errors ?? null,
+    ratio_to_baseline: base?.turns_per_s ? round(b.turns_per_s / base.turns_per_s, 3) : null,
     load_average: loadavg().map((l) => round(l, 2)),
   };
   if (args.json) {
@@ -166,11 +164,12 @@ async function main(): Promise<void> {
   }
   const load1 = report.load_average[0];
   console.log(`bench:load — ${args.mode === 'closed' ? `closed loop, ${args.concurrency} customers` : `open loop, ${args.rate} turns/s over ${args.conversations}+ conversations`}, ${args.durationS} s, ${Math.round(args.voice * 100)}% on the phone, store ${report.store}`);
-  console.log(`  bot:       ${b.turns_per_s} turns/s  p50 ${b.p50_ms} ms  p95 ${b.p95_ms} ms  p99 ${b.p99_ms} ms  errors ${b.errors}${b.errors ? ` ${JSON.stringify(bot.errors)}` : ''}`);
-  console.log(`             ${bot.turns.chat} chat turns, ${bot.turns.voice} voice turns; peak RSS ${report.peak_rss_mb} MB (${report.rss_before_mb} MB before); ${report.cpu_ms_per_turn} ms CPU a turn (the load client ${report.client_cpu_ms_per_turn} ms)`);
-  if (args.mode === 'open') console.log(`             offered ${report.offered_turns_per_s} turns/s`);
-  console.log(`  bare:      ${base.turns_per_s} turns/s  p50 ${base.p50_ms} ms  p99 ${base.p99_ms} ms  errors ${base.errors}`);
-  console.log(`  ratio:     ${report.ratio_to_baseline} of the bare handler's turns/s (load average ${load1} on ${cpus().length} cores)`);
+  console.log(`  bot:       ${b.turns_per_s} turns/s  p50 ${b.p50_ms} ms  p95 ${b.p95_ms} ms  p99 ${b.p99_ms} ms  errors ${b.errors}${b.errors ? ` ${JSON.stringify(result.errors)}` : ''}`);
+  console.log(`             ${result.turns.chat} chat turns, ${result.turns.voice} voice turns in ${result.conversations} conversations; peak RSS ${report.peak_rss_mb} MB (${report.rss_before_mb} MB before); ${report.cpu_ms_per_turn} ms CPU a turn (the load client ${report.client_cpu_ms_per_turn} ms)`);
+  if (args.mode === 'open') console.log(`             offered ${report.offered_turns_per_s} turns/s; the last answers came ${report.drain_ms} ms after the last turn was sent`);
+  if (report.early_p50_ms !== undefined) console.log(`             p50 of turns 2-11 ${report.early_p50_ms} ms, of turns ${turns - 9}-${turns} ${report.late_p50_ms} ms`);
+  if (base) console.log(`  bare:      ${base.turns_per_s} turns/s  p50 ${base.p50_ms} ms  p99 ${base.p99_ms} ms  errors ${base.errors}`);
+  console.log(`  ratio:     ${report.ratio_to_baseline ?? '-'} of the bare handler's turns/s (load average ${load1} on ${cpus().length} cores)`);
 }
 
 main().then(

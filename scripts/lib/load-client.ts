@@ -8,6 +8,9 @@
  * answers, each to an idle conversation of a pool (grown when all are busy);
  * a turn's latency counts from when it was due, so a slow bot is not excused
  * by sending it less.
+ *
+ * Each answered turn keeps its place in its conversation (1 = the start), so
+ * early and late turns of long conversations (`chatTurns`) can be compared.
  */
 import { callCustomer, chatCustomer, TurnError, type Customer, type Target } from './load-customers';
 
@@ -21,13 +24,22 @@ export interface LoadPlan {
   durationMs: number;
   /** Share of customers on the phone (the rest on web chat). */
   voiceShare: number;
+  /** Turns of each chat conversation (default: the script once through, 7). */
+  chatTurns?: number;
+  /** Closed loop: start no more conversations than this (the run ends when they are through). */
+  maxConversations?: number;
 }
 
 export interface LoadResult {
   turns: { chat: number; voice: number };
   latenciesMs: number[];
+  /** For each latency, the turn's place in its conversation (1 = the start). */
+  positions: number[];
   errors: Record<string, number>;
+  /** From the start to the end of the load, the wait for the last answers included. */
   elapsedMs: number;
+  /** The time over which turns were offered (open loop: without the wait for the last answers). */
+  windowMs: number;
   conversations: number;
   /** Turns sent (open loop: as offered, whether answered or not). */
   sent: number;
@@ -37,6 +49,7 @@ export interface LoadResult {
 
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const latenciesMs: number[] = [];
+  const positions: number[] = [];
   const errors: Record<string, number> = {};
   const turns = { chat: 0, voice: 0 };
   let made = 0;
@@ -46,13 +59,14 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     made += 1;
     // Spread the channels evenly: every k-th customer calls.
     const calls = plan.voiceShare > 0 && (made * plan.voiceShare) % 1 < plan.voiceShare;
-    return calls ? callCustomer(plan.target) : chatCustomer(plan.target);
+    return calls ? callCustomer(plan.target) : chatCustomer(plan.target, plan.chatTurns);
   };
   const timed = async (c: Customer, due: number) => {
     sent += 1;
     try {
       await c.turn();
       latenciesMs.push(performance.now() - due);
+      positions.push(c.turns);
       turns[c.channel] += 1;
     } catch (err) {
       const kind = err instanceof TurnError ? err.kind : (err as Error).name;
@@ -61,11 +75,13 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   };
   const started = performance.now();
   const end = started + plan.durationMs;
+  let windowMs = plan.durationMs;
+  const more = () => performance.now() < end && made < (plan.maxConversations ?? Infinity);
 
   if (plan.mode === 'closed') {
     await Promise.all(
       Array.from({ length: plan.concurrency }, async () => {
-        while (performance.now() < end) {
+        while (more()) {
           const c = customer();
           while (!c.done && performance.now() < end) await timed(c, performance.now());
           await c.close();
@@ -90,11 +106,14 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
         .finally(() => inflight.delete(turn));
       inflight.add(turn);
     }
+    windowMs = performance.now() - started;
     await Promise.all(inflight);
     await Promise.all(idle.map((c) => c.close()));
   }
   const used = process.cpuUsage(cpu);
-  return { turns, latenciesMs, errors, elapsedMs: performance.now() - started, conversations: made, sent, clientCpuMs: (used.user + used.system) / 1000 };
+  const elapsedMs = performance.now() - started;
+  if (plan.mode === 'closed') windowMs = elapsedMs;
+  return { turns, latenciesMs, positions, errors, elapsedMs, windowMs, conversations: made, sent, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 // Forked by the bench: one plan in, one result out.

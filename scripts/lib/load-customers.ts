@@ -26,6 +26,8 @@ export const CALL_SCRIPT = ['what are your opening hours', 'no thanks', "what's 
 export interface Customer {
   readonly channel: 'chat' | 'voice';
   readonly done: boolean;
+  /** Turns run so far (the start is the first). */
+  readonly turns: number;
   turn(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,7 +53,11 @@ async function post(url: string, init: RequestInit): Promise<Response> {
   return res;
 }
 
-export function chatCustomer(t: Target): Customer {
+/**
+ * A web chat customer; with `turns`, the conversation runs that many turns
+ * (the script over and over), to see whether a turn costs more late in a long conversation.
+ */
+export function chatCustomer(t: Target, turns = CHAT_SCRIPT.length + 1): Customer {
   let step = -1;
   let conversation: { conversationId: string; token: string } | null = null;
   let ws: WebSocket | null = null;
@@ -100,12 +106,15 @@ export function chatCustomer(t: Target): Customer {
   return {
     channel: 'chat',
     get done() {
-      return step >= CHAT_SCRIPT.length;
+      return step + 1 >= turns;
+    },
+    get turns() {
+      return step + 1;
     },
     async turn() {
       step += 1;
       if (step === 0) return start();
-      return say(CHAT_SCRIPT[step - 1]!);
+      return say(CHAT_SCRIPT[(step - 1) % CHAT_SCRIPT.length]!);
     },
     async close() {
       ws?.close();
@@ -133,6 +142,9 @@ export function callCustomer(t: Target): Customer {
     channel: 'voice',
     get done() {
       return step >= CALL_SCRIPT.length;
+    },
+    get turns() {
+      return step + 1;
     },
     async turn() {
       step += 1;

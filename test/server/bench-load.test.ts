@@ -18,10 +18,12 @@ function bench(args: string[]): Promise<{ status: number | null; stdout: string;
 }
 
 it('closed loop over chat and phone prints the figures, against the bot and the bare handler, with no errors', async () => {
-  const run = await bench(['--json', '--concurrency', '2', '--duration', '1', '--voice', '0.5']);
+  // Long chat conversations (--turns) add the p50 of early and late turns.
+  const run = await bench(['--json', '--concurrency', '2', '--duration', '1', '--voice', '0.5', '--turns', '20']);
   expect({ status: run.status, stderr: run.status ? run.stderr : '' }).toEqual({ status: 0, stderr: '' });
   const report = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
-  for (const field of ['turns_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'errors', 'peak_rss_mb', 'baseline_turns_per_s'])
+  const fields = ['turns_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'errors', 'peak_rss_mb', 'baseline_turns_per_s', 'cpu_ms_per_turn'];
+  for (const field of [...fields, 'offered_turns_per_s', 'early_p50_ms', 'late_p50_ms'])
     expect({ field, type: typeof report[field] }).toEqual({ field, type: 'number' });
   expect(report).toMatchObject({ mode: 'closed', store: 'sqlite', errors: 0, baseline_errors: 0 });
   expect(report.chat_turns).toEqual(expect.any(Number));
