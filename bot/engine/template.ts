@@ -4,6 +4,7 @@
  * code (spelled out on the phone), digits.
  */
 import type { FactValue } from '../domain/facts';
+import { dateTimeFormat, numberFormat } from '../domain/intl';
 
 export interface Rendered {
   text: string;
@@ -36,7 +37,7 @@ export class Formatter {
   ) {}
 
   money(value: number): Rendered {
-    const text = new Intl.NumberFormat(this.language, { style: 'currency', currency: this.currency }).format(value);
+    const text = numberFormat(this.language, { style: 'currency', currency: this.currency }).format(value);
     const names = minor[this.currency];
     if (!names) return { text, speak: text };
     const abs = Math.abs(value);
@@ -55,19 +56,19 @@ export class Formatter {
     if (Number.isNaN(d.getTime())) return { text: value, speak: value };
     const timeZone = dateOnly ? 'UTC' : this.timeZone;
     const sameYear =
-      new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(d) ===
-      new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: this.timeZone }).format(this.now());
+      dateTimeFormat('en', { year: 'numeric', timeZone }).format(d) ===
+      dateTimeFormat('en', { year: 'numeric', timeZone: this.timeZone }).format(this.now());
     const opts: Intl.DateTimeFormatOptions = { weekday: 'long', month: 'long', day: 'numeric', timeZone };
     if (!sameYear) opts.year = 'numeric';
-    const text = new Intl.DateTimeFormat(this.language, opts).format(d);
-    const day = Number(new Intl.DateTimeFormat('en', { day: 'numeric', timeZone }).format(d));
+    const text = dateTimeFormat(this.language, opts).format(d);
+    const day = Number(dateTimeFormat('en', { day: 'numeric', timeZone }).format(d));
     return { text, speak: text.replace(new RegExp(`\\b${day}\\b`), ordinal(day)) };
   }
 
   time(value: string): Rendered {
     const d = new Date(value);
     if (Number.isNaN(d.getTime())) return { text: value, speak: value };
-    const text = new Intl.DateTimeFormat(this.language, { hour: 'numeric', minute: '2-digit', timeZone: this.timeZone }).format(d);
+    const text = dateTimeFormat(this.language, { hour: 'numeric', minute: '2-digit', timeZone: this.timeZone }).format(d);
     return { text, speak: text.replace(':00', '') };
   }
 

@@ -1,4 +1,5 @@
 /** Store opening hours: parsing, a readable week, today's hours and "open now" in the store's time zone. */
+import { dateTimeFormat } from '../../bot/domain/intl';
 const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Day = (typeof days)[number];
 export type WeekHours = Record<Day, string>;
@@ -34,7 +35,7 @@ export function weekSummary(hours: WeekHours): string {
 
 /** The weekday and minutes past midnight of `now` in `timeZone`. */
 export function localTime(now: Date, timeZone: string): { day: Day; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = dateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = get('weekday').toLowerCase().slice(0, 3) as Day;
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };

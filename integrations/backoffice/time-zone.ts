@@ -1,4 +1,5 @@
 /** Calendar and clock arithmetic in a named time zone (the stores' and the demo's). */
+import { dateTimeFormat } from '../../bot/domain/intl';
 
 const DAY = 86_400_000;
 
@@ -13,7 +14,7 @@ export function isTimeZone(tz: string): boolean {
 
 /** How far the zone's wall clock is ahead of UTC at instant `t`, in ms. */
 export function zoneOffset(t: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone: tz,
     hourCycle: 'h23',
     year: 'numeric',
