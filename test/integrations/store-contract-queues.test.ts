@@ -43,6 +43,14 @@ describeEachBackend('store', (backend) => {
       expect((await backend.store.purge(T0 + 2 * HOUR)).histories).toBe(1);
       expect(await backend.store.histories.append('dl1', 'again', HOUR, T0 + 2 * HOUR)).toBe(0);
     });
+
+    it('starts an expired history again from 0 before the purge has run, without what it held', async () => {
+      await store.histories.append('dl1', 'first', HOUR, T0);
+      await store.histories.append('dl1', 'second', HOUR, T0);
+      expect(await store.histories.append('dl1', 'again', HOUR, T0 + HOUR)).toBe(0);
+      expect(await store.histories.append('dl1', 'and on', HOUR, T0 + HOUR)).toBe(1);
+      expect(await store.histories.since('dl1', 0, T0 + HOUR)).toEqual({ entries: [{ seq: 0, item: 'again' }, { seq: 1, item: 'and on' }], watermark: 2 });
+    });
   });
 
   describe('waiting contacts', () => {
