@@ -45,11 +45,11 @@ describeEachBackend('store', (backend) => {
     });
 
     it('starts an expired history again from 0 before the purge has run, without what it held', async () => {
-      await store.histories.append('dl1', 'first', HOUR, T0);
-      await store.histories.append('dl1', 'second', HOUR, T0);
-      expect(await store.histories.append('dl1', 'again', HOUR, T0 + HOUR)).toBe(0);
-      expect(await store.histories.append('dl1', 'and on', HOUR, T0 + HOUR)).toBe(1);
-      expect(await store.histories.since('dl1', 0, T0 + HOUR)).toEqual({ entries: [{ seq: 0, item: 'again' }, { seq: 1, item: 'and on' }], watermark: 2 });
+      await backend.store.histories.append('dl1', 'first', HOUR, T0);
+      await backend.store.histories.append('dl1', 'second', HOUR, T0);
+      expect(await backend.store.histories.append('dl1', 'again', HOUR, T0 + HOUR)).toBe(0);
+      expect(await backend.store.histories.append('dl1', 'and on', HOUR, T0 + HOUR)).toBe(1);
+      expect(await backend.store.histories.since('dl1', 0, T0 + HOUR)).toEqual({ entries: [{ seq: 0, item: 'again' }, { seq: 1, item: 'and on' }], watermark: 2 });
     });
   });
 
