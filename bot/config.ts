@@ -154,23 +154,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const c = result.data;
   const mode: Mode = c.FRONTLINE_MODE || (c.NODE_ENV === 'production' ? 'production' : (defaultMode ?? 'production'));
   const production = mode === 'production';
-  const demoOnly = '(a demo convenience: set FRONTLINE_MODE=demo for a local demo)';
-  if (production && c.BOTFRAMEWORK_CHANNEL === 'on' && !c.MicrosoftAppId)
-    throw new ConfigError(
-      'MicrosoftAppId: required in production, or /api/messages would accept anyone (set BOTFRAMEWORK_CHANNEL=off if you do not use Azure Bot Service)',
-    );
-  if (production && c.BOTFRAMEWORK_CHANNEL === 'on' && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI')
-    throw new ConfigError('MicrosoftAppPassword: required in production with MicrosoftAppId, or replies cannot be sent');
-  if (production && c.TWILIO_SIGNATURE_CHECK === 'off')
-    throw new ConfigError('TWILIO_SIGNATURE_CHECK: off is for local use only and refused in production');
-  if (production && (!c.DIRECTLINE_SECRET || c.DIRECTLINE_SECRET.length < 32))
-    throw new ConfigError('DIRECTLINE_SECRET: required in production, at least 32 characters (see .env.example)');
-  if (production && !c.CI_API_URL)
-    throw new ConfigError('CI_API_URL: required in production, or the demo customers in CUSTOMERS_FILE would answer for your real customers');
-  if (production && c.DEMO_SIGN_IN === 'true') throw new ConfigError(`DEMO_SIGN_IN: true is refused in production ${demoOnly}`);
-  // The list is the desk's, for signed-in agents: without a desk (AGENTS_FILE) nobody could sign in to read it.
-  if (production && c.QUEUES_API === 'on' && !c.AGENTS_FILE)
-    throw new ConfigError('QUEUES_API: on needs the agent desk in production: set AGENTS_FILE (GET /api/queues answers signed-in agents only)');
+  // Every refusal at once: an operator fixes the settings in one go, not one restart at a time.
+  const refused = production ? productionProblems(c) : [];
+  if (refused.length) throw new ConfigError(refused.length === 1 ? refused[0]! : `${refused.length} settings refused in production:\n- ${refused.join('\n- ')}`);
   const at = (p: string) => resolve(root, p);
   const demoDefault = (v: string | undefined, on: string) => (v === on || ((v ?? '') === '' && !production) ? on : 'off');
   return Object.freeze({
@@ -201,6 +187,39 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     DEMO_SIGN_IN: demoDefault(c.DEMO_SIGN_IN, 'true') === 'true' ? 'true' : 'false',
     QUEUES_API: demoDefault(c.QUEUES_API, 'on') === 'on' ? 'on' : 'off',
   });
+}
+
+/** What production refuses: half-configured settings and demo conveniences (README, Configuration). */
+function productionProblems(c: z.infer<typeof schema>): string[] {
+  const demoOnly = '(a demo convenience: set FRONTLINE_MODE=demo for a local demo)';
+  const problems: string[] = [];
+  const refuse = (when: unknown, problem: string) => void (when && problems.push(problem));
+  const botFramework = c.BOTFRAMEWORK_CHANNEL === 'on';
+  refuse(
+    botFramework && !c.MicrosoftAppId,
+    'MicrosoftAppId: required in production, or /api/messages would accept anyone (set BOTFRAMEWORK_CHANNEL=off if you do not use Azure Bot Service)',
+  );
+  refuse(
+    botFramework && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI',
+    'MicrosoftAppPassword: required in production with MicrosoftAppId, or replies cannot be sent',
+  );
+  refuse(c.TWILIO_SIGNATURE_CHECK === 'off', 'TWILIO_SIGNATURE_CHECK: off is for local use only and refused in production');
+  refuse(!c.DIRECTLINE_SECRET || c.DIRECTLINE_SECRET.length < 32, 'DIRECTLINE_SECRET: required in production, at least 32 characters (see .env.example)');
+  refuse(!c.CI_API_URL, 'CI_API_URL: required in production, or the demo customers in CUSTOMERS_FILE would answer for your real customers');
+  // The phone channel checks every webhook's signature with both: one alone answers 403 to every call.
+  refuse(c.PUBLIC_URL && !c.TWILIO_AUTH_TOKEN, 'TWILIO_AUTH_TOKEN: required with PUBLIC_URL, or every call and text would be refused (403)');
+  const tokenUsedElsewhere = Boolean(c.TWILIO_WORKSPACE_SID || c.TWILIO_SMS_FROM);
+  refuse(
+    c.TWILIO_AUTH_TOKEN && !c.PUBLIC_URL && !tokenUsedElsewhere,
+    'PUBLIC_URL: required with TWILIO_AUTH_TOKEN (the URL Twilio calls, for signature checks), or every call would be refused (403)',
+  );
+  refuse(c.DEMO_SIGN_IN === 'true', `DEMO_SIGN_IN: true is refused in production ${demoOnly}`);
+  // The list is the desk's, for signed-in agents: without a desk (AGENTS_FILE) nobody could sign in to read it.
+  refuse(
+    c.QUEUES_API === 'on' && !c.AGENTS_FILE,
+    'QUEUES_API: on needs the agent desk in production: set AGENTS_FILE (GET /api/queues answers signed-in agents only)',
+  );
+  return problems;
 }
 
 /**

@@ -31,8 +31,22 @@ describe('the mode', () => {
     [{ DEMO_SIGN_IN: 'true' }, /^DEMO_SIGN_IN: true is refused in production/],
     [{ QUEUES_API: 'on' }, /^QUEUES_API: on needs the agent desk in production: set AGENTS_FILE/],
     [{ BOTFRAMEWORK_CHANNEL: 'on', MicrosoftAppId: 'app' }, /^MicrosoftAppPassword: required in production/],
+    [{ PUBLIC_URL: 'https://bot.example.test' }, /^TWILIO_AUTH_TOKEN: required with PUBLIC_URL/],
+    [{ TWILIO_AUTH_TOKEN: 'token' }, /^PUBLIC_URL: required with TWILIO_AUTH_TOKEN/],
   ])('production refuses %j', (change, error) => {
     expect(() => readConfig({ ...ready, ...change }, root)).toThrow(error);
+  });
+
+  it('production takes the phone with both PUBLIC_URL and TWILIO_AUTH_TOKEN, and the token alone when it serves TaskRouter', () => {
+    expect(readConfig({ ...ready, PUBLIC_URL: 'https://bot.example.test', TWILIO_AUTH_TOKEN: 'token' }, root).FRONTLINE_MODE).toBe('production');
+    const taskRouter = { TWILIO_AUTH_TOKEN: 'token', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_WORKSPACE_SID: 'WS1', TWILIO_WORKFLOW_SID: 'WW1' };
+    expect(readConfig({ ...ready, ...taskRouter }, root).taskRouter).not.toBeNull();
+  });
+
+  it('production names every refused setting at once, so one restart fixes them all', () => {
+    expect(() => readConfig({ BOTFRAMEWORK_CHANNEL: 'off', DEMO_SIGN_IN: 'true' }, root)).toThrow(
+      /^3 settings refused in production:\n- DIRECTLINE_SECRET: .*\n- CI_API_URL: .*\n- DEMO_SIGN_IN: /,
+    );
   });
 });
 
