@@ -241,6 +241,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     queues: () => content().routing.queues,
     dispositions: () => content().dispositions,
     agentById: (id) => agents?.find(id) ?? null,
+    offerMs: config.DESK_OFFER_SECONDS * 1000,
     clock,
   });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.

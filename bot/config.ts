@@ -89,6 +89,7 @@ const schema = z.object({
   VOICE_TTS_VOICE: z.string().default(''),
   /** The agents who may sign in at /agent (YAML or JSON, outside the content); empty: the demo agents in demo mode, no desk in production. */
   AGENTS_FILE: z.string().trim().default(''),
+  DESK_OFFER_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Every handoff is also POSTed here as signed JSON (with HANDOFF_WEBHOOK_SECRET), from a durable outbox. */
   HANDOFF_WEBHOOK_URL: optionalUrl.optional(),
   HANDOFF_WEBHOOK_SECRET: z.string().default(''),

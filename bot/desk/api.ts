@@ -22,6 +22,7 @@ const REFUSALS: Record<DeskRefusal, [number, string, string]> = {
   gone: [410, 'Gone', 'this contact has ended or the customer left'],
   taken: [409, 'Taken', 'another agent took this contact first'],
   not_yours: [409, 'NotYours', 'another agent holds this contact'],
+  not_accepted: [409, 'NotAccepted', 'this contact is offered to you: accept it first'],
   unknown_queue: [400, 'UnknownQueue', 'there is no such queue or agent to transfer to'],
   unknown_disposition: [400, 'UnknownDisposition', 'choose a disposition from the list'],
 };
@@ -47,6 +48,7 @@ const bodies = {
     })
     .refine((b) => Boolean(b.queue) !== Boolean(b.agentId), 'give a queue or an agentId'),
   end: z.object({ disposition: z.string().min(1).max(100) }),
+  decline: z.object({ reason: z.string().trim().max(500).default('') }),
   offer: z.object({ offer: z.string().min(1).max(100), answer: z.enum(['accepted', 'declined']) }),
 };
 
@@ -105,6 +107,13 @@ export function registerDeskApi(server: Server, opts: DeskApiOptions): void {
     if (!body) return;
     const to = body.agentId ? { agentId: body.agentId } : { queue: body.queue ?? '' };
     answer(res, await desk.transfer(agent, id, to, body.note));
+  });
+  // A contact another agent offered you: declined, it waits in its queue again at its old place.
+  change('/api/desk/contacts/:id/decline', async (id, req, res, { agent }) => {
+    const body = parse(bodies.decline, req, res);
+    if (!body) return;
+    if (!desk.decline) return refuse(res, 404, 'NotFound', 'this desk has no offers to decline');
+    answer(res, await desk.decline(agent, id, body.reason));
   });
   change('/api/desk/contacts/:id/back-to-bot', async (id, _req, res, { agent }) => answer(res, await desk.backToBot(agent, id)));
   change('/api/desk/contacts/:id/end', async (id, req, res, { agent }) => {

@@ -117,6 +117,17 @@ export class ContactBook implements HandoffTarget, ContactLog {
     await this.announce(record);
   }
 
+  async heldByPerson(contactId: string): Promise<boolean> {
+    return (await this.store.contacts.load(contactId))?.record.status === 'with_agent';
+  }
+
+  async typing(contactId: string): Promise<void> {
+    const record = (await this.store.contacts.load(contactId))?.record;
+    // Only to the agent who holds it: the queue's agents have no chat open to show it in.
+    if (record?.status === 'with_agent' && record.agent)
+      await this.store.bus.publish(DESK_TOPIC, toJson({ event: { kind: 'typing', contactId, from: 'customer' }, queues: [], agents: [record.agent.id] }));
+  }
+
   async rate(contactId: string, score: number, at: string): Promise<void> {
     const found = await this.store.contacts.load(contactId);
     if (!found) return;
@@ -206,6 +217,7 @@ export function summaryOf(record: ContactRecord): ContactSummary {
     intentLabel: record.handoff.intent?.label ?? null,
     customerName: record.handoff.customer.name,
     agent: record.status === 'with_agent' ? record.agent : null,
+    offer: record.status === 'with_agent' && record.offer ? { fromName: record.offer.from.name, note: record.offer.note, at: record.offer.at } : null,
   };
 }
 

@@ -58,6 +58,15 @@ export interface ContactSummary {
   customerName: string | null;
   /** The agent holding it, when `with_agent`. */
   agent: { id: string; name: string } | null;
+  /** Transferred to `agent`, who has not accepted yet: who offered it, their note, when. */
+  offer?: ContactOffer | null;
+}
+
+/** A contact one agent passed to another, waiting for their accept or decline. */
+export interface ContactOffer {
+  fromName: string;
+  note: string | null;
+  at: string;
 }
 
 /** The whole contact as the agent who opens it reads it. */
@@ -83,7 +92,7 @@ export type DeskEvent =
   | { kind: 'message'; contactId: string; message: DeskMessage }
   | { kind: 'typing'; contactId: string; from: 'customer' | 'agent' };
 
-export type DeskRefusal = 'forbidden' | 'gone' | 'taken' | 'not_yours' | 'unknown_queue' | 'unknown_disposition';
+export type DeskRefusal = 'forbidden' | 'gone' | 'taken' | 'not_yours' | 'not_accepted' | 'unknown_queue' | 'unknown_disposition';
 
 export type DeskResult<T> = { ok: true; value: T } | { ok: false; reason: DeskRefusal };
 
@@ -96,13 +105,18 @@ export interface Desk {
   /** The contacts this agent holds now. */
   mine(agent: Agent): Promise<ContactSummary[]>;
   contact(agent: Agent, contactId: string): Promise<DeskResult<DeskContact>>;
-  /** Takes a waiting contact: one of two agents accepting at once wins, the other gets `taken`. The customer is told who joined. */
+  /**
+   * Takes a waiting contact, or one offered to this agent: one of two agents accepting at once wins,
+   * the other gets `taken` (an offered contact is `taken` for everyone else). The customer is told who joined.
+   */
   accept(agent: Agent, contactId: string): Promise<DeskResult<DeskContact>>;
   /** Writes to the customer as the agent (the bot stays silent while an agent holds the contact). */
   send(agent: Agent, contactId: string, text: string): Promise<DeskResult<DeskMessage>>;
   typing(agent: Agent, contactId: string): Promise<void>;
-  /** Puts the contact back in a queue (or to one agent) with the card and a private note. */
+  /** Puts the contact back in a queue, or offers it to one agent (who accepts or declines), with the card and a private note. */
   transfer(agent: Agent, contactId: string, to: TransferTarget, note: string): Promise<DeskResult<ContactSummary>>;
+  /** Declines a contact offered to this agent: it waits again in its queue at its old place, with a note. Optional until the service has it. */
+  decline?(agent: Agent, contactId: string, reason: string): Promise<DeskResult<ContactSummary>>;
   /** The bot takes the conversation again, without replaying the human stretch. */
   backToBot(agent: Agent, contactId: string): Promise<DeskResult<ContactSummary>>;
   /** Ends the contact with a disposition code from the content; the bot then asks the satisfaction question. */

@@ -30,6 +30,8 @@ export interface DeskServiceOptions {
   dispositions: () => { code: string; label: string }[];
   /** An agent by id, for a transfer to one agent (the desk's sign-in knows them). */
   agentById?: (id: string) => Agent | null;
+  /** How long an agent has to accept a contact offered to them before it waits in its queue again (default 60 s). */
+  offerMs?: number;
   clock: Clock;
 }
 
@@ -55,7 +57,11 @@ export class DeskService implements Desk {
   }
 
   async mine(agent: Agent): Promise<ContactSummary[]> {
-    return (await this.store.contacts.heldBy(agent.id)).map(summaryOf);
+    const held = await this.store.contacts.heldBy(agent.id);
+    // An offer left unanswered (its timer ran on an instance that stopped) goes back to its queue here.
+    const lapsed = held.filter((r) => this.lapsed(r));
+    for (const r of lapsed) await this.lapse(r.id);
+    return held.filter((r) => !lapsed.includes(r)).map(summaryOf);
   }
 
   async contact(agent: Agent, contactId: string): Promise<DeskResult<DeskContact>> {
@@ -67,6 +73,7 @@ export class DeskService implements Desk {
     const found = await this.visible(agent, contactId);
     if (!found.ok) return found;
     const { record, version } = found.value;
+    if (record.status === 'with_agent' && record.agent?.id === agent.id && record.offer) return this.acceptOffer(agent, record, version);
     if (record.status === 'with_agent') return record.agent?.id === agent.id ? ok(await this.view(record)) : refuse('taken');
     if (record.status !== 'waiting') return refuse('gone');
     // The queue's claim is atomic on every backend: of two agents accepting at once, one gets it.
@@ -123,17 +130,66 @@ export class DeskService implements Desk {
     } else {
       const target = this.agentById(to.agentId);
       // The desk's answer to this names a queue or an agent.
-      if (!target) return refuse('unknown_queue');
-      moved = { ...record, agent: { id: target.id, name: target.name }, notes, updatedAt: at };
-      const queue = target.queues.includes(record.queue) ? record.queue : (target.queues[0] ?? record.queue);
-      change = { kind: 'joined', agentName: target.name, queueLabel: this.label(queue) };
+      if (!target || target.id === agent.id) return refuse('unknown_queue');
+      // Offered, not imposed: reserved for the target, who accepts or declines (like a Flex reservation).
+      const offer = { from: { id: agent.id, name: agent.name }, note: note.trim() ? redact(note.trim()) : null, at };
+      moved = { ...record, agent: { id: target.id, name: target.name }, notes, offer, updatedAt: at };
+      change = { kind: 'transferred', agentName: agent.name, queueLabel: this.label(teamOf(target, record.queue)) };
     }
     if (!(await this.saved(moved, version))) return refuse('not_yours');
     if (moved.status === 'waiting') await this.store.waiting.enqueue({ ...record.handoff, queue: moved.queue, queueLabel: this.label(moved.queue), createdAt: at });
     await this.book.outcome(moved, 'transferred', { from: record.queue, fromAgentId: agent.id, toAgentId: moved.status === 'with_agent' ? moved.agent!.id : null });
     await this.book.announce(moved, [record.queue], [agent.id]);
     await this.tell(moved, change);
+    if (moved.offer) setTimeout(() => void this.lapse(contactId).catch(() => undefined), this.offerMs + 50).unref();
     return ok(summaryOf(moved));
+  }
+
+  async decline(agent: Agent, contactId: string, reason: string): Promise<DeskResult<ContactSummary>> {
+    const found = await this.visible(agent, contactId);
+    if (!found.ok) return found;
+    const { record, version } = found.value;
+    if (record.status === 'ended' || record.status === 'abandoned') return refuse('gone');
+    if (record.status !== 'with_agent' || record.agent?.id !== agent.id || !record.offer) return refuse('not_yours');
+    const why = reason.trim() ? `Declined the transfer: ${reason.trim()}` : 'Declined the transfer';
+    return this.requeue(record, version, agent.name, why, 'declined');
+  }
+
+  /** The offered agent takes the contact; the customer is told who joined. */
+  private async acceptOffer(agent: Agent, record: ContactRecord, version: number): Promise<DeskResult<DeskContact>> {
+    const taken: ContactRecord = { ...record, offer: null, updatedAt: this.now() };
+    // A decline or a lapse saved first: the contact waits in its queue again.
+    if (!(await this.saved(taken, version))) return refuse('taken');
+    await this.book.outcome(taken, 'accepted', { offeredBy: record.offer?.from.id ?? null });
+    await this.book.announce(taken);
+    await this.tell(taken, { kind: 'joined', agentName: agent.name, queueLabel: this.label(teamOf(agent, record.queue)) });
+    return ok(await this.view(taken));
+  }
+
+  /** Whether an offer went unanswered for too long. */
+  private lapsed(record: ContactRecord): boolean {
+    return Boolean(record.status === 'with_agent' && record.offer && this.opts.clock.now().getTime() - Date.parse(record.offer.at) >= this.offerMs);
+  }
+
+  /** An unanswered offer: the contact waits in its queue again. */
+  private async lapse(contactId: string): Promise<void> {
+    const found = await this.store.contacts.load(contactId);
+    if (!found || !this.lapsed(found.record)) return;
+    const { record, version } = found;
+    await this.requeue(record, version, record.agent?.name ?? 'The agent', `Did not answer the transfer within ${Math.round(this.offerMs / 1000)} s`, 'unanswered');
+  }
+
+  /** Back in its queue at its old place and priority (it keeps when it entered the queue), with a note why. */
+  private async requeue(record: ContactRecord, version: number, agentName: string, why: string, outcome: string): Promise<DeskResult<ContactSummary>> {
+    const at = this.now();
+    const offered = record.agent!;
+    const from = record.offer?.from ?? null;
+    const back: ContactRecord = { ...record, status: 'waiting', agent: from, offer: null, notes: [...record.notes, { at, agentName, text: why }], updatedAt: at };
+    if (!(await this.saved(back, version))) return refuse('not_yours');
+    await this.store.waiting.enqueue({ ...record.handoff, queue: record.queue, queueLabel: this.label(record.queue), priority: record.priority, createdAt: record.enqueuedAt });
+    await this.book.outcome(back, 'transfer_declined', { agentId: offered.id, offeredBy: from?.id ?? null, why: outcome });
+    await this.book.announce(back, [], [offered.id, ...(from ? [from.id] : [])]);
+    return ok(summaryOf(back));
   }
 
   async note(agent: Agent, contactId: string, text: string): Promise<DeskResult<DeskNote>> {
@@ -201,7 +257,8 @@ export class DeskService implements Desk {
     if (!found.ok) return found;
     const { record } = found.value;
     if (record.status === 'ended' || record.status === 'abandoned') return refuse('gone');
-    return record.status === 'with_agent' && record.agent?.id === agent.id ? found : refuse('not_yours');
+    if (record.status !== 'with_agent' || record.agent?.id !== agent.id) return refuse('not_yours');
+    return record.offer ? refuse('not_accepted') : found;
   }
 
   /** Saves a change; false when someone changed the contact since it was read. */
@@ -220,6 +277,10 @@ export class DeskService implements Desk {
     return { ...summaryOf(record), handoff: withSince(record.handoff, since), sinceHandoff: since, notes: record.notes };
   }
 
+  private get offerMs(): number {
+    return this.opts.offerMs ?? 60_000;
+  }
+
   private label(queue: string): string {
     return this.opts.queues()[queue]?.label ?? queue;
   }
@@ -235,6 +296,11 @@ export class DeskService implements Desk {
   private now(): string {
     return this.opts.clock.now().toISOString();
   }
+}
+
+/** The team an agent joins a contact as: its queue if they serve it, else their first. */
+function teamOf(agent: Agent, queue: string): string {
+  return agent.queues.includes(queue) ? queue : (agent.queues[0] ?? queue);
 }
 
 /** A waiting contact as a queue list shows it. */

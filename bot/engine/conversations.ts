@@ -36,6 +36,10 @@ export interface Conversations {
   left(conversationId: string): Promise<void>;
   /** The content a channel renders with, as it is now. */
   content(): ChannelContent;
+  /** A person at the desk holds the conversation: the bot will not answer, so the channel shows no bot typing. */
+  heldByPerson(conversationId: string): Promise<boolean>;
+  /** The customer is typing: the person who holds the conversation is told (never stored); otherwise nothing. */
+  customerTyping(conversationId: string): Promise<void>;
 }
 
 /** Speech hints from intent labels and short examples (Twilio takes up to 500). */
@@ -75,5 +79,7 @@ export function conversationsOf(engine: Engine): Conversations {
     howItEnded: (id) => engine.howItEnded(id),
     left: (id) => engine.left(id),
     content: () => channelContentOf(engine.current.content),
+    heldByPerson: (id) => engine.heldByPerson(id),
+    customerTyping: (id) => engine.customerTyping(id),
   };
 }

@@ -135,6 +135,18 @@ export class Engine {
     });
   }
 
+  /** Whether a person at the desk holds the conversation now (the bot stays silent). */
+  async heldByPerson(conversationId: string): Promise<boolean> {
+    const handed = (await this.peek(conversationId))?.handedOff;
+    return handed ? ((await this.services.contacts?.heldByPerson?.(handed.handoffId)) ?? false) : false;
+  }
+
+  /** The customer is typing: the contact's desk hears it when a person holds it. */
+  async customerTyping(conversationId: string): Promise<void> {
+    const handed = (await this.peek(conversationId))?.handedOff;
+    if (handed) await this.services.contacts?.typing?.(handed.handoffId);
+  }
+
   /** The customer left (closed the chat, hung up): a contact still waiting for a person is abandoned. */
   async left(conversationId: string): Promise<void> {
     const handed = (await this.peek(conversationId))?.handedOff;

@@ -107,6 +107,10 @@ export interface ContactLog {
   left?(contactId: string, at: string): Promise<void>;
   /** The customer's answer to the satisfaction question after an agent ended the contact (1–5). */
   rate?(contactId: string, score: number, at: string): Promise<void>;
+  /** Whether a person holds the contact now (the bot says nothing while they do). */
+  heldByPerson?(contactId: string): Promise<boolean>;
+  /** The customer is typing: told live to the person who holds the contact, never stored. */
+  typing?(contactId: string): Promise<void>;
 }
 
 /** Serialises the turns of one conversation. */

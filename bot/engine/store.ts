@@ -181,6 +181,11 @@ export interface ContactRecord {
   /** The code an agent ended it with. */
   disposition: string | null;
   updatedAt: string;
+  /**
+   * A transfer to one agent, not yet accepted: reserved for `agent` (status `with_agent`), who
+   * accepts or declines; declined or unanswered, it waits again in `queue` at its old place.
+   */
+  offer?: { from: { id: string; name: string }; note: string | null; at: string } | null;
 }
 
 /** Contact records with optimistic concurrency: two agents changing one contact at once never both win. */

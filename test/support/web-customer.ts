@@ -25,6 +25,10 @@ export interface WebCustomer {
   read(): Promise<Shown[]>;
   /** Closes the chat (Web Chat sends endOfConversation). */
   leave(): Promise<void>;
+  /** Sends a typing activity, as Web Chat does while the customer types. */
+  typing(): Promise<void>;
+  /** The whole conversation as its history holds it (from the start): every activity's type and sender's role and name. */
+  history(): Promise<{ type: string; role: string; from: string; text?: string }[]>;
 }
 
 /** Opens a web chat; `user` is the customer id the web site signed in, none for a visitor. */
@@ -64,6 +68,19 @@ export async function webCustomer(app: RunningApp, user?: string): Promise<WebCu
       return read();
     },
     read: shown,
+    async typing() {
+      const res = await fetch(dl(`/conversations/${conversationId}/activities`), {
+        method: 'POST',
+        headers: headers(token),
+        body: JSON.stringify({ type: 'typing', from: { id: user ?? 'visitor' } }),
+      });
+      if (res.status !== 200) throw new Error(`typing refused: ${res.status}`);
+    },
+    async history() {
+      const res = await fetch(dl(`/conversations/${conversationId}/activities?watermark=0`), { headers: headers(token) });
+      const set = (await res.json()) as ActivitySet;
+      return set.activities.map((a) => ({ type: a.type, role: a.from.role ?? '', from: a.from.name ?? '', ...(a.text !== undefined ? { text: a.text } : {}) }));
+    },
     async leave() {
       const res = await fetch(dl(`/conversations/${conversationId}/activities`), {
         method: 'POST',

@@ -18,6 +18,8 @@ export interface DirectLineConversation {
   started: boolean;
   /** The messages it may still send now (rate limit, per instance). */
   bucket?: Bucket;
+  /** When the customer's typing was last passed on (ms of the clock), per instance. */
+  typingAt?: number;
 }
 
 export interface ConversationLimits {

@@ -185,6 +185,11 @@ export class DirectLine implements OutboundChannel {
       const activity = req.body as Activity | undefined;
       if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string')
         return fail(res, 400, 'BadArgument', 'the body must be an activity with a type');
+      // The customer's typing is live news for the agent holding the chat: never history, never deduplicated.
+      if (activity.type === 'typing') {
+        res.send(200, { id: await this.customerTyping(conversation) });
+        return;
+      }
       const receive = async (): Promise<string> => {
         // One conversation cannot keep the bot busy for everyone: a person types far slower than this.
         if (activity.type === 'message' && !takeMessage(conversation, this.now().getTime(), this.opts.messageRate)) throw new TooManyMessages();
@@ -221,13 +226,24 @@ export class DirectLine implements OutboundChannel {
     });
   }
 
+  /** Passes the customer's typing on (at most one every 2 s: Web Chat sends one every 3 s); the id answered is not in the history. */
+  private async customerTyping(conversation: DirectLineConversation): Promise<string> {
+    const now = this.now().getTime();
+    if (conversation.typingAt === undefined || now - conversation.typingAt >= 2000) {
+      conversation.typingAt = now;
+      await this.opts.conversations.customerTyping(`directline:${conversation.id}`);
+    }
+    return `${conversation.id}|typing`;
+  }
+
   /** Runs a turn and appends the bot's activities to the conversation. */
   private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
     const bot = this.bot();
-    // Shown as the typing indicator while the engine works.
-    await this.append(conversation, { type: 'typing', from: bot });
+    const conversationId = `directline:${conversation.id}`;
+    // Shown as the typing indicator while the engine works; not while a person holds the chat (the bot stays silent).
+    if (!(input.text !== undefined && (await this.opts.conversations.heldByPerson(conversationId)))) await this.append(conversation, { type: 'typing', from: bot });
     const output = await this.opts.conversations.turn({
-      conversationId: `directline:${conversation.id}`,
+      conversationId,
       channel: chat.name,
       capabilities: chat.capabilities,
       identity: identityOf(conversation.user),
