@@ -42,6 +42,8 @@ const schema = z.object({
   /** Most CI lookups kept in memory (fresh, and for serving stale). */
   CI_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   STATE_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  /** Days an ended or abandoned desk contact (its card, notes and lines) is kept; waiting and held ones stay. */
+  CONTACT_RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   /** Folder of the embedded SQLite store; empty keeps everything in memory (lost on restart). */
   DATA_DIR: z.string().trim().default('data'),
   /** Where the trained intent model is kept between starts; default DATA_DIR/models, none when both are empty. */

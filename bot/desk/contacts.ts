@@ -8,7 +8,7 @@
 import type { Handoff } from '../engine/handoff-record';
 import type { TranscriptEntry } from '../engine/state';
 import type { Clock, ContactLog, ContactMessage, ContactView, FollowUpReceipt, HandoffReceipt, HandoffTarget } from '../engine/ports';
-import type { ContactRecord, Json, OutcomeEvent, Store } from '../engine/store';
+import { contactLinesKey, type ContactRecord, type Json, type OutcomeEvent, type Store } from '../engine/store';
 import type { ContactSummary, DeskEvent, DeskMessage } from './desk';
 
 /** A queue as the routing content describes it. */
@@ -34,8 +34,11 @@ export interface DeskEnvelope {
 }
 
 export const DESK_TOPIC = 'desk';
-/** How long what was written since a handoff is kept after its last line. */
-const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000;
+/**
+ * What was written since a handoff lives as long as its contact: `store.purge` removes the lines with
+ * the record once it ended (CONTACT_RETENTION_DAYS), so this only bounds lines a record never had.
+ */
+const MESSAGE_TTL_MS = 10 * 365 * 24 * 3600_000;
 /** The most lines of one contact the desk reads. */
 const MAX_MESSAGES = 500;
 
@@ -152,13 +155,13 @@ export class ContactBook implements HandoffTarget, ContactLog {
 
   /** What was written since the handoff (customer, agents, system), oldest first. */
   async messages(contactId: string): Promise<DeskMessage[]> {
-    const { entries } = await this.store.histories.since(historyKey(contactId), 0, this.now(), MAX_MESSAGES);
+    const { entries } = await this.store.histories.since(contactLinesKey(contactId), 0, this.now(), MAX_MESSAGES);
     return entries.map((e) => e.item as unknown as DeskMessage);
   }
 
   /** Appends a line to the contact and tells the desks that concern it. */
   async addMessage(record: ContactRecord, message: DeskMessage): Promise<void> {
-    await this.store.histories.append(historyKey(record.id), toJson(message), MESSAGE_TTL_MS, this.now());
+    await this.store.histories.append(contactLinesKey(record.id), toJson(message), MESSAGE_TTL_MS, this.now());
     await this.publish({ kind: 'message', contactId: record.id, message }, record);
   }
 
@@ -232,10 +235,6 @@ export function withSince(handoff: Handoff, since: DeskMessage[]): Handoff {
 
 function customerLines(since: DeskMessage[]): ContactMessage[] {
   return since.flatMap((m) => (m.from === 'customer' ? [{ from: 'customer' as const, text: m.text, at: m.at }] : []));
-}
-
-function historyKey(contactId: string): string {
-  return `contact:${contactId}`;
 }
 
 /** Plain data as the store's JSON (interfaces have no index signature for the compiler). */

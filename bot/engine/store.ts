@@ -188,7 +188,19 @@ export interface ContactRecord {
   offer?: { from: { id: string; name: string }; note: string | null; at: string } | null;
 }
 
-/** Contact records with optimistic concurrency: two agents changing one contact at once never both win. */
+/**
+ * The history (in `Histories`) that keeps what was written since a contact's
+ * handoff; `Store.purge` removes it together with the contact's record.
+ */
+export function contactLinesKey(contactId: string): string {
+  return `contact:${contactId}`;
+}
+
+/**
+ * Contact records with optimistic concurrency: two agents changing one contact at once never both win.
+ * An `ended` or `abandoned` record (and its lines) is purged `contactRetentionMs` after its `updatedAt`;
+ * a waiting or held one never expires.
+ */
 export interface ContactRecords {
   /** The record and its version, or null. */
   load(id: string): Promise<{ record: ContactRecord; version: number } | null>;
@@ -227,6 +239,8 @@ export interface PurgeCounts {
   histories: number;
   leases: number;
   records: number;
+  /** Ended and abandoned contacts past their retention (with their lines). */
+  contacts: number;
 }
 
 /** Everything that must survive a restart, behind one object. */
@@ -239,7 +253,7 @@ export interface Store {
   readonly histories: Histories;
   readonly waiting: WaitingContacts;
   readonly events: OutcomeEvents;
-  /** The contacts handed to people, for the agent desk (never expire, like the queue). */
+  /** The contacts handed to people, for the agent desk (ended and abandoned ones expire after a retention). */
   readonly contacts: ContactRecords;
   /** Messages to outside systems, sent after the turn and retried (outbox.ts). */
   readonly outbox: Outbox;
@@ -247,7 +261,7 @@ export interface Store {
   readonly records: KeyedRecords;
   /** Notifications to every instance sharing this store (in-process for memory and SQLite). */
   readonly bus: Bus;
-  /** Removes what expired before `now` (the queue and the event log never expire). */
+  /** Removes what expired before `now` (the queue, the event log and open contacts never expire). */
   purge(now: Millis): Promise<PurgeCounts>;
   /** Answers when the backend is reachable (readiness). */
   ping(): Promise<void>;
@@ -258,4 +272,14 @@ export interface Store {
 export interface StoreOptions {
   /** How long an idle conversation's state lives. */
   stateTtlMs: number;
+  /** How long an ended or abandoned contact is kept after its last change (default 30 days). */
+  contactRetentionMs?: number;
+}
+
+/** Ended and abandoned contacts are kept this long unless the settings say otherwise (CONTACT_RETENTION_DAYS). */
+export const DEFAULT_CONTACT_RETENTION_MS = 30 * 24 * 3600_000;
+
+/** Whether a contact record has ended (or was abandoned) at least `retentionMs` before `now`: purge it. */
+export function contactExpired(record: ContactRecord, retentionMs: number, now: Millis): boolean {
+  return (record.status === 'ended' || record.status === 'abandoned') && Date.parse(record.updatedAt) + retentionMs <= now;
 }

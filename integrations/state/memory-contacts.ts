@@ -2,7 +2,7 @@
  * The memory store's contact records: JSON copies by id, with versions,
  * so a caller never mutates what is stored. One process only.
  */
-import { StaleWriteError, type ContactRecord, type ContactRecords } from '../../bot/engine/store';
+import { contactExpired, StaleWriteError, type ContactRecord, type ContactRecords, type Millis } from '../../bot/engine/store';
 import { byHeldOrder } from './contact-order';
 
 export class MemoryContacts implements ContactRecords {
@@ -25,5 +25,16 @@ export class MemoryContacts implements ContactRecords {
       .map((row) => JSON.parse(row.json) as ContactRecord)
       .filter((c) => c.status === 'with_agent' && c.agent?.id === agentId)
       .sort(byHeldOrder);
+  }
+
+  /** Removes the ended and abandoned contacts past their retention; their ids. */
+  purge(now: Millis, retentionMs: number): string[] {
+    const gone: string[] = [];
+    for (const [id, row] of this.rows) {
+      if (!contactExpired(JSON.parse(row.json) as ContactRecord, retentionMs, now)) continue;
+      this.rows.delete(id);
+      gone.push(id);
+    }
+    return gone;
   }
 }

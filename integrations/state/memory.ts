@@ -10,6 +10,8 @@ import type { ConversationLock } from '../../bot/engine/ports';
 import type { Handoff } from '../../bot/engine/handoff-record';
 import type { ConversationState } from '../../bot/engine/state';
 import {
+  contactLinesKey,
+  DEFAULT_CONTACT_RETENTION_MS,
   StaleWriteError,
   type DedupeRecord,
   type Json,
@@ -138,12 +140,15 @@ export class MemoryStore implements Store {
   };
 
   async purge(now: Millis): Promise<PurgeCounts> {
+    const contacts = this.contacts.purge(now, this.options.contactRetentionMs ?? DEFAULT_CONTACT_RETENTION_MS);
+    for (const id of contacts) this.historyRows.delete(contactLinesKey(id));
     return {
       states: sweep(this.stateRows, now),
       deliveries: sweep(this.dedupeRows, now),
       histories: sweep(this.historyRows, now),
       leases: sweep(this.leaseRows, now),
       records: this.records.purge(now),
+      contacts: contacts.length,
     };
   }
 

@@ -15,10 +15,13 @@ export interface StoreSettings {
   /** Start of every Redis key (REDIS_PREFIX). */
   redisPrefix?: string | undefined;
   stateTtlMs: number;
+  /** How long an ended or abandoned contact is kept (CONTACT_RETENTION_DAYS). */
+  contactRetentionMs?: number | undefined;
 }
 
 export function openStore(settings: StoreSettings): Store {
-  if (settings.redisUrl) return new RedisStore({ url: settings.redisUrl, stateTtlMs: settings.stateTtlMs, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}) });
-  if (settings.dataDir) return new SqliteStore(settings.dataDir, { stateTtlMs: settings.stateTtlMs });
-  return new MemoryStore({ stateTtlMs: settings.stateTtlMs });
+  const options = { stateTtlMs: settings.stateTtlMs, ...(settings.contactRetentionMs ? { contactRetentionMs: settings.contactRetentionMs } : {}) };
+  if (settings.redisUrl) return new RedisStore({ url: settings.redisUrl, ...options, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}) });
+  if (settings.dataDir) return new SqliteStore(settings.dataDir, options);
+  return new MemoryStore(options);
 }

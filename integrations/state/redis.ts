@@ -8,6 +8,7 @@ import Redis from 'ioredis';
 import type { Handoff } from '../../bot/engine/handoff-record';
 import type { ConversationState } from '../../bot/engine/state';
 import {
+  DEFAULT_CONTACT_RETENTION_MS,
   StaleWriteError,
   type DedupeRecord,
   type Json,
@@ -136,7 +137,8 @@ export class RedisStore implements Store {
 
   /** Scans the prefix for expired entries; native expiry frees them anyway a minute later. */
   async purge(now: Millis): Promise<PurgeCounts> {
-    const counts: PurgeCounts = { states: 0, deliveries: 0, histories: 0, leases: 0, records: 0 };
+    const counts: PurgeCounts = { states: 0, deliveries: 0, histories: 0, leases: 0, records: 0, contacts: 0 };
+    counts.contacts = await this.contacts.purge(now, this.options.contactRetentionMs ?? DEFAULT_CONTACT_RETENTION_MS);
     const kinds: [keyof PurgeCounts, string][] = [['states', 's'], ['deliveries', 'd'], ['histories', 'hm'], ['leases', 'l'], ['records', 'r']];
     for (const [name, kind] of kinds) {
       for await (const keys of this.redis.scanStream({ match: `${this.prefix}${kind}:*`, count: 500 }) as AsyncIterable<string[]>) {

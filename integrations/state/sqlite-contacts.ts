@@ -5,7 +5,7 @@
  * written by an earlier version.
  */
 import type Database from 'better-sqlite3';
-import { StaleWriteError, type ContactRecord, type ContactRecords } from '../../bot/engine/store';
+import { contactLinesKey, StaleWriteError, type ContactRecord, type ContactRecords, type Millis } from '../../bot/engine/store';
 import { byHeldOrder } from './contact-order';
 
 const CONTACTS_SCHEMA = `
@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS contacts (
   id TEXT PRIMARY KEY, version INTEGER NOT NULL, holder TEXT, json TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS contacts_holder ON contacts (holder);
+CREATE INDEX IF NOT EXISTS contacts_closed ON contacts (json_extract(json, '$.updatedAt'))
+  WHERE json_extract(json, '$.status') IN ('ended', 'abandoned');
 `;
 
 type Row = { json: string; version: number };
@@ -43,5 +45,23 @@ export class SqliteContacts implements ContactRecords {
   async heldBy(agentId: string): Promise<ContactRecord[]> {
     const rows = this.db.prepare('SELECT json FROM contacts WHERE holder = ?').all(agentId) as { json: string }[];
     return rows.map((r) => JSON.parse(r.json) as ContactRecord).sort(byHeldOrder);
+  }
+
+  /** Removes the ended and abandoned contacts past their retention, and their lines; how many. */
+  purge(now: Millis, retentionMs: number): number {
+    // ISO times of one clock compare as strings; the partial index finds the closed contacts.
+    const cutoff = new Date(now - retentionMs).toISOString();
+    return this.db.transaction(() => {
+      const gone = this.db
+        .prepare(
+          `DELETE FROM contacts WHERE json_extract(json, '$.status') IN ('ended', 'abandoned') AND json_extract(json, '$.updatedAt') <= ? RETURNING id`,
+        )
+        .all(cutoff) as { id: string }[];
+      for (const { id } of gone) {
+        this.db.prepare('DELETE FROM history_items WHERE conversation_id = ?').run(contactLinesKey(id));
+        this.db.prepare('DELETE FROM histories WHERE conversation_id = ?').run(contactLinesKey(id));
+      }
+      return gone.length;
+    })();
   }
 }

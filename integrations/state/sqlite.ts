@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import type { Handoff } from '../../bot/engine/handoff-record';
 import type { ConversationState } from '../../bot/engine/state';
 import {
+  DEFAULT_CONTACT_RETENTION_MS,
   StaleWriteError,
   type DedupeRecord,
   type Json,
@@ -201,6 +202,7 @@ export class SqliteStore implements Store {
         histories: this.sql('DELETE FROM histories WHERE expires_at <= ?').run(now).changes,
         leases: this.sql('DELETE FROM leases WHERE expires_at <= ?').run(now).changes,
         records: this.records.purge(now),
+        contacts: this.contacts.purge(now, this.options.contactRetentionMs ?? DEFAULT_CONTACT_RETENTION_MS),
       };
     })();
   }

@@ -1,10 +1,11 @@
 /**
  * The storage contract, part three: contact records for the agent desk
- * (versions that refuse a stale change, the contacts an agent holds), on
- * memory, SQLite and Redis, and a second instance on the durable ones.
+ * (versions that refuse a stale change, the contacts an agent holds, ended
+ * ones purged after their retention), on memory, SQLite and Redis, and a
+ * second instance on the durable ones.
  */
-import { StaleWriteError, type ContactRecord } from '../../bot/engine/store';
-import { describeEachBackend, makeHandoff, T0 } from '../support/store-backends';
+import { contactLinesKey, StaleWriteError, type ContactRecord } from '../../bot/engine/store';
+import { CONTACT_RETENTION_MS, describeEachBackend, makeHandoff, T0 } from '../support/store-backends';
 
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
@@ -71,6 +72,42 @@ describeEachBackend('store', (backend) => {
       const loaded = (await backend.store.contacts.load('h1'))!;
       loaded.record.notes.push({ at: at(0), agentName: 'Dana', text: 'changed' });
       expect((await backend.store.contacts.load('h1'))!.record.notes).toEqual([]);
+    });
+  });
+
+  describe('retention', () => {
+    const DAY = 24 * 3600_000;
+    const lines = async (id: string, now: number) => (await backend.store.histories.since(contactLinesKey(id), 0, now)).entries.map((e) => e.item);
+
+    it('purges ended and abandoned contacts with their lines once their retention is over; waiting and held ones stay', async () => {
+      const { contacts, histories } = backend.store;
+      await contacts.save(makeContact('waiting'), 0);
+      await contacts.save(makeContact('held', { status: 'with_agent', agent: dana }), 0);
+      await contacts.save(makeContact('ended', { status: 'ended', agent: dana, disposition: 'resolved' }), 0);
+      await contacts.save(makeContact('abandoned', { status: 'abandoned' }), 0);
+      await contacts.save(makeContact('ended-later', { status: 'ended', agent: dana, updatedAt: at(DAY) }), 0);
+      // Ended, then back in a queue (transferred back): open again, so it stays.
+      await contacts.save(makeContact('reopened', { status: 'ended' }), 0);
+      await contacts.save(makeContact('reopened', { status: 'waiting', updatedAt: at(1000) }), 1);
+      const ids = ['waiting', 'held', 'ended', 'abandoned', 'ended-later', 'reopened'];
+      for (const id of ids) await histories.append(contactLinesKey(id), { from: 'customer', text: `hello from ${id}` }, 3650 * DAY, T0);
+
+      expect((await backend.store.purge(T0 + CONTACT_RETENTION_MS - 1)).contacts).toBe(0);
+      expect((await backend.store.purge(T0 + CONTACT_RETENTION_MS)).contacts).toBe(2);
+      const now = T0 + CONTACT_RETENTION_MS;
+      for (const id of ['ended', 'abandoned']) {
+        expect(await contacts.load(id)).toBeNull();
+        expect(await lines(id, now)).toEqual([]);
+      }
+      for (const id of ['waiting', 'held', 'ended-later', 'reopened']) {
+        expect((await contacts.load(id))?.record.id).toBe(id);
+        expect(await lines(id, now)).toEqual([{ from: 'customer', text: `hello from ${id}` }]);
+      }
+      expect((await contacts.heldBy('dana')).map((c) => c.id)).toEqual(['held']);
+
+      expect((await backend.store.purge(T0 + 100 * CONTACT_RETENTION_MS)).contacts).toBe(1);
+      expect(await contacts.load('ended-later')).toBeNull();
+      for (const id of ['waiting', 'held', 'reopened']) expect((await contacts.load(id))?.record.status).not.toBe('ended');
     });
   });
 

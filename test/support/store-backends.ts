@@ -16,6 +16,8 @@ import { SqliteStore } from '../../integrations/state/sqlite';
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 export const STATE_TTL_MS = 60 * 60_000;
+/** How long the test stores keep an ended or abandoned contact: a week. */
+export const CONTACT_RETENTION_MS = 7 * 24 * 3600_000;
 /** The tests' "now": 2026-11-24 17:00 UTC, moved by hand. */
 export const T0 = Date.parse('2026-11-24T17:00:00Z');
 
@@ -71,7 +73,7 @@ function memoryBackend(): Backend {
   return {
     name: 'memory',
     durable: false,
-    open: () => new MemoryStore({ stateTtlMs: STATE_TTL_MS }),
+    open: () => new MemoryStore({ stateTtlMs: STATE_TTL_MS, contactRetentionMs: CONTACT_RETENTION_MS }),
     reopen: () => {
       throw new Error('memory is not durable');
     },
@@ -83,7 +85,7 @@ function sqliteBackend(): Backend {
   let dir = '';
   const opened: Store[] = [];
   const at = () => {
-    const store = new SqliteStore(dir, { stateTtlMs: STATE_TTL_MS });
+    const store = new SqliteStore(dir, { stateTtlMs: STATE_TTL_MS, contactRetentionMs: CONTACT_RETENTION_MS });
     opened.push(store);
     return store;
   };
@@ -107,7 +109,7 @@ function redisBackend(): Backend {
   let prefix = '';
   const opened: RedisStore[] = [];
   const at = () => {
-    const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: STATE_TTL_MS });
+    const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: STATE_TTL_MS, contactRetentionMs: CONTACT_RETENTION_MS });
     opened.push(store);
     return store;
   };
