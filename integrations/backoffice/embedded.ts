@@ -22,6 +22,25 @@ import { addDays, addLocalDays, isTimeZone, isoInZone, localDate } from './time-
 const zip = z.string().regex(/^\d{5}$/, 'a 5-digit ZIP code, e.g. "94110"');
 const timestamp = z.string().datetime({ offset: true, message: 'a timestamp with its offset, e.g. 2026-11-24T18:00:00-08:00' });
 const timeZone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Los_Angeles');
+/** "3 hours ago", "in 9 hours": a demo outage that is happening whatever the time. */
+const relativeTime = /^(?:(\d{1,3}) hours? ago|in (\d{1,3}) hours?)$/;
+const when = z
+  .string()
+  .refine(
+    (s) => relativeTime.test(s) || timestamp.safeParse(s).success,
+    'a timestamp with its offset (2026-11-24T18:00:00-08:00), or relative to now ("3 hours ago", "in 9 hours")',
+  );
+/** Hours from now of a relative time; null for a timestamp. */
+const hoursFromNow = (s: string): number | null => {
+  const m = relativeTime.exec(s);
+  return m ? (m[1] ? -Number(m[1]) : Number(m[2])) : null;
+};
+/** until after started, where both are known without a clock. */
+const ordered = (o: { started: string; until: string }): boolean => {
+  const [a, b] = [hoursFromNow(o.started), hoursFromNow(o.until)];
+  if (a !== null && b !== null) return b > a;
+  return a !== null || b !== null || Date.parse(o.until) > Date.parse(o.started);
+};
 
 const outagesSchema = z
   .object({
@@ -34,11 +53,11 @@ const outagesSchema = z
           postcodes: z.array(zip).min(1),
           service: z.string().min(1),
           description: z.string().min(1),
-          started: timestamp,
-          until: timestamp,
+          started: when,
+          until: when,
         })
         .strict()
-        .refine((o) => Date.parse(o.until) > Date.parse(o.started), { message: 'until must be after started', path: ['until'] }),
+        .refine(ordered, { message: 'until must be after started', path: ['until'] }),
     ),
   })
   .strict();
@@ -87,6 +106,8 @@ export interface EmbeddedBackOfficeOptions {
   /** A whole reference such as `BW-482913` (orders, credits, charges); default a prefix and six random digits. */
   idGen?: () => string;
 }
+
+const HOUR = 3_600_000;
 
 /** Devices an upgrade may offer; the first of the customer's brand that differs from the current one. */
 const catalogue = ['iPhone 17', 'iPhone 17 Pro', 'Samsung Galaxy S25', 'Google Pixel 10'];
@@ -184,10 +205,16 @@ export class EmbeddedBackOffice implements BackOffice {
     // Whole days from as_of to today's date where the contact center is.
     const shift = asOf ? daysBetween(new Date(`${asOf}T00:00:00Z`), this.today()) : 0;
     const now = this.opts.clock.now().getTime();
+    const at = (s: string): number => {
+      const h = hoursFromNow(s);
+      // Relative: a fix time on the whole hour reads naturally ("by 6:00 AM").
+      if (h !== null) return h > 0 ? Math.ceil((now + h * HOUR) / HOUR) * HOUR : now + h * HOUR;
+      return addLocalDays(Date.parse(s), shift, this.timeZone);
+    };
     for (const o of this.outages.outages) {
       if (!o.postcodes.includes(postcode)) continue;
-      const started = addLocalDays(Date.parse(o.started), shift, this.timeZone);
-      const until = addLocalDays(Date.parse(o.until), shift, this.timeZone);
+      const started = at(o.started);
+      const until = at(o.until);
       if (started <= now && now < until)
         return { found: true, postcode, service: o.service, description: o.description, until: isoInZone(until, this.timeZone) };
     }

@@ -93,18 +93,24 @@ describe('outage.check', () => {
     expect(await bo.run('outage.check', { postcode: '94704' }, ctx())).toMatchObject({ found: false });
     expect(await bo.run('outage.check', { postcode: '93405' }, ctx())).toMatchObject({ found: false });
     expect(await bo.run('outage.check', {}, ctx(null))).toMatchObject({ found: false, postcode: null });
-    const after = await make(at('2026-11-25T02:00:00Z')); // 6pm: fixed
-    expect(await after.run('outage.check', {}, ctx())).toMatchObject({ found: false });
   });
 
-  it('moves the demo outage to today: a month later, late in the Californian afternoon, and across daylight saving', async () => {
+  it('the demo outage ("3 hours ago" to "in 9 hours") is happening at any time of day, fixed on the whole hour', async () => {
+    // 8:05pm in California, the evening a new user tried it (it used to end at 6pm).
+    const evening = await make(at('2026-11-24T04:05:00Z'));
+    expect(await evening.run('outage.check', {}, ctx())).toMatchObject({ found: true, until: '2026-11-24T06:00:00-08:00' });
+    const night = await make(at('2026-11-25T11:30:00Z'));
+    expect(await night.run('outage.check', {}, ctx())).toMatchObject({ found: true, until: '2026-11-25T13:00:00-08:00' });
+  });
+
+  it('moves timestamped outages to today: a month later, late in the Californian afternoon, and across daylight saving', async () => {
     const later = await make(at('2026-12-24T17:00:00Z'));
-    expect(await later.run('outage.check', {}, ctx())).toMatchObject({ found: true, until: '2026-12-24T18:00:00-08:00' });
+    expect(await later.run('outage.check', { postcode: '95814' }, ctx())).toMatchObject({ found: true, until: '2026-12-25T05:00:00-08:00' });
     // 5:30pm in California is already the next day in UTC: still today's outage.
     const evening = await make(at('2026-11-25T01:30:00Z'));
-    expect(await evening.run('outage.check', {}, ctx())).toMatchObject({ found: true, until: '2026-11-24T18:00:00-08:00' });
+    expect(await evening.run('outage.check', { postcode: '95814' }, ctx())).toMatchObject({ found: true, until: '2026-11-25T05:00:00-08:00' });
     const summer = await make(at('2027-06-15T17:00:00Z'));
-    expect(await summer.run('outage.check', {}, ctx())).toMatchObject({ found: true, until: '2027-06-15T18:00:00-07:00' });
+    expect(await summer.run('outage.check', { postcode: '95814' }, ctx())).toMatchObject({ found: true, until: '2027-06-16T05:00:00-07:00' });
     expect(await summer.run('outage.check', { postcode: '94704' }, ctx())).toMatchObject({ found: false });
   });
 });
@@ -311,8 +317,12 @@ describe('the back office as a whole', () => {
   it('refuses an outage that ends before it starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'frontline-bo-'));
     const broken = join(dir, 'outages.yaml');
-    writeFileSync(broken, readFileSync(outagesFile, 'utf8').replace('until: 2026-11-24T18:00:00-08:00', 'until: 2026-11-24T05:00:00-08:00'));
+    writeFileSync(broken, readFileSync(outagesFile, 'utf8').replace('until: 2026-11-25T05:00:00-08:00', 'until: 2026-11-24T00:30:00-08:00'));
+    await expect(make(undefined, { outagesFile: broken })).rejects.toThrow(/outages\.yaml:\d+ outages\[1\]\.until: until must be after started/);
+    writeFileSync(broken, readFileSync(outagesFile, 'utf8').replace('until: in 9 hours', 'until: 4 hours ago'));
     await expect(make(undefined, { outagesFile: broken })).rejects.toThrow(/outages\.yaml:\d+ outages\[0\]\.until: until must be after started/);
+    writeFileSync(broken, readFileSync(outagesFile, 'utf8').replace('until: in 9 hours', 'until: tomorrow'));
+    await expect(make(undefined, { outagesFile: broken })).rejects.toThrow(/outages\[0\]\.until: a timestamp with its offset .*"in 9 hours"/);
   });
 });
 
