@@ -92,12 +92,30 @@ export interface App {
 }
 
 
+/** Where demo mode keeps the Direct Line secret it made up, so open chats survive a restart. */
+const DEMO_SECRET_KEY = 'directline:demo-secret';
+const DEMO_SECRET_TTL_MS = 365 * 24 * 60 * 60_000;
+
+/**
+ * Demo mode without DIRECTLINE_SECRET: a random secret, kept in the store
+ * (SQLite under DATA_DIR, Redis) so that a restart — or another instance —
+ * accepts the tokens the web chat page already holds.
+ */
+async function demoDirectLineSecret(store: Store, clock: Clock): Promise<string> {
+  const now = clock.now().getTime();
+  const kept = await store.records.get(DEMO_SECRET_KEY, now);
+  if (typeof kept === 'string') return kept;
+  await store.records.put(DEMO_SECRET_KEY, randomBytes(32).toString('base64url'), DEMO_SECRET_TTL_MS, now);
+  // Two instances starting at once: both use whichever was stored last.
+  return String(await store.records.get(DEMO_SECRET_KEY, now));
+}
+
 /** Picks what the channels run with, and says aloud what is unsafe or missing. */
-function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSource | null): ChannelChoices {
+async function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSource | null, store: Store, clock: Clock): Promise<ChannelChoices> {
   let directLineSecret = config.DIRECTLINE_SECRET;
   if (!directLineSecret) {
-    directLineSecret = randomBytes(32).toString('base64url');
-    log.warn('directline.ephemeral_secret', { hint: 'demo mode without DIRECTLINE_SECRET: the web chat page works, outside Direct Line clients cannot get tokens' });
+    directLineSecret = await demoDirectLineSecret(store, clock);
+    log.warn('directline.demo_secret', { store: store.kind, hint: 'demo mode without DIRECTLINE_SECRET: the web chat page works, outside Direct Line clients cannot get tokens' });
   }
   if (config.BOTFRAMEWORK_CHANNEL === 'on' && !config.MicrosoftAppId)
     log.warn('botframework.unauthenticated', { hint: 'demo mode without MicrosoftAppId: /api/messages accepts unauthenticated requests and replies only to this machine' });
@@ -246,7 +264,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
   const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });
-  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: channelChoices(config, log, demoProfiles), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
+  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: await channelChoices(config, log, demoProfiles, store, clock), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

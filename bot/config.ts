@@ -145,7 +145,7 @@ export class ConfigError extends Error {
  * passes with `--demo`), else production: nothing is open unless asked for.
  *
  * Demo mode alone allows the demo conveniences: demo sign-in, GET /api/queues,
- * Bot Framework without credentials, an ephemeral Direct Line secret and the
+ * Bot Framework without credentials, a made-up Direct Line secret (kept in the store) and the
  * demo customers file. Production refuses to start half-configured.
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd(), defaultMode?: Mode): Config {

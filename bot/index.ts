@@ -85,7 +85,7 @@ function announceDemo(config: Config, log: Logger): void {
     config.DEMO_SIGN_IN === 'true' && 'demo sign-in',
     config.QUEUES_API === 'on' && 'GET /api/queues (personal data)',
     config.BOTFRAMEWORK_CHANNEL === 'on' && !config.MicrosoftAppId && 'unauthenticated /api/messages (loopback replies only)',
-    !config.DIRECTLINE_SECRET && 'an ephemeral Direct Line secret',
+    !config.DIRECTLINE_SECRET && 'a made-up Direct Line secret',
     !config.CI_API_URL && 'the demo customers file',
   ].filter((c): c is string => typeof c === 'string');
   process.stderr.write(`*** DEMO MODE: ${conveniences.join(', ')}. Not for real customers: set FRONTLINE_MODE=production. ***\n`);

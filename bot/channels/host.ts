@@ -16,7 +16,7 @@ import type { VoiceHandoffMode } from './voice/twiml';
 
 /** The implementation choices channels run with, made in `bot/compose.ts` so that mounting chooses nothing. */
 export interface ChannelChoices {
-  /** DIRECTLINE_SECRET, or (demo mode only) an ephemeral one that only the web chat page can use. */
+  /** DIRECTLINE_SECRET, or (demo mode only) a made-up one kept in the store, that only the web chat page can use. */
   directLineSecret: string;
   /** How a call reaches a person: TaskRouter, a dial, or a named queue. */
   voiceHandoff: VoiceHandoffMode;
