@@ -426,6 +426,16 @@ export const assistantSchema = z
       .strict()
       .default({}),
     fallback: z.object({ queue: name, summary: summarySchema.default({}) }).strict(),
+    /** The one satisfaction question after an agent ends a contact. */
+    survey: z
+      .object({
+        /** Words that give a score besides the digits 1–5 ("five"); the word for 5 also reads "4 out of five". */
+        score_words: z.record(z.string().regex(/^[a-z]+$/, 'one lower-case word'), z.number().int().min(1).max(5)).default({}),
+        /** Answers that are no score asked again before the question lapses (nothing recorded). */
+        retries: z.number().int().min(0).default(1),
+      })
+      .strict()
+      .default({}),
     verification: z
       .object({
         max_attempts: z.number().int().min(1),

@@ -11,7 +11,7 @@ export const engineMessages = [
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'goodbye', 'no_input_handoff',
   'clarify_vague', 'left_flow', 'confirm_declined', 'account_unavailable',
   // A person at the desk takes over, passes on, hands back or ends; then the one-question survey.
-  'agent_joined', 'agent_transferred', 'back_to_bot', 'survey_question', 'survey_thanks',
+  'agent_joined', 'agent_transferred', 'back_to_bot', 'survey_question', 'survey_thanks', 'survey_retry', 'survey_lapsed',
 ] as const;
 
 /** A message the engine may say. */

@@ -14,7 +14,7 @@ import { redact, REDACTED_VERIFICATION } from './redact';
 import { miss, respond, serve, servePending } from './serve';
 import { parseSlot, pickChoice } from './slots';
 import { boundState, MAX_ENTRY_CHARS } from './state';
-import { answerSurvey } from './takeover';
+import { answerSurvey } from './survey';
 import { askVerification } from './verify';
 
 /** Adds the customer's message to the transcript (redacted, cut) and keeps the state within its bounds. */

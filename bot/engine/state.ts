@@ -93,7 +93,10 @@ export const conversationStateSchema = z.object({
   /** The bot just asked "anything else?": a bare yes or no answers that, not a new request. */
   askedAnythingElse: z.boolean().default(false),
   /** An agent ended the contact and the bot asked the one satisfaction question: the next message may answer it. */
-  survey: z.object({ contactId: z.string(), askedAt: z.string() }).nullable().default(null),
+  survey: z
+    .object({ contactId: z.string(), askedAt: z.string(), /** Times asked again after an answer that was no score. */ reasked: z.number().int().nonnegative().optional() })
+    .nullable()
+    .default(null),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 

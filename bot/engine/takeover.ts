@@ -49,34 +49,3 @@ export function applyTakeover(ctx: TurnContext, contactId: string, change: Takeo
       return;
   }
 }
-
-/** "4", "4/5", "four", "5 stars": a score from 1 to 5, or null when the message is something else. */
-export function surveyScore(text: string): number | null {
-  const words = ['one', 'two', 'three', 'four', 'five'];
-  const t = text.trim().toLowerCase();
-  const digit = /^([1-5])(\s*(\/\s*5|out of 5|stars?|!|\.))?$/.exec(t);
-  if (digit) return Number(digit[1]);
-  const word = words.indexOf(t.replace(/[.!]$/, ''));
-  return word >= 0 ? word + 1 : null;
-}
-
-/**
- * The message after the satisfaction question: a score is recorded and
- * thanked for (true); anything else drops the question and is served as a
- * request as usual (false) — the customer is never held to a survey.
- */
-export async function answerSurvey(ctx: TurnContext): Promise<boolean> {
-  const survey = ctx.state.survey;
-  if (!survey) return false;
-  ctx.state.survey = null;
-  const score = surveyScore(ctx.input.text ?? ctx.input.digits ?? '');
-  if (score === null) return false;
-  try {
-    await ctx.services.contacts?.rate?.(survey.contactId, score, ctx.now.toISOString());
-  } catch (err) {
-    ctx.services.log.error('survey.record_failed', { conversationId: ctx.state.conversationId, error: (err as Error).name });
-  }
-  ctx.services.log.info('survey.answered', { conversationId: ctx.state.conversationId, score });
-  ctx.say('survey_thanks');
-  return true;
-}
