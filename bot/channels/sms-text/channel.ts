@@ -10,6 +10,7 @@ export const smsTextChannel: ChannelModule<SmsTextChannel> = {
       log: app.log,
       verify: app.channels.twilioVerify,
       sender: app.sms,
+      deliveries: app.store.deliveries,
       now: () => app.clock.now(),
       maxChars: app.config.MESSAGE_MAX_CHARS,
       messageRate: { burst: app.config.MESSAGE_RATE_BURST, perMinute: app.config.MESSAGE_RATE_PER_MINUTE },

@@ -3,7 +3,8 @@
  * message webhook. Signed like the voice webhooks (403 and nothing changes
  * otherwise); one conversation per phone number (`sms:<From>`), the sender's
  * number as the identity hint; answered with TwiML `<Message>`. A message
- * Twilio delivers twice is answered once, and a number that floods the bot
+ * Twilio delivers twice is answered once on any instance (its MessageSid in
+ * the store's deliveries, channels/once.ts), and a number that floods the bot
  * gets no more answers until its rate allows.
  */
 import { LRUCache } from 'lru-cache';
@@ -12,8 +13,10 @@ import type { ChannelDeclaration } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../engine/outbound';
 import type { SmsSender } from '../../engine/ports';
+import type { Deliveries } from '../../engine/store';
 import type { Logger } from '../../log';
 import { cutMessage, takeMessage, type Bucket, type MessageRate } from '../limits';
+import { runOnce } from '../once';
 import { hasValidSignature } from '../voice/signature';
 import { messageTwiml } from './reply';
 
@@ -27,6 +30,8 @@ export interface SmsTextOptions {
   verify: { authToken: string; publicUrl: string } | null;
   /** Sends what an agent writes later (outside a turn). */
   sender: SmsSender;
+  /** Where a message's answer is kept, so Twilio's repeat runs nothing on any instance. */
+  deliveries: Deliveries;
   /** The injected clock, for the rate limit. */
   now: () => Date;
   /** Messages one number may send: a burst, then so many a minute. */
@@ -40,7 +45,6 @@ type Params = Record<string, string>;
 const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 export class SmsTextChannel implements OutboundChannel {
-  private readonly answered = new LRUCache<string, Promise<string>>({ max: 10_000, ttl: 15 * 60_000 });
   private readonly buckets = new LRUCache<string, { bucket?: Bucket }>({ max: 50_000 });
 
   constructor(private readonly opts: SmsTextOptions) {}
@@ -75,14 +79,14 @@ export class SmsTextChannel implements OutboundChannel {
     return 'delivered';
   }
 
-  /** The same message twice (Twilio retries) gets the same answer and runs once. */
-  private once(messageSid: string, work: () => Promise<string>): Promise<string> {
-    const cached = this.answered.get(messageSid);
-    if (cached) return cached;
-    const pending = work();
-    this.answered.set(messageSid, pending);
-    pending.catch(() => this.answered.delete(messageSid));
-    return pending;
+  /**
+   * The same message twice (Twilio retries) gets the same answer and runs once, on any instance.
+   * A repeat that the first delivery has not answered in 10 s gets an empty answer: the first one replies.
+   */
+  private async once(messageSid: string, work: () => Promise<string>): Promise<string> {
+    const now = () => this.opts.now().getTime();
+    const once = await runOnce(this.opts.deliveries, `sms:${messageSid}`, { ttlMs: 15 * 60_000, now }, work);
+    return once.status === 'done' ? once.answer : EMPTY;
   }
 
   private async turn(p: Params): Promise<string> {

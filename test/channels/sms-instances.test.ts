@@ -1,0 +1,63 @@
+/**
+ * Text messages on a shared store: two instances of the app (as behind a
+ * load balancer) on one SQLite file and on one Redis. Twilio delivering the
+ * same message (one MessageSid) to both, at once or again later, runs one
+ * turn and gets one answer.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RedisStore } from '../../integrations/state/redis';
+import { startApp, type RunningApp } from '../support/server';
+import { REDIS_URL } from '../support/store-backends';
+import { AUTH_TOKEN, PUBLIC_URL, textingPhone } from '../support/twilio';
+
+const sqlite = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-sms-instances-'));
+  return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+};
+const redis = () => {
+  const prefix = `frontline-test:sms:${process.pid}:${Date.now()}:`;
+  return {
+    env: { REDIS_URL, REDIS_PREFIX: prefix },
+    cleanup: async () => {
+      const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: 60_000 });
+      await store.destroy();
+      await store.close();
+    },
+  };
+};
+
+describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two instances on one %s store', (_name, shared) => {
+  let a: RunningApp;
+  let b: RunningApp;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const store = shared();
+    cleanup = store.cleanup;
+    const env = { ...store.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL };
+    [a, b] = await Promise.all([startApp(env), startApp(env)]);
+  });
+  afterAll(async () => {
+    for (const app of [a, b]) {
+      await app.close();
+      await app.app.store.close();
+    }
+    await cleanup();
+  });
+
+  it('runs a message Twilio delivers to both instances once, and answers every delivery alike', async () => {
+    const [onA, onB] = [textingPhone({ baseUrl: a.url }, '+15550100001'), textingPhone({ baseUrl: b.url }, '+15550100001')];
+    const request = onA.request("what's my balance?");
+    const [first, second] = await Promise.all([onA.post(request), onB.post(request)]);
+    expect(first.messages[0]).toContain('ZIP code or the date of birth');
+    expect(second).toEqual(first);
+    // Twilio again, later, to the other instance.
+    expect(await onB.post(request)).toEqual(first);
+    const state = await b.app.engine.peek('sms:+15550100001');
+    expect(state?.transcript.filter((t) => t.from === 'customer').map((t) => t.text)).toEqual(["what's my balance?"]);
+    // The next message (a new MessageSid) runs, on either instance.
+    const told = await onB.post(onA.request('94110'));
+    expect(told.messages.join('\n')).toContain('Your balance is $145.00');
+  });
+});
