@@ -68,10 +68,10 @@ export function startBot(
     out: () => ({ stdout, stderr }),
     waitFor,
     signal(signal, to = 'group') {
-      if (child.exitCode === null && child.pid) process.kill(to === 'group' ? -child.pid : child.pid, signal);
+      if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(to === 'group' ? -child.pid : child.pid, signal);
     },
     async stop() {
-      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
+      if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, 'SIGTERM');
       await exited;
     },
   };
