@@ -12,13 +12,16 @@ function messageItem(m) {
 }
 
 /** Whether the signed-in agent holds this contact (and may write). */
-export const holds = (contact, me) => contact.status === 'with_agent' && contact.agent && contact.agent.id === me.agent.id;
+export const holds = (contact, me) => contact.status === 'with_agent' && contact.agent && contact.agent.id === me.agent.id && !contact.offer;
+
+/** Whether a colleague transferred this contact to the signed-in agent, who has not answered yet. */
+export const offeredToMe = (contact, me) => Boolean(contact.offer) && contact.status === 'with_agent' && contact.agent && contact.agent.id === me.agent.id;
 
 export function renderConversation(contact, ui) {
   const me = ui.me;
   const mine = holds(contact, me);
   const list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': 'Messages since the handoff' }, contact.sinceHandoff.map(messageItem));
-  const typing = h('p', { class: 'typing', hidden: true, 'aria-live': 'polite' }, 'The customer is typing…');
+  const typing = h('p', { class: 'typing', hidden: true, 'aria-live': 'polite' }, `${contact.handoff.customer.name || 'The customer'} is typing…`);
   const box = h('textarea', {
     id: 'composer',
     rows: 3,
@@ -77,12 +80,14 @@ export function renderConversation(contact, ui) {
       await ui.refresh();
     }
   };
+  const offered = offeredToMe(contact, me);
   const actions = h(
     'div',
     { class: 'actions' },
-    contact.status === 'waiting'
+    contact.status === 'waiting' || offered
       ? h('button', { type: 'button', class: 'primary', id: 'accept', onclick: () => act('accept', {}, (c) => ui.opened(c, 'accepted')) }, 'Accept', h('kbd', {}, 'a'))
       : null,
+    offered ? h('button', { type: 'button', id: 'decline', onclick: () => declineDialog(contact, ui) }, 'Decline', h('kbd', {}, 'd')) : null,
     mine ? h('button', { type: 'button', id: 'transfer', onclick: () => transferDialog(contact, ui) }, 'Transfer', h('kbd', {}, 't')) : null,
     mine ? h('button', { type: 'button', id: 'back-to-bot', onclick: () => act('back-to-bot', {}, () => ui.closed('Handed back to the bot.')) }, 'Back to bot', h('kbd', {}, 'b')) : null,
     mine ? h('button', { type: 'button', id: 'end', class: 'danger', onclick: () => endDialog(contact, ui) }, 'End', h('kbd', {}, 'e')) : null,
@@ -102,16 +107,38 @@ export function renderConversation(contact, ui) {
           'p',
           { class: 'muted' },
           `${contact.intentLabel || 'Not understood'} · ${ui.queueLabel(contact.queue)} · `,
-          h('span', { class: `status status-${contact.status}` }, STATUS[contact.status] || contact.status),
-          contact.agent && !mine ? ` (${contact.agent.name})` : '',
+          offered
+            ? h('span', { class: 'status status-offered' }, 'Offered to you')
+            : h('span', { class: `status status-${contact.status}` }, STATUS[contact.status] || contact.status),
+          contact.agent && !mine && !offered ? ` (${contact.agent.name})` : '',
         ),
       ),
       actions,
     ),
+    offered ? offerBanner(contact.offer) : null,
     list,
     typing,
     composer,
   );
+}
+
+/** Who passed the contact on, and their note (text nodes only: the note is an agent's words). */
+function offerBanner(offer) {
+  return h(
+    'div',
+    { class: 'offer-banner', role: 'status' },
+    h('p', {}, h('strong', {}, `${offer.fromName} is transferring this contact to you.`), ' Accept to take it, or decline and it waits in its queue again.'),
+    offer.note ? h('p', { class: 'offer-note' }, offer.note) : null,
+  );
+}
+
+function declineDialog(contact, ui) {
+  const reason = h('input', { id: 'decline-reason', type: 'text', maxlength: 500, placeholder: 'Why (optional): the next agent reads it' });
+  dialog('Decline the transfer', [h('label', {}, 'Reason', reason), h('p', { class: 'muted' }, 'The contact waits in its queue again, at its place.')], 'Decline', async () => {
+    await api.post(path(contact, 'decline'), { reason: reason.value });
+    await ui.closed('Declined: the contact is back in its queue.');
+  });
+  reason.focus();
 }
 
 /** Appends a message to the open conversation's list, once. */
@@ -172,7 +199,7 @@ function transferDialog(contact, ui) {
       const [kind, id] = target.value.split(/:(.*)/);
       if (!id) throw new Error('Choose where the contact goes.');
       await api.post(path(contact, 'transfer'), { [kind === 'agent' ? 'agentId' : 'queue']: id, note: note.value });
-      await ui.closed('Transferred with your note.');
+      await ui.closed(kind === 'agent' ? 'Transferred: offered to your colleague with your note.' : 'Transferred with your note.');
     },
   );
   target.focus();

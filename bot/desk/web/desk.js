@@ -3,7 +3,7 @@
 // notifications and keyboard shortcuts.
 import { api, channelLabel, DeskError, h, syncClock, useSession, waited } from './api.js';
 import { renderCard } from './card.js';
-import { appendMessage, holds, renderConversation } from './conversation.js';
+import { appendMessage, holds, offeredToMe, renderConversation } from './conversation.js';
 
 const $ = (id) => document.getElementById(id);
 /** A queue's label from the content ("Customer Care" for customer_care). */
@@ -16,6 +16,7 @@ const ui = {
   mine: [],
   open: null,
   seenWaiting: null,
+  seenOffers: new Set(),
   unseen: 0,
   panels: [],
   offerAnswers: new Map(),
@@ -119,6 +120,7 @@ function connect() {
   let pending = null;
   events.addEventListener('contact', (e) => {
     const { contact } = JSON.parse(e.data);
+    notifyOffer(contact);
     clearTimeout(pending);
     pending = setTimeout(() => void refresh(), 100);
     if (ui.open && ui.open.contactId === contact.contactId) void openContact(contact.contactId, true);
@@ -152,6 +154,15 @@ async function refresh() {
   }
   notifyArrivals();
   renderLists();
+}
+
+/** A colleague transferred a contact to this agent: told at once, with a way to open it. */
+function notifyOffer(c) {
+  if (!c.offer || !c.agent || c.agent.id !== ui.me.agent.id || ui.seenOffers.has(`${c.contactId}|${c.offer.at}`)) return;
+  ui.seenOffers.add(`${c.contactId}|${c.offer.at}`);
+  const text = `${c.offer.fromName} is transferring ${c.customerName || 'a customer'} to you`;
+  toast(text, 'arrival', h('button', { type: 'button', class: 'small', onclick: () => void openContact(c.contactId) }, 'Open'));
+  if ('Notification' in window && Notification.permission === 'granted' && document.hidden) new Notification('Frontline desk', { body: text, tag: c.contactId });
 }
 
 function notifyArrivals() {
@@ -189,7 +200,14 @@ function contactButton(c, extra) {
       },
       h('span', { class: 'line1' }, h('strong', {}, c.customerName || 'Unknown customer'), h('span', { class: 'wait', dataset: { since: c.enqueuedAt } }, waited(c.enqueuedAt))),
       h('span', { class: 'line2' }, c.intentLabel || 'Not understood'),
-      h('span', { class: 'line3' }, h('span', { class: `chip segment segment-${c.segment}` }, c.segment), h('span', { class: 'chip' }, channelLabel(c.channel)), extra || null),
+      h(
+        'span',
+        { class: 'line3' },
+        h('span', { class: `chip segment segment-${c.segment}` }, c.segment),
+        h('span', { class: 'chip' }, channelLabel(c.channel)),
+        c.offer ? h('span', { class: 'chip offered' }, `Offered by ${c.offer.fromName}`) : null,
+        extra || null,
+      ),
     ),
   );
 }
@@ -261,7 +279,8 @@ document.addEventListener('keydown', (e) => {
   if (typing) return;
   const click = (id) => $(id)?.click();
   const keys = {
-    a: () => void acceptNext(),
+    a: () => ($('accept') && ui.open && offeredToMe(ui.open, ui.me) ? click('accept') : void acceptNext()),
+    d: () => click('decline'),
     t: () => click('transfer'),
     b: () => click('back-to-bot'),
     e: () => click('end'),
