@@ -392,6 +392,11 @@ export const assistantSchema = z
          * set it only to override that choice.
          */
         threshold: z.number().min(0).max(1).optional(),
+        /**
+         * A best intent under the threshold but at or above this is confirmed ("Did you mean …?")
+         * before it is served or given up on. Default: 0.6 × the threshold in force.
+         */
+        confirm_above: z.number().min(0).max(1).optional(),
         /** When the top two intents are closer than this, ask which one. */
         ambiguity_margin: z.number().min(0).max(1),
         /** Misunderstood messages in a row before a person takes over. */
@@ -423,6 +428,11 @@ export const assistantSchema = z
         /** Words that may come first: "actually", "no", "sorry". */
         lead_ins: z.array(z.string().min(1)).default([]),
       })
+      .strict()
+      .default({}),
+    /** "I don't know", "not sure": an answer the customer does not have, offered a way out (never a failed verification). */
+    dont_know: z
+      .object({ words: z.array(z.string().min(1)).default([]) })
       .strict()
       .default({}),
     fallback: z.object({ queue: name, summary: summarySchema.default({}) }).strict(),

@@ -11,7 +11,7 @@ import { handOff } from './handoff-stage';
 import { inFlow } from './in-flow';
 import { isEscape, leaving } from './interrupt';
 import { redact, REDACTED_VERIFICATION } from './redact';
-import { miss, respond, serve, servePending } from './serve';
+import { answerConfirmIntent, miss, respond, serve, servePending } from './serve';
 import { parseSlot, pickChoice } from './slots';
 import { boundState, MAX_ENTRY_CHARS } from './state';
 import { answerSurvey } from './survey';
@@ -83,6 +83,10 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
   if (state.clarifying) {
     const options = state.clarifying;
     state.clarifying = null;
+    if (options.length === 1) {
+      await answerConfirmIntent(ctx, options[0]!, text, digits);
+      return;
+    }
     // A typed "2" picks the second choice as a pressed 2 does.
     const picked = pickChoice(
       digits ? { text, digits } : { text },

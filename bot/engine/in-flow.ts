@@ -5,7 +5,7 @@
  */
 import type { TurnContext } from './context';
 import { acceptAnswer, fitsAnswer, retryAnswer, runDialog } from './dialog-runner';
-import { correction, leaving, otherRequest } from './interrupt';
+import { correction, leaving, notKnowing, otherRequest } from './interrupt';
 import { respond, serve } from './serve';
 import { answerVerification } from './verify';
 
@@ -24,6 +24,13 @@ export async function inFlow(ctx: TurnContext, text: string): Promise<void> {
     ctx.say('left_flow');
     if (left.rest) await respond(ctx, left.rest, false);
     else ctx.say('what_now');
+    return;
+  }
+  // "I don't know": a way out, not a wrong answer asked again or a failed verification.
+  if (notKnowing(content, text, true)) {
+    const verifying = state.verifying !== null;
+    leaveFlow(ctx, verifying ? 'did not know the answer to verification' : 'did not know the answer');
+    ctx.say(verifying ? 'dont_know_verification' : 'dont_know_answer');
     return;
   }
   // "I want to cancel" is a new request, not a wrong ZIP code; digits are an answer.

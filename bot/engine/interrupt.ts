@@ -79,6 +79,26 @@ export function leaving(content: Content, text: string): { rest: string } | null
   return { rest };
 }
 
+/** Words that may follow "I don't know" in an answer ("idk the zip code"); more is a sentence of its own. */
+const DONT_KNOW_TAIL = 4;
+
+/**
+ * "I don't know", "sorry, not sure", "no idea": the customer does not have
+ * the answer (`dont_know.words`). `answering`: the message answers a
+ * question, so a short tail may follow ("idk the zip code"); otherwise only
+ * the whole message counts ("not sure how to pay my bill" is a request).
+ */
+export function notKnowing(content: Content, text: string, answering: boolean): boolean {
+  const plain = plainWords(text);
+  if (!plain || plain.split(' ').length > 8) return false;
+  // "sorry, not sure", but also "no idea" (whose "no" is a lead-in too).
+  const readings = [plain, withoutLeadIns(content, plain)];
+  return content.assistant.dont_know.words.some((w) => {
+    const p = plainWords(w);
+    return readings.some((said) => said === p || (answering && said.startsWith(`${p} `) && said.split(' ').length - p.split(' ').length <= DONT_KNOW_TAIL));
+  });
+}
+
 /** "no, I meant my plan": a lead-in, then something else. Returns the something else, or null. */
 export function correction(content: Content, text: string): string | null {
   const said = plainWords(text);

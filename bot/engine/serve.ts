@@ -1,15 +1,16 @@
 /**
  * Serving a request: one understood intent (a self-service dialog or a
  * person), a message on its own (one request or several, a vague opener, a
- * question which one was meant), requests still pending, and a message the
- * bot did not understand.
+ * question which one was meant, a "Did you mean …?"), requests still pending,
+ * and a message the bot did not understand.
  */
 import type { TurnContext } from './context';
 import { startDialog } from './dialog-runner';
 import { handOff } from './handoff-stage';
-import { severalRequests, vagueOpener } from './interrupt';
+import { leaving, notKnowing, severalRequests, vagueOpener } from './interrupt';
 import { redact } from './redact';
-import { findOrderNumber, findPostcode } from './slots';
+import { plainWords } from '../domain/text';
+import { findOrderNumber, findPostcode, parseSlot } from './slots';
 import type { SlotValue } from './state';
 import { understand } from './understand';
 
@@ -23,6 +24,12 @@ export async function respond(ctx: TurnContext, text: string, wasClarifying: boo
     const [first, ...rest] = [...several].sort((a, b) => handsOff(a) - handsOff(b));
     state.pending.push(...rest.map((r) => ({ intent: r.intent, values: { utterance: redact(r.text) } })));
     await serve(ctx, first!.intent, first!.confidence, first!.text);
+    return;
+  }
+  // "I don't know" as a request: not understood, never a goodbye or a guess.
+  if (notKnowing(content, text, false)) {
+    state.words.push(redact(text));
+    await miss(ctx);
     return;
   }
   const vague = vagueOpener(content, text);
@@ -43,6 +50,10 @@ export async function respond(ctx: TurnContext, text: string, wasClarifying: boo
     state.confidence = u.confidence;
     state.words.push(redact(text));
     clarify(ctx, u.options, 'clarify');
+  } else if (u.kind === 'unsure' && !wasClarifying) {
+    state.confidence = u.confidence;
+    state.words.push(redact(text));
+    confirmIntent(ctx, u.intent);
   } else {
     state.words.push(redact(text));
     await miss(ctx);
@@ -59,6 +70,46 @@ function clarify(ctx: TurnContext, options: string[], message: 'clarify' | 'clar
   reply.choices = intents.map((i) => ({ value: i.intent, label: capitalize(i.label) }));
   ctx.push(reply);
   ctx.output.expecting = 'choice';
+}
+
+/**
+ * "Did you mean …?" for a request just under the threshold, with Yes and No
+ * (read out with the content's choice wording on the phone). The one-option
+ * `clarifying` state holds it; nothing is served without the yes.
+ */
+function confirmIntent(ctx: TurnContext, intent: string): void {
+  ctx.state.clarifying = [intent];
+  const reply = ctx.message('confirm_intent', { intent: ctx.content.intents.get(intent)!.label });
+  // The same choices a yes/no question in a dialog offers.
+  reply.choices = [
+    { value: 'yes', label: 'Yes' },
+    { value: 'no', label: 'No' },
+  ];
+  ctx.push(reply);
+  ctx.output.expecting = 'choice';
+}
+
+/**
+ * The answer to "Did you mean …?": yes serves the request; no counts as not
+ * understood (and says what the bot can do); anything longer is understood
+ * afresh, though never confirmed a second time.
+ */
+export async function answerConfirmIntent(ctx: TurnContext, intent: string, text: string, digits: string): Promise<void> {
+  const left = text ? leaving(ctx.content, text) : null;
+  if (left) {
+    if (left.rest) await respond(ctx, left.rest, false);
+    else ctx.say('what_now');
+    return;
+  }
+  if (text && notKnowing(ctx.content, text, false)) {
+    await miss(ctx);
+    return;
+  }
+  const short = digits !== '' || plainWords(text).split(' ').length <= 3;
+  const answer = short ? parseSlot('yesno', digits ? { digits } : { text }, { choices: [], patterns: ctx.patterns, now: ctx.now }) : { ok: false as const };
+  if (answer.ok && answer.value === true) await serve(ctx, intent, ctx.state.confidence ?? 0.5, null);
+  else if (answer.ok || !text) await miss(ctx);
+  else await respond(ctx, text, true);
 }
 
 /** Serves what is queued (the second of two requests), once nothing else is in progress. */

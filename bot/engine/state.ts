@@ -71,7 +71,7 @@ export const conversationStateSchema = z.object({
   turns: z.number().int().nonnegative().default(0),
   /** The last intent that was a real topic (not a greeting), for "let me talk to a person". */
   topic: z.string().nullable(),
-  /** The top intents offered when the bot asked which one was meant. */
+  /** The top intents offered when the bot asked which one was meant; one: it asked "Did you mean …?". */
   clarifying: z.array(z.string()).nullable(),
   dialog: activeDialogSchema.nullable(),
   /** Requests still to serve, in order: the second of two in one message, or one a dialog handed on. */

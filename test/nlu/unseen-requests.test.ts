@@ -2,7 +2,8 @@
  * Realistic requests the demo contact center does not serve — none of them
  * in the intents or in rules/out_of_scope.yaml — sent to the bot as a signed-in
  * web customer (verified, so a self-service flow would act at once). Most must
- * end as "I don't know"; none may start a flow that changes something.
+ * end as "I don't know" (after a "no" where the bot asked "Did you mean …?");
+ * none may start a flow that changes something.
  */
 import { join } from 'node:path';
 import { Engine } from '../../bot/engine/engine';
@@ -68,7 +69,9 @@ it('answers "I don\'t know" to most requests the demo does not serve, and starts
   for (const [i, text] of UNSEEN.entries()) {
     const id = `unseen-${i}`;
     await engine.turn({ conversationId: id, channel: 'chat', identity: signedIn('C1001'), event: 'start' });
-    const out = await engine.turn({ conversationId: id, channel: 'chat', identity: signedIn('C1001'), text });
+    let out = await engine.turn({ conversationId: id, channel: 'chat', identity: signedIn('C1001'), text });
+    // "Just to check: do you want to …?" for a request just under the threshold: the customer meant none, and says no.
+    if (out.replies.some((r) => r.text.startsWith('Just to check:'))) out = await engine.turn({ conversationId: id, channel: 'chat', identity: signedIn('C1001'), text: 'no' });
     const state = (await store.load(id, fixedClock.now().getTime()))?.state;
     answers.push({ text, reply: out.replies.map((r) => r.text).join(' '), flow: state?.dialog?.intent ?? null });
   }
