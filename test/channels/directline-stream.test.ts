@@ -57,6 +57,18 @@ it('replays what was missed when reconnecting with a watermark', async () => {
   ws.close();
 });
 
+it('replays a history longer than one read, page after page, when reconnecting from the start', async () => {
+  const c = await startConversation();
+  // An agent's messages past the 500 activities one read returns.
+  for (let i = 0; i < 510; i++) await app.app.outbound.send(`directline:${c.conversationId}`, { text: `line ${i}`, from: { kind: 'agent', name: 'Sam' } });
+  const again = (await (await fetch(`${app.url}/v3/directline/conversations/${c.conversationId}?watermark=0`, { headers: auth(c.token) })).json()) as { streamUrl: string };
+  const { ws, frames } = await connect(again.streamUrl);
+  await until(() => frames.flatMap((f) => f.activities).some((a) => a.text === 'line 509'));
+  const lines = frames.flatMap((f) => f.activities).filter((a) => a.text?.startsWith('line '));
+  expect(lines.map((a) => a.text)).toEqual(Array.from({ length: 510 }, (_, i) => `line ${i}`));
+  ws.close();
+});
+
 it('closes the older stream when a second one connects, and refuses a bad token', async () => {
   const c = await startConversation();
   const first = await connect(c.streamUrl);

@@ -67,6 +67,11 @@ export class DirectLineConversations {
     return this.cache.get(id);
   }
 
+  /** Most activities one read returns: a read that returns fewer has read to the end. */
+  get pageSize(): number {
+    return this.limits.pageSize ?? 500;
+  }
+
   /** How many conversations this process caches. */
   get size(): number {
     return this.cache.size;
@@ -103,7 +108,7 @@ export class DirectLineConversations {
 
   /** Activities from `watermark` on (a page at most), and the watermark to read on from. */
   async since(id: string, watermark: number): Promise<{ activities: Activity[]; watermark: string }> {
-    const read = await this.store.histories.since(historyKey(id), watermark, this.nowMs(), this.limits.pageSize ?? 500);
+    const read = await this.store.histories.since(historyKey(id), watermark, this.nowMs(), this.pageSize);
     const activities = read.entries.map(({ seq, item }) => ({
       ...(item as unknown as Activity),
       id: activityId(id, seq),

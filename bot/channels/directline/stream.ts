@@ -109,7 +109,8 @@ export class DirectLineStreams {
         if (stream.ws.readyState !== stream.ws.OPEN) return;
         if (!set.activities.length) continue;
         stream.sent = Number(set.watermark);
-        stream.again = true;
+        // A full page may have more behind it; anything added since the read has set `again` itself.
+        if (set.activities.length >= this.conversations.pageSize) stream.again = true;
         stream.ws.send(JSON.stringify(set), (err) => err && this.log.warn('directline.stream_send_failed', { error: err.name }));
       } while (stream.again);
     } catch (err) {
