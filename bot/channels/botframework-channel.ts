@@ -12,7 +12,8 @@ export const botFrameworkChannel: ChannelModule<OutboundChannel | null> = {
   async mount(server, app) {
     const { config } = app;
     if (config.BOTFRAMEWORK_CHANNEL !== 'on') return null;
-    const { registerBotFramework } = await import('./botframework');
+    // require, not import(): `npm start` loads TypeScript through tsx's CommonJS hook alone (one process, no loader thread).
+    const { registerBotFramework } = require('./botframework') as typeof import('./botframework');
     const botFramework = registerBotFramework(server, {
       conversations: app.conversations,
       log: app.log,

@@ -18,7 +18,7 @@ import type { WordVectors } from './embeddings';
 
 const MAGIC = 'FLMODEL1';
 /** The training code: a change to any of these makes a new model. */
-const SOURCES = ['classifier.ts', 'features.ts', 'calibrate.ts', 'heldout.ts', 'embeddings.ts', 'train.ts', 'model-file.ts'];
+const SOURCES = ['classifier.ts', 'features.ts', 'feature-index.ts', 'calibrate.ts', 'heldout.ts', 'embeddings.ts', 'train.ts', 'model-file.ts'];
 
 let sourceHash: string | null = null;
 function sourcesHash(): string {

@@ -14,7 +14,7 @@
  * (MirroredTarget). A try after a failed one first looks for the task by its
  * handoff id, so a create that timed out but reached Twilio is not made twice.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { routingAttributes, type Handoff } from '../../bot/engine/handoff-record';
 import type { Outbox, OutboxEntry } from '../../bot/engine/outbox';
 import type { Clock, HandoffReceipt, HandoffTarget } from '../../bot/engine/ports';
@@ -69,7 +69,8 @@ export class TaskRouterTarget implements HandoffTarget {
   constructor(private readonly opts: TaskRouterOptions) {
     const timeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     // keepAlive off: kinder to short-lived test servers and to nock (see stack-notes).
-    this.client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: false, timeout });
+    // Loaded here, not at start-up: the REST clients cost a third of a second and the demo hands off without TaskRouter.
+    this.client = (require('twilio') as typeof twilio)(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: false, timeout });
     this.breaker = opts.breaker ?? new CircuitBreaker({ name: 'taskrouter' });
     this.sender = new OutboxSender({
       outbox: opts.outbox,

@@ -4,7 +4,7 @@
  * request that hangs is abandoned after `requestTimeoutMs` (default 5 s,
  * Twilio's own is 30 s), so sends waiting in the background stay bounded.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import type { SmsSender } from '../../bot/engine/ports';
 import type { SmsSettings } from '../../bot/config';
 
@@ -13,7 +13,8 @@ export class TwilioSms implements SmsSender {
 
   constructor(private readonly settings: SmsSettings) {
     // keepAlive off: a few messages per call do not need pooled sockets (and nock needs it, see stack-notes).
-    this.client = twilio(settings.accountSid, settings.authToken, { autoRetry: false, keepAlive: false, timeout: settings.requestTimeoutMs ?? 5000 });
+    // Loaded here, not at start-up: the REST clients cost a third of a second and most starts send no SMS.
+    this.client = (require('twilio') as typeof twilio)(settings.accountSid, settings.authToken, { autoRetry: false, keepAlive: false, timeout: settings.requestTimeoutMs ?? 5000 });
   }
 
   async send(to: string, body: string): Promise<'sent'> {

@@ -43,6 +43,14 @@ describe('npm start', () => {
     }
   });
 
+  it('is one process: SIGTERM to its process group (Ctrl-C in a terminal, kill -- -PGID) shuts it down with exit 0', async () => {
+    const s = startBot();
+    await s.listening;
+    s.signal('SIGTERM', 'group');
+    expect(await s.exited).toBe(0);
+    expect(s.out().stdout).toContain('"event":"shutdown.done"');
+  });
+
   it('started without --demo or FRONTLINE_MODE, is production and refuses to start half-configured', async () => {
     const s = startBot({ args: [join(root, 'bot', 'index.ts')], env: { FRONTLINE_MODE: '', DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off' } });
     expect(await s.exited).toBe(1);

@@ -1,13 +1,19 @@
 /**
- * The bot started as a user starts it, in a child process: `npm start`, or
- * the entry point through tsx. It runs in a process group of its own so a
- * test ends it and everything it started.
+ * The bot started as a user starts it, in a child process: as `npm start`
+ * runs it (`node --require tsx/cjs bot/index.ts --demo`: one process), or
+ * any other command. It runs in a process group of its own so a test ends
+ * it and everything it started.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from './harness';
 
 export const tsx = join(root, 'node_modules', '.bin', 'tsx');
+/**
+ * What `npm start` puts before the entry point: restify 11's harmless DEP0111 warning silenced, and
+ * tsx's CommonJS hook (resolved here, so any working directory works).
+ */
+const tsxHook = ['--disable-warning=DEP0111', '--require', require.resolve('tsx/cjs', { paths: [root] })];
 
 export interface StartedBot {
   /** The child's pid, which leads its process group (kill -9 the group with `process.kill(-pid, 'SIGKILL')`). */
@@ -26,13 +32,14 @@ export interface StartedBot {
   signal(signal: NodeJS.Signals, to?: 'group' | 'process'): void;
 }
 
-/** Starts `command args` (default: the entry point with `--demo`, as `npm start` runs it). */
+/** Starts `command args`; without a command, node with tsx's hook runs `args` (default: the entry point with `--demo`, as `npm start` runs it). */
 export function startBot(
   opts: { env?: Record<string, string>; unset?: string[]; cwd?: string; command?: string; args?: string[] } = {},
 ): StartedBot {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...opts.env };
   for (const name of opts.unset ?? []) delete env[name];
-  const child = spawn(opts.command ?? tsx, opts.args ?? [join(root, 'bot', 'index.ts'), '--demo'], {
+  const args = opts.args ?? [join(root, 'bot', 'index.ts'), '--demo'];
+  const child = spawn(opts.command ?? process.execPath, opts.command ? args : [...tsxHook, ...args], {
     cwd: opts.cwd ?? root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
