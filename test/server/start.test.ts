@@ -1,6 +1,7 @@
 /**
  * `npm start` as a user runs it: the real entry point in a child process.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +46,16 @@ describe('npm start', () => {
 
   it('is one process: SIGTERM to its process group (Ctrl-C in a terminal, kill -- -PGID) shuts it down with exit 0', async () => {
     const s = startBot();
-    await s.listening;
-    s.signal('SIGTERM', 'group');
-    expect(await s.exited).toBe(0);
-    expect(s.out().stdout).toContain('"event":"shutdown.done"');
+    try {
+      await s.listening;
+      // No launcher in front of the bot to race it for the signal (tsx's parent process used to exit 143).
+      expect(execFileSync('pgrep', ['-g', String(s.pid)], { encoding: 'utf8' }).trim().split('\n')).toEqual([String(s.pid)]);
+      s.signal('SIGTERM', 'group');
+      expect(await s.exited).toBe(0);
+      expect(s.out().stdout).toContain('"event":"shutdown.done"');
+    } finally {
+      await s.stop();
+    }
   });
 
   it('started without --demo or FRONTLINE_MODE, is production and refuses to start half-configured', async () => {
