@@ -38,7 +38,7 @@ export interface ChannelHost {
   clock: Clock;
   sms: SmsSender;
   /** Histories, delivery records and the bus shared by every instance. */
-  store: Pick<Store, 'histories' | 'deliveries' | 'bus'>;
+  store: Pick<Store, 'histories' | 'deliveries' | 'bus' | 'records' | 'outbox'>;
 }
 
 /** A channel folder's one export: its declaration, and how it mounts (returning what tests may reach into). */

@@ -24,6 +24,7 @@ export const directLineChannel: ChannelModule<DirectLine> = {
       messageRate: { burst: config.MESSAGE_RATE_BURST, perMinute: config.MESSAGE_RATE_PER_MINUTE },
       maxConversations: config.DIRECTLINE_MAX_CONVERSATIONS,
       idleMinutes: config.STATE_TTL_MINUTES,
+      abandonMinutes: config.WEBCHAT_ABANDON_MINUTES,
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     });
     directLine.register(server);
@@ -31,7 +32,16 @@ export const directLineChannel: ChannelModule<DirectLine> = {
     server.server.on('upgrade', (req, socket, head) => {
       if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
     });
-    server.on('close', () => directLine.close());
+    // Every instance sweeps; the store's outbox lease gives each gone customer to one of them.
+    const sweeping = setInterval(
+      () => void directLine.away.sweep().catch((err: unknown) => log.warn('directline.away_sweep_failed', { error: (err as Error).name })),
+      Math.min(60_000, (config.WEBCHAT_ABANDON_MINUTES * 60_000) / 4),
+    );
+    sweeping.unref();
+    server.on('close', () => {
+      clearInterval(sweeping);
+      directLine.close();
+    });
     registerWebChatPage(server, {
       directLine,
       title: app.conversations.content().botName,

@@ -32,7 +32,7 @@ export interface ConversationLimits {
 }
 
 /** What the Direct Line channel needs of the store. */
-export type DirectLineStore = Pick<Store, 'histories' | 'deliveries' | 'bus'>;
+export type DirectLineStore = Pick<Store, 'histories' | 'deliveries' | 'bus' | 'records' | 'outbox'>;
 
 /** The bus topic on which "look again" for a conversation's stream is published. */
 export const streamTopic = (id: string) => `directline:${id}`;
@@ -117,6 +117,13 @@ export class DirectLineConversations {
     }));
     const next = read.entries.length ? read.entries.at(-1)!.seq + 1 : read.watermark;
     return { activities, watermark: String(next) };
+  }
+
+  /** When the customer last sent an activity, among the latest few (ms; 0 for none). */
+  async lastFromUser(id: string): Promise<number> {
+    const recent = await this.since(id, Math.max(0, (await this.count(id)) - 20));
+    const mine = recent.activities.filter((a) => a.from?.role === 'user').at(-1);
+    return mine?.timestamp ? Date.parse(mine.timestamp) : 0;
   }
 
   /** How many activities the conversation has: the watermark of the next one. */

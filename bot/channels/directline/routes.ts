@@ -22,6 +22,7 @@ import { chat, inboundText, outboundActivities, type Activity, type ChannelAccou
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { runOnce, type OnceOptions } from '../once';
 import { DirectLineConversations, type DirectLineConversation, type DirectLineStore } from './conversations';
+import { AwayWatch } from './away';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
 
@@ -45,6 +46,8 @@ export interface DirectLineOptions {
   publicUrl?: string;
   /** Messages one conversation may send: a burst, then so many a minute (default 20, then 30). */
   messageRate?: MessageRate;
+  /** How long a customer waiting for a person may be gone (no stream, poll or message) before leaving the queue (WEBCHAT_ABANDON_MINUTES, default 5). */
+  abandonMinutes?: number;
 }
 
 /** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
@@ -68,6 +71,8 @@ export class DirectLine implements OutboundChannel {
   readonly signer: TokenSigner;
   readonly conversations: DirectLineConversations;
   readonly streams: DirectLineStreams;
+  /** Customers who closed the page while waiting: `sweep()` runs on a timer (channel.ts) on every instance. */
+  readonly away: AwayWatch;
   private readonly now: () => Date;
   private readonly secret: Buffer;
   private readonly onceOptions: OnceOptions;
@@ -82,7 +87,17 @@ export class DirectLine implements OutboundChannel {
       this.now,
     );
     this.onceOptions = { ttlMs: (opts.idleMinutes ?? 60) * 60_000, now: () => this.now().getTime() };
-    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log);
+    const idleMs = (opts.idleMinutes ?? 60) * 60_000;
+    this.away = new AwayWatch({
+      store: opts.store,
+      conversations: opts.conversations,
+      abandonMs: (opts.abandonMinutes ?? 5) * 60_000,
+      keepMs: idleMs,
+      lastWritten: (id) => this.conversations.lastFromUser(id),
+      now: this.now,
+      log: opts.log,
+    });
+    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log, undefined, this.away);
   }
 
   /**
@@ -169,6 +184,9 @@ export class DirectLine implements OutboundChannel {
     server.get(`${base}/conversations/:id`, async (req: Request, res: Response) => {
       const conversation = await this.authorized(req, res);
       if (!conversation) return;
+      // A page resuming a conversation whose history has expired (STATE_TTL_MINUTES) starts a new one instead.
+      if (!(await this.conversations.exists(conversation.id)))
+        return fail(res, 404, 'NotFound', 'conversation not found or expired');
       const token = this.bearer(req)!;
       const watermark = (req.query as { watermark?: string } | undefined)?.watermark;
       const url = this.streamUrl(req, conversation.id, token) + (watermark ? `&watermark=${encodeURIComponent(watermark)}` : '');
@@ -222,6 +240,7 @@ export class DirectLine implements OutboundChannel {
       if (!conversation) return;
       const watermark = Number((req.query as { watermark?: string } | undefined)?.watermark ?? 0);
       if (!Number.isInteger(watermark) || watermark < 0) return fail(res, 400, 'BadArgument', 'watermark must be a whole number');
+      await this.away.polledNow(conversation.id);
       res.send(200, await this.conversations.since(conversation.id, watermark));
     });
   }

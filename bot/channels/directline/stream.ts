@@ -29,6 +29,12 @@ interface OpenStream {
   unsubscribe: () => void;
 }
 
+/** Told when a conversation's stream opens and when its last one here closes (for the away watch). */
+export interface StreamHooks {
+  opened(id: string): Promise<void>;
+  closed(id: string): Promise<void>;
+}
+
 export class DirectLineStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly open = new Map<string, OpenStream>();
@@ -41,6 +47,7 @@ export class DirectLineStreams {
     private readonly recover: (id: string, user: string) => DirectLineConversation,
     private readonly log: Logger,
     keepAliveMs = 30_000,
+    private readonly hooks?: StreamHooks,
   ) {
     this.keepAlive = setInterval(() => {
       for (const s of this.open.values()) s.ws.send('');
@@ -71,14 +78,22 @@ export class DirectLineStreams {
       const stream: OpenStream = { ws, sent: null, reading: false, again: false, unsubscribe: () => undefined };
       stream.unsubscribe = this.bus.subscribe(streamTopic(id), () => void this.pump(id, stream));
       this.open.set(id, stream);
+      this.tell('opened', id);
       ws.on('close', () => {
         stream.unsubscribe();
-        if (this.open.get(id) === stream) this.open.delete(id);
+        // A stream closed by a newer one ("collision") is no sign the customer went.
+        if (this.open.get(id) !== stream) return;
+        this.open.delete(id);
+        this.tell('closed', id);
       });
       ws.on('error', () => ws.terminate());
       void this.begin(id, stream, Number.isInteger(watermark) && watermark >= 0 ? watermark : null);
     });
     return true;
+  }
+
+  private tell(what: keyof StreamHooks, id: string): void {
+    this.hooks?.[what](id).catch((err: unknown) => this.log.warn('directline.stream_note_failed', { error: (err as Error).name }));
   }
 
   /** Listens before it reads, so nothing added in between is missed; a watermark replays what was missed. */
