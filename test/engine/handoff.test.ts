@@ -32,14 +32,15 @@ describe('the agent summary fits the intent', () => {
   });
 
   it('tech support: services, device, tickets — no billing, no sales offers', async () => {
-    const c = h.conversation({ identity: signedIn('C1001') });
+    // C1007: no known outage where he lives (at Maya's, the outage would explain it and no one is queued).
+    const c = h.conversation({ identity: signedIn('C1007') });
     await c.start();
     const out = await c.say('my wifi keeps disconnecting all the time');
     const hd = out.handoff!.handoff;
     expect(hd.queue).toBe('tech_support');
     expect(hd.summary.map((s) => s.section)).toEqual(['products', 'devices', 'tickets']);
     expect(JSON.stringify(hd.summary)).not.toMatch(/INV-|balance|\$145/i);
-    expect(hd.summary.find((s) => s.section === 'tickets')!.lines[0]).toContain('TCK-7001');
+    expect(hd.summary.find((s) => s.section === 'tickets')!.lines[0]).toContain('TCK-7203');
     expect(hd.nextBestActions).toEqual([]);
   });
 
