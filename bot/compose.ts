@@ -25,6 +25,7 @@ import { systemClock } from './engine/ports';
 import type { Store } from './engine/store';
 import type { Logger } from './log';
 import { AgentDirectory } from './desk/agents';
+import { DeskPresence } from './desk/presence';
 import { keptModelOf, trainFromContent } from './nlu/train';
 import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
@@ -217,7 +218,15 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   else log.info('store.opened', { kind: store.kind });
   let engine: Engine | null = null;
   const content = () => (engine?.current ?? brain).content;
-  const queue = new ContactBook({ store, queues: () => content().routing.queues, clock });
+  // The desk is where chats are answered (no TaskRouter, no other platform): when nobody serving a queue is
+  // at it, the bot promises no wait (read at each handoff; agents are read below).
+  const presence = new DeskPresence(store.records, () => clock.now());
+  const deskAnswers = !config.taskRouter && !config.handoffWebhook;
+  const staffed = async (queueName: string) => {
+    if (!agents || !deskAnswers) return undefined;
+    return presence.anyPresent(agents.all().filter((a) => a.queues.includes(queueName)).map((a) => a.id));
+  };
+  const queue = new ContactBook({ store, queues: () => content().routing.queues, clock, staffed });
   let handoffs: HandoffTarget = queue;
   let taskRouter: TaskRouterTarget | null = null;
   if (config.taskRouter) {

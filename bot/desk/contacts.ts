@@ -47,6 +47,8 @@ export interface ContactBookOptions {
   /** The content's queues (read on every call: content may be reloaded). */
   queues: () => Record<string, QueueInfo>;
   clock: Clock;
+  /** Whether anyone who serves the queue is at the desk now (presence.ts), for chats; undefined: not known. */
+  staffed?: (queue: string) => Promise<boolean | undefined>;
 }
 
 export class ContactBook implements HandoffTarget, ContactLog {
@@ -75,7 +77,14 @@ export class ContactBook implements HandoffTarget, ContactLog {
     await this.store.waiting.enqueue(handoff);
     await this.announce(record);
     const minutes = this.opts.queues()[handoff.queue]?.expected_wait_minutes;
-    return { queue: handoff.queue, position: await this.position(record), ...(minutes !== undefined ? { expectedWaitSeconds: minutes * 60 } : {}) };
+    // Calls are put through by the phone system (Enqueue, Dial, TaskRouter): who answers them is not the desk's to say.
+    const staffed = handoff.channel === 'voice' ? undefined : await this.opts.staffed?.(handoff.queue);
+    return {
+      queue: handoff.queue,
+      position: await this.position(record),
+      ...(minutes !== undefined ? { expectedWaitSeconds: minutes * 60 } : {}),
+      ...(staffed === false ? { staffed } : {}),
+    };
   }
 
   async append(contactId: string, message: ContactMessage): Promise<FollowUpReceipt> {

@@ -7,6 +7,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { DeskAuth } from './auth';
 import type { Desk } from './desk';
+import type { DeskPresence } from './presence';
 
 export interface DeskStreams {
   /** Ends every open stream (the server is closing). */
@@ -15,7 +16,7 @@ export interface DeskStreams {
   readonly open: number;
 }
 
-export function registerDeskEvents(server: Server, desk: Desk, auth: DeskAuth, heartbeatMs = 20_000): DeskStreams {
+export function registerDeskEvents(server: Server, desk: Desk, auth: DeskAuth, presence: DeskPresence, heartbeatMs = 20_000): DeskStreams {
   const streams = new Set<() => void>();
   server.get(
     '/api/desk/events',
@@ -31,10 +32,17 @@ export function registerDeskEvents(server: Server, desk: Desk, auth: DeskAuth, h
       const unsubscribe = desk.subscribe(signed.agent, (event) => {
         res.write(`event: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
       });
+      // Presence is a courtesy to customers (an honest wait): a store that fails it costs the stream nothing.
+      const agentId = signed.agent.id;
+      presence.opened(agentId).catch(() => undefined);
       // A comment line keeps idle connections open through proxies; a signed-out session stops here.
       const heartbeat = setInterval(() => {
         void auth.signed(req).then(
-          (still) => (still ? res.write(': ping\n\n') : stop()),
+          (still) => {
+            if (!still) return stop();
+            res.write(': ping\n\n');
+            presence.here(agentId).catch(() => undefined);
+          },
           () => stop(),
         );
       }, heartbeatMs);
@@ -43,6 +51,7 @@ export function registerDeskEvents(server: Server, desk: Desk, auth: DeskAuth, h
         if (!streams.delete(stop)) return;
         clearInterval(heartbeat);
         unsubscribe();
+        presence.closed(agentId).catch(() => undefined);
         res.end();
       };
       streams.add(stop);

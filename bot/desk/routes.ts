@@ -14,6 +14,7 @@ import { registerDeskApi } from './api';
 import { DeskAuth, refuse, type DeskHandler, type Signed } from './auth';
 import type { Desk } from './desk';
 import { registerDeskEvents, type DeskStreams } from './events';
+import { DeskPresence } from './presence';
 import { DeskSessions } from './sessions';
 
 /** How long a desk session lasts from sign-in: an agent's shift. */
@@ -116,7 +117,7 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
     res.send(200, { queues: await opts.desk.queues(agent) });
   }, false);
   if (opts.queuesApi) server.get('/api/queues', queues);
-  const streams = registerDeskEvents(server, opts.desk, auth);
+  const streams = registerDeskEvents(server, opts.desk, auth, new DeskPresence(opts.records, opts.now));
   // Open event streams would hold server.close() forever: end them first.
   const close = server.close.bind(server);
   server.close = ((callback?: () => void) => {

@@ -130,7 +130,9 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
   // The queue routed to, never the intent's own: a platinum billing dispute hears "Premium Service".
   const vars = { queue_label: where.queueLabel, wait: minutes === null ? null : `${minutes} minute${minutes === 1 ? '' : 's'}` };
   if (req.say) ctx.push(ctx.toReply(req.say, undefined, vars));
-  if (req.say && minutes !== null) ctx.say('handoff_wait', vars);
+  // Nobody serving the queue is at work: no wait is promised.
+  if (receipt.staffed === false) ctx.say('handoff_unstaffed', vars);
+  else if (req.say && minutes !== null) ctx.say('handoff_wait', vars);
   else if (!req.say) ctx.say(minutes === null ? 'handoff_no_wait' : 'handoff', vars);
   state.handedOff = { queue: receipt.queue, at: ctx.now.toISOString(), handoffId: handoff.id };
   state.dialog = null;

@@ -62,6 +62,8 @@ export interface HandoffReceipt {
   position?: number;
   /** Expected wait in seconds, when the target knows. */
   expectedWaitSeconds?: number;
+  /** False when the target knows that nobody who serves the queue is at work now: no wait is promised. */
+  staffed?: boolean;
   /** The target's own id for the contact (a TaskRouter task SID …). */
   reference?: string;
 }
