@@ -4,7 +4,7 @@
  * Line: a contact is never shown to an agent who does not serve its queue,
  * and live events reach only the agents of its queue.
  */
-import { deskAgent, type DeskAgentClient } from '../support/desk-agent';
+import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
 import { webCustomer } from '../support/web-customer';
 
@@ -14,28 +14,9 @@ let running: RunningApp;
 const password = (id: string) => running.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
 type Queues = { queues: { queue: string; label: string; waiting: { contactId: string; customerName: string | null; intentLabel: string | null }[] }[] };
 
-async function signedIn(id: string): Promise<DeskAgentClient> {
-  const agent = deskAgent(running.url);
-  expect((await agent.signIn(id, password(id))).status).toBe(200);
-  return agent;
-}
+const signedIn = (id: string) => signedInDemoAgent(running, id);
 
-/** An agent's event stream, read until a pattern shows. */
-async function listen(agent: DeskAgentClient) {
-  const controller = new AbortController();
-  const res = await fetch(`${running.url}/api/desk/events`, { headers: { cookie: agent.cookie }, signal: controller.signal });
-  const reader = res.body!.getReader();
-  let text = '';
-  return {
-    contentType: res.headers.get('content-type'),
-    async until(pattern: RegExp) {
-      while (!pattern.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-      return text;
-    },
-    text: () => text,
-    stop: () => controller.abort(),
-  };
-}
+const listen = (agent: DeskAgentClient) => deskEvents(running.url, agent);
 
 beforeAll(async () => {
   running = await startApp();

@@ -4,7 +4,7 @@
  * start` uses: the customer over the Direct Line routes, agents signed in at
  * the desk's HTTP API, present while their desk page holds its event stream.
  */
-import { deskAgent, type DeskAgentClient } from '../support/desk-agent';
+import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
 import { webCustomer } from '../support/web-customer';
 
@@ -18,12 +18,7 @@ afterAll(async () => {
   await running?.close();
 });
 
-async function signedIn(id: string): Promise<DeskAgentClient> {
-  const agent = deskAgent(running.url);
-  const password = running.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
-  expect((await agent.signIn(id, password)).status).toBe(200);
-  return agent;
-}
+const signedIn = (id: string) => signedInDemoAgent(running, id);
 
 /** The agent's desk page open: its event stream, until stopped. */
 async function deskOpen(agent: DeskAgentClient): Promise<() => Promise<void>> {

@@ -6,7 +6,7 @@
  * in its queue again at its old place; the transferring agent lets go at once.
  */
 import type { OutcomeEvent } from '../../bot/engine/store';
-import { deskAgent, type DeskAgentClient } from '../support/desk-agent';
+import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
 import { webCustomer, type WebCustomer } from '../support/web-customer';
 
@@ -22,12 +22,7 @@ afterAll(async () => {
 
 type Summary = { contactId: string; status: string; queue: string; priority: number; enqueuedAt: string; agent: { id: string } | null; offer?: { fromName: string; note: string | null } | null };
 
-async function signedIn(id: string): Promise<DeskAgentClient> {
-  const agent = deskAgent(running.url);
-  const password = running.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
-  expect((await agent.signIn(id, password)).status).toBe(200);
-  return agent;
-}
+const signedIn = (id: string) => signedInDemoAgent(running, id);
 
 const at = (id: string, action = '') => `/api/desk/contacts/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 const json = async <T>(res: Promise<Response>): Promise<T> => (await (await res).json()) as T;

@@ -5,7 +5,7 @@
  * shows no typing while the agent holds the chat (it stays silent); the
  * customer's typing reaches the agent live and is never stored.
  */
-import { deskAgent, type DeskAgentClient } from '../support/desk-agent';
+import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
 import { webCustomer, type WebCustomer } from '../support/web-customer';
 
@@ -19,32 +19,9 @@ afterAll(async () => {
   await running?.close();
 });
 
-async function signedIn(id: string): Promise<DeskAgentClient> {
-  const agent = deskAgent(running.url);
-  const password = running.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
-  expect((await agent.signIn(id, password)).status).toBe(200);
-  return agent;
-}
+const signedIn = (id: string) => signedInDemoAgent(running, id);
 
-/** An agent's event stream, read until a pattern shows. */
-async function listen(agent: DeskAgentClient) {
-  const controller = new AbortController();
-  const res = await fetch(`${running.url}/api/desk/events`, { headers: { cookie: agent.cookie }, signal: controller.signal });
-  const reader = res.body!.getReader();
-  let text = '';
-  return {
-    async until(pattern: RegExp) {
-      while (!pattern.test(text)) {
-        const { done, value } = await reader.read();
-        if (done) throw new Error(`the stream ended before ${pattern}: ${text}`);
-        text += new TextDecoder().decode(value);
-      }
-      return text;
-    },
-    text: () => text,
-    stop: () => controller.abort(),
-  };
-}
+const listen = (agent: DeskAgentClient) => deskEvents(running.url, agent);
 
 /** Sofia's billing dispute, waiting in Dana's queue; the contact's id. */
 async function disputeWaiting(dana: DeskAgentClient): Promise<{ chat: WebCustomer; contactId: string }> {

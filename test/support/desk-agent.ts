@@ -59,3 +59,41 @@ export function deskAgent(baseUrl: string): DeskAgentClient {
   };
   return client;
 }
+
+/** A demo agent of a running app (`npm start`'s made-up passwords), signed in. */
+export async function signedInDemoAgent(app: { url: string; app: { agents: { demoPasswords: { id: string; password: string }[] } | null } }, id: string): Promise<DeskAgentClient> {
+  const agent = deskAgent(app.url);
+  const password = app.app.agents!.demoPasswords.find((a) => a.id === id)!.password;
+  const res = await agent.signIn(id, password);
+  if (res.status !== 200) throw new Error(`${id} could not sign in: HTTP ${res.status}`);
+  return agent;
+}
+
+/** What an agent's desk page reads: its event stream, read until a pattern shows. */
+export interface DeskEventStream {
+  contentType: string | null;
+  /** Resolves the text so far once `pattern` shows in it; rejects if the stream ends first. */
+  until(pattern: RegExp): Promise<string>;
+  text(): string;
+  stop(): void;
+}
+
+export async function deskEvents(baseUrl: string, agent: DeskAgentClient): Promise<DeskEventStream> {
+  const controller = new AbortController();
+  const res = await fetch(`${baseUrl}/api/desk/events`, { headers: { cookie: agent.cookie }, signal: controller.signal });
+  const reader = res.body!.getReader();
+  let text = '';
+  return {
+    contentType: res.headers.get('content-type'),
+    async until(pattern) {
+      while (!pattern.test(text)) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${pattern}: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+      return text;
+    },
+    text: () => text,
+    stop: () => controller.abort(),
+  };
+}
