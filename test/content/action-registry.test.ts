@@ -38,7 +38,7 @@ it('names an argument the action does not take, where it is written', () => {
 });
 
 it('makes npm run validate exit non-zero on a wrong argument', () => {
-  edit('dialogs/outage_status.yaml', (t) => t.replace('postcode: "{postcode}"', 'zip: "{postcode}"'));
+  edit('dialogs/outage_status.yaml', (t) => t.replace('postcode: "{outage_zip}"', 'zip: "{outage_zip}"'));
   const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
   expect(run.status).toBe(1);
   expect(run.stdout).toMatch(/^dialogs\/outage_status\.yaml:\d+ steps\[\d+\]\.args\.zip: outage\.check takes no argument "zip"/m);
