@@ -1,0 +1,56 @@
+/**
+ * A customer waiting for a person changes their mind: "never mind" before
+ * anyone took the contact withdraws the request. Through the wiring `npm
+ * start` uses: Web Chat over the Direct Line routes, the queue as a
+ * signed-in agent reads it, the outcome in the store's events.
+ */
+import { signedInDemoAgent } from '../support/desk-agent';
+import { startApp, type RunningApp } from '../support/server';
+import { webCustomer } from '../support/web-customer';
+
+jest.setTimeout(120_000);
+
+let running: RunningApp;
+beforeAll(async () => {
+  running = await startApp();
+});
+afterAll(async () => {
+  await running?.close();
+});
+
+type Queues = { queues: { queue: string; waiting: { contactId: string; conversationId: string }[] }[] };
+
+it('"never mind" while waiting takes the customer out of the queue, recorded as abandoned, and the bot serves again', async () => {
+  const dana = await signedInDemoAgent(running, 'dana');
+  const waiting = async (conversationId: string) =>
+    ((await (await dana.get('/api/desk/queues')).json()) as Queues).queues.flatMap((q) => q.waiting).filter((w) => w.conversationId === conversationId);
+
+  const chat = await webCustomer(running, 'C1003');
+  await chat.say("I've been charged twice on my November bill");
+  const [contact] = await waiting(chat.conversationId);
+  expect(contact).toBeDefined();
+
+  // Something else while waiting still goes onto the contact.
+  expect((await chat.say('it was on the 3rd')).join('\n')).not.toMatch(/cancelled/);
+  expect(await waiting(chat.conversationId)).toHaveLength(1);
+
+  expect((await chat.say('never mind')).join('\n')).toMatch(/I've cancelled your request to talk to our Billing team/);
+  expect(await waiting(chat.conversationId)).toEqual([]);
+  const events = (await running.app.store.events.read(-1, 1000)).map((e) => e.event);
+  expect(events).toContainEqual(expect.objectContaining({ kind: 'abandoned', conversationId: chat.conversationId }));
+
+  // The bot is back: a request is served, not added to a contact nobody holds.
+  expect((await chat.say('when are your stores open')).join('\n')).toMatch(/store/i);
+});
+
+it('"never mind" once an agent holds the contact goes to the agent: the bot withdraws nothing', async () => {
+  const dana = await signedInDemoAgent(running, 'dana');
+  const chat = await webCustomer(running, 'C1003');
+  await chat.say("I've been charged twice on my November bill");
+  const { queues } = (await (await dana.get('/api/desk/queues')).json()) as Queues;
+  const contactId = queues.flatMap((q) => q.waiting).find((w) => w.conversationId === chat.conversationId)!.contactId;
+  expect((await dana.post(`/api/desk/contacts/${encodeURIComponent(contactId)}/accept`)).status).toBe(200);
+  expect((await chat.say('never mind')).join('\n')).not.toMatch(/cancelled/);
+  const view = (await (await dana.get(`/api/desk/contacts/${encodeURIComponent(contactId)}`)).json()) as { status: string };
+  expect(view.status).toBe('with_agent');
+});
