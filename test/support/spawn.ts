@@ -36,7 +36,10 @@ export interface StartedBot {
 export function startBot(
   opts: { env?: Record<string, string>; unset?: string[]; cwd?: string; command?: string; args?: string[] } = {},
 ): StartedBot {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...opts.env };
+  // REDIS_URL is not inherited (.ci/run exports one for the store suites): a bot runs on SQLite under its
+  // DATA_DIR, as on a bare machine, unless the test gives it Redis. Inherited, the "SQLite" bots shared
+  // Redis's default prefix across runs and read each other's waiting customers.
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: '', PORT: '0', LOG_LEVEL: 'info', ...opts.env };
   for (const name of opts.unset ?? []) delete env[name];
   const args = opts.args ?? [join(root, 'bot', 'index.ts'), '--demo'];
   const child = spawn(opts.command ?? process.execPath, opts.command ? args : [...tsxHook, ...args], {
