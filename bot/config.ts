@@ -94,6 +94,8 @@ const schema = z.object({
   /** The agents who may sign in at /agent (YAML or JSON, outside the content); empty: the demo agents in demo mode, no desk in production. */
   AGENTS_FILE: z.string().trim().default(''),
   DESK_OFFER_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Proxies in front of the bot whose X-Forwarded-For is believed for the client's address (0: none, the header is ignored). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Every handoff is also POSTed here as signed JSON (with HANDOFF_WEBHOOK_SECRET), from a durable outbox. */
   HANDOFF_WEBHOOK_URL: optionalUrl.optional(),
   HANDOFF_WEBHOOK_SECRET: z.string().default(''),

@@ -36,6 +36,7 @@ export async function buildServer(app: App): Promise<{ server: Server; mounted: 
         queues: () => engine.current.content.routing.queues,
         now: () => app.clock.now(),
         secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+        trustProxy: config.TRUST_PROXY,
         queuesApi: config.QUEUES_API === 'on',
         log,
       })

@@ -6,15 +6,20 @@
  * - Every state-changing request sends the session's CSRF token in
  *   `X-CSRF-Token` (synchronizer token). Signing in, before any session,
  *   sends the token of a short-lived pre-session cookie (double submit).
- * - Sign-in attempts are limited per agent id and per client address, counted
- *   in the store's records: every instance sharing the store counts as one.
+ * - Sign-in attempts are limited (sign-in-limits.ts): per agent id and client
+ *   address, with a higher per-id ceiling that spares addresses the agent
+ *   signed in from before, and per address; counted in the store's records.
+ *   The client address comes from the socket, or from X-Forwarded-For only as
+ *   far as TRUST_PROXY says (bot/client-address.ts).
  */
 import type { Request, Response, Server } from 'restify';
+import { clientAddress } from '../client-address';
 import type { KeyedRecords, Millis } from '../engine/store';
 import type { Logger } from '../log';
 import type { AgentDirectory } from './agents';
 import type { Agent } from './desk';
 import { randomToken, sameToken, type DeskSession, type DeskSessions } from './sessions';
+import { SignInLimits, type SignInLimitOptions } from './sign-in-limits';
 
 export const SESSION_COOKIE = 'frontline_desk';
 const PRE_COOKIE = 'frontline_desk_pre';
@@ -37,10 +42,9 @@ export interface DeskAuthOptions {
   /** Adds `Secure` to the cookies (PUBLIC_URL is https). */
   secureCookies: boolean;
   log: Logger;
-  /** Sign-in attempts per agent id, and per client address, in `windowMs`. */
-  attemptsPerAgent?: number;
-  attemptsPerAddress?: number;
-  windowMs?: number;
+  /** Proxies in front of the bot whose X-Forwarded-For is believed (TRUST_PROXY; default 0: none). */
+  trustProxy?: number;
+  limits?: SignInLimitOptions;
 }
 
 /** Answers a refusal the way every desk route does: a code and a message, as JSON. */
@@ -58,33 +62,11 @@ export function cookies(req: Request): Record<string, string> {
   return out;
 }
 
-/** Fixed windows of attempts per key, counted in the store. */
-class Attempts {
-  constructor(
-    private readonly records: KeyedRecords,
-    /** Starts the keys: `desk-sign-in:agent:` or `desk-sign-in:address:`. */
-    private readonly prefix: string,
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-  /** Counts one attempt; false once the key went over its limit. */
-  async take(key: string, now: Millis): Promise<boolean> {
-    return (await this.records.count(this.prefix + key, this.windowMs, now)) <= this.limit;
-  }
-  async clear(key: string): Promise<void> {
-    await this.records.delete(this.prefix + key);
-  }
-}
-
 export class DeskAuth {
-  private readonly perAgent: Attempts;
-  private readonly perAddress: Attempts;
-  private readonly windowMs: number;
+  private readonly limits: SignInLimits;
 
   constructor(private readonly opts: DeskAuthOptions) {
-    this.windowMs = opts.windowMs ?? 15 * 60_000;
-    this.perAgent = new Attempts(opts.records, 'desk-sign-in:agent:', opts.attemptsPerAgent ?? 5, this.windowMs);
-    this.perAddress = new Attempts(opts.records, 'desk-sign-in:address:', opts.attemptsPerAddress ?? 20, this.windowMs);
+    this.limits = new SignInLimits(opts.records, opts.limits);
   }
 
   private cookie(name: string, value: string, maxAgeSeconds: number): string {
@@ -135,13 +117,12 @@ export class DeskAuth {
       const agentId = typeof body.agentId === 'string' ? body.agentId.trim().toLowerCase().slice(0, 64) : '';
       const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
       if (!agentId || !password) return refuse(res, 400, 'BadRequest', 'agentId and password are needed');
-      const address = req.socket.remoteAddress ?? 'unknown';
-      // Both counters move on every attempt: neither one id from many addresses nor many ids from one address.
+      const address = clientAddress(req, this.opts.trustProxy ?? 0);
       const now = this.opts.now();
-      const [byAgent, byAddress] = await Promise.all([this.perAgent.take(agentId, now), this.perAddress.take(address, now)]);
-      if (!byAgent || !byAddress) {
-        this.opts.log.warn('desk.sign_in_limited', { by: byAgent ? 'address' : 'agent' });
-        res.header('Retry-After', String(Math.ceil(this.windowMs / 1000)));
+      const limited = await this.limits.take(agentId, address, now);
+      if (limited) {
+        this.opts.log.warn('desk.sign_in_limited', { by: limited });
+        res.header('Retry-After', String(Math.ceil(this.limits.windowMs / 1000)));
         return refuse(res, 429, 'TooManyRequests', 'too many sign-in attempts: try again in 15 minutes');
       }
       const agent = await this.opts.agents.check(agentId, password);
@@ -149,7 +130,7 @@ export class DeskAuth {
         this.opts.log.info('desk.sign_in_failed', {});
         return refuse(res, 401, 'Unauthorized', 'unknown agent id or wrong password');
       }
-      await this.perAgent.clear(agentId);
+      await this.limits.signedIn(agentId, address, now);
       const { id, session } = await this.opts.sessions.open(agent.id, this.opts.now());
       res.header('Set-Cookie', [
         this.cookie(SESSION_COOKIE, id, Math.floor(this.opts.sessions.ttlMs / 1000)),

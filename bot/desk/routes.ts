@@ -33,6 +33,8 @@ export interface DeskRouteOptions {
   now: () => Date;
   /** PUBLIC_URL is https: cookies get `Secure`. */
   secureCookies: boolean;
+  /** TRUST_PROXY: proxies whose X-Forwarded-For gives the client's address (sign-in limits). */
+  trustProxy?: number;
   log: Logger;
 }
 
@@ -94,6 +96,7 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
     records: opts.records,
     now: () => opts.now().getTime(),
     secureCookies: opts.secureCookies,
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     log: opts.log,
   });
   const me = ({ agent, session }: Signed) => ({

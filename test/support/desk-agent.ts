@@ -14,7 +14,8 @@ function cookiesOf(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]!);
 }
 
-export function deskAgent(baseUrl: string): DeskAgentClient {
+/** `headers` go with every request (an `X-Forwarded-For` to come from another address behind TRUST_PROXY). */
+export function deskAgent(baseUrl: string, headers: Record<string, string> = {}): DeskAgentClient {
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
     for (const c of cookiesOf(res)) {
@@ -29,12 +30,12 @@ export function deskAgent(baseUrl: string): DeskAgentClient {
     cookie: '',
     csrf: '',
     async signIn(agentId, password) {
-      const pre = keep(await fetch(`${baseUrl}/api/desk/sign-in`, { headers: { cookie: cookieHeader() } }));
+      const pre = keep(await fetch(`${baseUrl}/api/desk/sign-in`, { headers: { ...headers, cookie: cookieHeader() } }));
       const { csrf } = (await pre.json()) as { csrf: string };
       const res = keep(
         await fetch(`${baseUrl}/api/desk/sign-in`, {
           method: 'POST',
-          headers: { cookie: cookieHeader(), 'content-type': 'application/json', 'x-csrf-token': csrf },
+          headers: { ...headers, cookie: cookieHeader(), 'content-type': 'application/json', 'x-csrf-token': csrf },
           body: JSON.stringify({ agentId, password }),
         }),
       );
@@ -45,13 +46,13 @@ export function deskAgent(baseUrl: string): DeskAgentClient {
       }
       return res;
     },
-    get: async (path) => keep(await fetch(`${baseUrl}${path}`, { headers: { cookie: cookieHeader() } })),
+    get: async (path) => keep(await fetch(`${baseUrl}${path}`, { headers: { ...headers, cookie: cookieHeader() } })),
     async post(path, body = {}, csrf) {
       const token = csrf === undefined ? client.csrf : csrf;
       return keep(
         await fetch(`${baseUrl}${path}`, {
           method: 'POST',
-          headers: { cookie: cookieHeader(), 'content-type': 'application/json', ...(token === null ? {} : { 'x-csrf-token': token }) },
+          headers: { ...headers, cookie: cookieHeader(), 'content-type': 'application/json', ...(token === null ? {} : { 'x-csrf-token': token }) },
           body: JSON.stringify(body),
         }),
       );
