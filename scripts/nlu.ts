@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     }
     const threshold = Math.round((thresholds.reduce((s, t) => s + t, 0) / k) * 1000) / 1000;
     const nTrain = Math.round((withoutOpen(train, open).length * (k - 1)) / k);
-    result = report(all, lat, { threshold, thresholdSource: override === undefined ? `${source} (mean of ${k} folds)` : source, trainMs, nTrain, rerank: (th) => reranks.flatMap((r) => r(th)) });
+    result = report(all, lat, { threshold, thresholdSource: override === undefined ? `${source}, mean of the ${k} cross-validation folds` : source, trainMs, nTrain, folds: k, rerank: (th) => reranks.flatMap((r) => r(th)) });
   }
   if (open.size) result.open_intents = [...open];
   if (values.html) writeFileSync(resolve(values.html), htmlReport(result));

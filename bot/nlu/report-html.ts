@@ -14,17 +14,23 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
 const data = (x: unknown) => JSON.stringify(x).replace(/</g, '\\u003c');
 
 function figures(r: Report): string {
+  const perFold = r.folds ? ' per fold' : '';
   const rows: [string, string, string][] = [
-    ['Accuracy', pct(r.accuracy), 'every test message, "I don\'t know" counted right for out-of-scope ones'],
+    ['Accuracy', pct(r.accuracy), 'known-intent messages whose best intent is right, whatever its confidence'],
+    ['Threshold', String(r.threshold), r.threshold_source],
+    ['Answered right after the threshold', pct(r.accuracy_after_threshold), 'every test message: the right intent, or "I don\'t know" to an out-of-scope one'],
+    ['Refused after the threshold', pct(r.refused_share), 'test messages answered "I don\'t know"'],
     ['In-scope answered right', pct(r.containment), 'known-intent messages given the right intent at the threshold'],
     ['Misroutes', pct(r.misroutes), 'messages given a wrong intent'],
-    ['Threshold', String(r.threshold), r.threshold_source],
     ['Out-of-scope recall', pct(r.oos_recall), 'out-of-scope messages answered "I don\'t know"'],
     ['Out-of-scope precision', pct(r.oos_precision), '"I don\'t know" answers that were right to say so'],
     ['Calibration error', String(r.calibration_error), 'gap between confidence and how often it is right (0 is perfect)'],
-    ['Macro F1', pct(r.macro_f1), 'mean F1 over intents'],
-    ['In-scope accuracy', pct(r.in_scope_accuracy), 'best intent right, whatever its confidence'],
-    ['Training', `${r.n_train} messages in ${(r.train_ms / 1000).toFixed(1)} s`, `tested on ${r.n_test}; p50 ${r.latency_p50_ms} ms, p99 ${r.latency_p99_ms} ms per message`],
+    ['Macro F1', pct(r.macro_f1), 'mean F1 over intents, after the threshold'],
+    [
+      'Training',
+      `${r.n_train} messages${perFold} in ${(r.train_ms / 1000).toFixed(1)} s${perFold}`,
+      `${r.folds ? `cross-validation in ${r.folds} folds: ${r.n_test} tested, each by the fold that did not train on it` : `tested on ${r.n_test}`}; p50 ${r.latency_p50_ms} ms, p99 ${r.latency_p99_ms} ms per message`,
+    ],
   ];
   return `<table class="figures">${rows.map(([k, v, d]) => `<tr><th>${esc(k)}</th><td class="v">${esc(v)}</td><td>${esc(d)}</td></tr>`).join('')}</table>`;
 }
