@@ -24,7 +24,7 @@ import {
   type SegmentRules,
 } from './schemas';
 import { processSchema, type Process } from './process-schema';
-import { ContentError, errorAt, readYaml, type FieldPath } from './yaml-file';
+import { ContentError, errorAt, readYamlAll, type FieldPath } from './yaml-file';
 
 /** Where each kind of content lives inside a content directory. */
 export const contentLayout = {
@@ -71,6 +71,11 @@ export interface ContentFiles {
   outOfScope: string[] | null;
   processes: Map<string, { file: string; item: Process }>;
   dispositions: Disposition[] | null;
+  /**
+   * Files not even partly read (a YAML syntax error, a schema error in what the file hangs on): the
+   * names they define are unknown, so no check says "nothing uses X" because of them.
+   */
+  unread: Set<string>;
 }
 
 /**
@@ -83,6 +88,7 @@ export function readFolder<S extends z.ZodTypeAny>(
   schema: S,
   key: keyof z.output<S> & string,
   onError: (err: ContentError) => void,
+  unread = new Set<string>(),
 ): Map<string, { file: string; item: z.output<S> }> {
   const out = new Map<string, { file: string; item: z.output<S> }>();
   let names: string[] = [];
@@ -93,12 +99,11 @@ export function readFolder<S extends z.ZodTypeAny>(
   }
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const file = `${folder}/${name}`;
-    let item: z.output<S>;
-    try {
-      item = readYaml(join(dir, file), schema, dir);
-    } catch (err) {
-      if (!(err instanceof ContentError)) throw err;
-      onError(err);
+    // A file with schema errors still takes part, salvaged, in the cross-reference check (its errors refuse the content).
+    const { item, errors } = readYamlAll(join(dir, file), schema, dir);
+    errors.forEach(onError);
+    if (item === null) {
+      unread.add(file);
       continue;
     }
     const named = String(item[key]);
@@ -111,24 +116,23 @@ export function readFolder<S extends z.ZodTypeAny>(
 
 /** Reads every content file; what does not parse is null and reported. */
 export function readContentFiles(dir: string, onError: (err: ContentError) => void): ContentFiles {
+  const unread = new Set<string>();
   const load = <S extends z.ZodTypeAny>(file: string, schema: S): z.output<S> | null => {
-    try {
-      return readYaml(join(dir, file), schema, dir);
-    } catch (err) {
-      if (!(err instanceof ContentError)) throw err;
-      onError(err);
-      return null;
-    }
+    const { item, errors } = readYamlAll(join(dir, file), schema, dir);
+    errors.forEach(onError);
+    if (item === null) unread.add(file);
+    return item;
   };
   return {
-    intents: readFolder(dir, contentLayout.intents, intentSchema, 'intent', onError),
-    dialogs: readFolder(dir, contentLayout.dialogs, dialogSchema, 'dialog', onError),
+    intents: readFolder(dir, contentLayout.intents, intentSchema, 'intent', onError, unread),
+    dialogs: readFolder(dir, contentLayout.dialogs, dialogSchema, 'dialog', onError, unread),
     segments: load(contentLayout.segments, segmentsSchema),
     routing: load(contentLayout.routing, routingSchema),
     offers: load(contentLayout.offers, offersSchema),
     assistant: load(contentLayout.assistant, assistantSchema),
     outOfScope: existsSync(join(dir, contentLayout.outOfScope)) ? (load(contentLayout.outOfScope, outOfScopeSchema)?.examples ?? null) : [],
-    processes: existsSync(join(dir, contentLayout.processes)) ? readFolder(dir, contentLayout.processes, processSchema, 'process', onError) : new Map(),
+    processes: existsSync(join(dir, contentLayout.processes)) ? readFolder(dir, contentLayout.processes, processSchema, 'process', onError, unread) : new Map(),
     dispositions: existsSync(join(dir, contentLayout.dispositions)) ? (load(contentLayout.dispositions, dispositionsSchema)?.dispositions ?? null) : [],
+    unread,
   };
 }

@@ -4,6 +4,7 @@
  * (`when:`, `if:`), where `intent: cancel_servce` would otherwise never match
  * and nobody would notice.
  */
+import { basename } from 'node:path';
 import { contentLayout, type ContentFiles, type Report } from './files';
 import { OUT_OF_SCOPE, type Condition } from './schemas';
 import { closest, type FieldPath } from './yaml-file';
@@ -19,7 +20,8 @@ export interface Names {
 /** `channels`: the registered channel names (content cannot define them: channel folders do). */
 export function namesOf(files: ContentFiles, channels: readonly string[]): Names {
   return {
-    intents: new Set(files.intents.keys()),
+    // A file that could not be read is named after its intent: a reference to it is no error of the referrer.
+    intents: new Set([...files.intents.keys(), ...[...files.unread].filter((f) => f.startsWith(`${contentLayout.intents}/`)).map((f) => basename(f).replace(/\.ya?ml$/, ''))]),
     queues: files.routing ? new Set(Object.keys(files.routing.queues)) : null,
     segments: files.segments ? new Set(files.segments.segments.map((s) => s.segment)) : null,
     channels: new Set(channels),
@@ -34,6 +36,11 @@ export function unknown(kind: Kind, name: string, known: ReadonlySet<string>): s
   const meant = closest(name, known);
   return `no ${kind} "${name}"${meant ? `; did you mean ${meant}?` : ''}`;
 }
+
+const didYouMean = (name: string, known: Iterable<string>) => {
+  const meant = closest(name, known);
+  return meant ? `; did you mean ${meant}?` : '';
+};
 
 /** Facts whose values are names defined in content. */
 const nameFacts: Record<string, Kind> = { intent: 'intent', topic: 'intent', segment: 'segment', queue: 'queue', channel: 'channel' };
@@ -79,7 +86,7 @@ export function checkReferences(files: ContentFiles, names: Names, report: Repor
     report(intentFile(OUT_OF_SCOPE), ['intent'], `"${OUT_OF_SCOPE}" is reserved: put such examples in ${contentLayout.outOfScope}`);
   for (const { item: intent } of files.intents.values()) {
     if (intent.dialog && !files.dialogs.has(intent.dialog))
-      report(intentFile(intent.intent), ['dialog'], `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/`);
+      report(intentFile(intent.intent), ['dialog'], `no dialog "${intent.dialog}" in ${contentLayout.dialogs}/${didYouMean(intent.dialog, files.dialogs.keys())}`);
     checkQueue(intentFile(intent.intent), ['queue'], intent.queue);
   }
   const a = files.assistant;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { z } from 'zod';
+import { salvage } from './salvage';
 
 /** A content file is broken. The message names file, line and field. */
 export class ContentError extends Error {
@@ -76,6 +77,52 @@ export function parseYaml<S extends z.ZodTypeAny>(text: string, file: string, sc
   const line = keyLine(doc, counter, issue.path);
   const field = fieldPath(issue.path) || '(top level)';
   throw new ContentError(name, line ?? 1, field, issue.message);
+}
+
+/** What reading a file found: its content (possibly salvaged, see below) and everything wrong with it. */
+export interface ParsedFile<T> {
+  /**
+   * The content; when the file has schema errors, what is left with the failing parts taken out
+   * (bot/content/salvage.ts), for the cross-reference check alone. Null when even that fails.
+   */
+  item: T | null;
+  /** Every problem of the file, in line order; none when `item` is the file as written. */
+  errors: ContentError[];
+}
+
+/** Like {@link parseYaml}, but reports every schema error of the file and salvages what can still be cross-checked. */
+export function parseYamlAll<S extends z.ZodTypeAny>(text: string, file: string, schema: S, root?: string): ParsedFile<z.output<S>> {
+  const name = displayName(file, root);
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    try {
+      parseYaml(text, file, schema, root);
+    } catch (err) {
+      if (err instanceof ContentError) return { item: null, errors: [err] };
+      throw err;
+    }
+  }
+  const data: unknown = doc.toJS();
+  const result = schema.safeParse(data);
+  if (result.success) return { item: result.data as z.output<S>, errors: [] };
+  const leaves = (error: z.ZodError) => leafIssues(error, schema);
+  const errors = leaves(result.error)
+    .map((issue) => new ContentError(name, keyLine(doc, counter, issue.path) ?? 1, fieldPath(issue.path) || '(top level)', issue.message))
+    .filter((e, i, all) => all.findIndex((o) => o.message === e.message) === i)
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { item: salvage(data, schema, leaves), errors };
+}
+
+/**
+ * Each schema error once, at its own field: a union's failure as its branch's
+ * issue, an unknown key at the key. A typo'd field makes its neighbours fail
+ * too ("Required"): at that level only the typo is reported.
+ */
+function leafIssues(error: z.ZodError, schema: z.ZodTypeAny): Issue[] {
+  const leaves = error.issues.flatMap((i) => unknownFields(i, schema)).map((i) => pickIssue([i]));
+  const typoLevels = new Set(leaves.filter((i) => i.unknownField).map((i) => fieldPath(i.path.slice(0, -1))));
+  return leaves.filter((i) => i.unknownField || (!typoLevels.has(fieldPath(i.path.slice(0, -1))) && !typoLevels.has(fieldPath(i.path))));
 }
 
 /** The message zod issues carry for a field no schema knows, so every file reports it alike. */
@@ -214,6 +261,17 @@ export function readYaml<S extends z.ZodTypeAny>(file: string, schema: S, root?:
     throw new ContentError(displayName(file, root), null, null, `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   return parseYaml(text, file, schema, root);
+}
+
+/** Like {@link readYaml}, with every problem of the file and what can still be cross-checked. */
+export function readYamlAll<S extends z.ZodTypeAny>(file: string, schema: S, root?: string): ParsedFile<z.output<S>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { item: null, errors: [new ContentError(displayName(file, root), null, null, `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`)] };
+  }
+  return parseYamlAll(text, file, schema, root);
 }
 
 /** The line of `path` (e.g. `['rules', 2, 'queue']`) in a YAML file, or null. */

@@ -148,7 +148,7 @@ describe('intents without a conversation test', () => {
   it('catches an intent pointing at a dialog that does not exist', () => {
     edit('intents/store_hours.yaml', (t) => t.replace('dialog: store_hours', 'dialog: shop_hours'));
     expect(errorOf().message).toBe(
-      `intents/store_hours.yaml:${lineOf('intents/store_hours.yaml', /^dialog:/)} dialog: no dialog "shop_hours" in dialogs/`,
+      `intents/store_hours.yaml:${lineOf('intents/store_hours.yaml', /^dialog:/)} dialog: no dialog "shop_hours" in dialogs/; did you mean store_hours?`,
     );
   });
 });

@@ -137,6 +137,21 @@ describe('npm run validate', () => {
     expect(r.stdout).toMatch(/^dialogs\/greeting\.yaml:4 steps\[0\]\.say: this " quote is never closed$/m);
   });
 
+  it('shows a file\'s schema errors and its wrong references in one run', () => {
+    // The new-user review's case: a number among the examples, and a misspelt dialog name, in one file.
+    edit('intents/store_hours.yaml', (t) => t.replace('dialog: store_hours', 'dialog: store_hourz').replace('- opening hours\n', '- opening hours\n- 42\n'));
+    // A syntax error elsewhere: the file cannot be read at all, and nothing is said about what it names.
+    edit('intents/thanks.yaml', (t) => t.replace('topic: false', 'topic: [false'));
+    const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    const file = 'intents/store_hours.yaml';
+    expect(lines).toContain(`${file}:${lineOf(file, /^- 42$/)} examples[1]: Expected string, received number`);
+    expect(lines).toContain(`${file}:${lineOf(file, /^dialog:/)} dialog: no dialog "store_hourz" in dialogs/; did you mean store_hours?`);
+    expect(lines.filter((l) => l.startsWith('intents/thanks.yaml:'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('thanks') && !l.startsWith('intents/thanks.yaml:'))).toEqual([]);
+  });
+
   it('warns about an intent no conversation test exercises, and still passes the content', () => {
     cpSync(join(root, 'test', 'conversations'), join(dir, 'test', 'conversations'), { recursive: true });
     rmSync(join(dir, 'test', 'conversations', 'store_hours.yaml'));
