@@ -230,6 +230,14 @@ export interface KeyedRecords {
    * instances: N hits at once on N instances return 1 … N.
    */
   count(key: string, windowMs: number, now: Millis): Promise<number>;
+  /**
+   * Takes one hit from a token bucket that holds `burst` hits and gains one
+   * every `intervalMs` (whole milliseconds): true when taken, false when the
+   * caller must wait (nothing is counted then). GCRA: the record keeps only
+   * when the bucket is full again and expires then. Atomic across instances,
+   * one round trip: N takes at once on N instances take N hits.
+   */
+  take(key: string, burst: number, intervalMs: number, now: Millis): Promise<boolean>;
 }
 
 /** How many expired entries a purge removed. */

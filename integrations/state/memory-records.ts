@@ -32,6 +32,15 @@ export class MemoryRecords implements KeyedRecords {
     return hits;
   }
 
+  async take(key: string, burst: number, intervalMs: number, now: Millis): Promise<boolean> {
+    const row = this.rows.get(key);
+    // When the bucket is full again, had this hit been taken.
+    const full = Math.max(row?.expiresAt ?? now, now) + intervalMs;
+    const taken = full - now <= burst * intervalMs;
+    this.rows.set(key, { json: String(taken), expiresAt: taken ? full : Math.max(row?.expiresAt ?? now, now) });
+    return taken;
+  }
+
   /** Removes what expired before `now`; how many. */
   purge(now: Millis): number {
     let removed = 0;

@@ -1,13 +1,26 @@
 /**
  * The SQLite store's keyed records: one row per key with its JSON value and
  * when it expires (the `records` table of sqlite-schema.ts). A counter is a
- * row whose value is a number, counted up in one statement.
+ * row whose value is a number, counted up in one statement; a token bucket
+ * (`take`) a row that expires when the bucket is full again.
  */
 import type Database from 'better-sqlite3';
 import type { Json, KeyedRecords, Millis } from '../../bot/engine/store';
 
+/** GCRA in one statement: `expires_at` is when the bucket is full again; the value says whether this hit was taken. */
+const TAKE = `INSERT INTO records (key, value, expires_at) VALUES (@key, CASE WHEN @interval <= @limit - @now THEN 'true' ELSE 'false' END, @now + @interval)
+     ON CONFLICT (key) DO UPDATE SET
+       value = CASE WHEN max(records.expires_at, @now) + @interval <= @limit THEN 'true' ELSE 'false' END,
+       expires_at = CASE WHEN max(records.expires_at, @now) + @interval <= @limit THEN max(records.expires_at, @now) + @interval ELSE records.expires_at END
+     RETURNING value`;
+
 export class SqliteRecords implements KeyedRecords {
-  constructor(private readonly db: Database.Database) {}
+  /** Prepared once: the message rate takes a hit on every message. */
+  private readonly taking: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.taking = db.prepare(TAKE);
+  }
 
   async get(key: string, now: Millis): Promise<Json | null> {
     const row = this.db.prepare('SELECT value FROM records WHERE key = ? AND expires_at > ?').get(key, now) as { value: string } | undefined;
@@ -34,6 +47,11 @@ export class SqliteRecords implements KeyedRecords {
       )
       .get(key, now + windowMs, now, now) as { value: string };
     return Number(row.value);
+  }
+
+  async take(key: string, burst: number, intervalMs: number, now: Millis): Promise<boolean> {
+    const row = this.taking.get({ key, now, interval: intervalMs, limit: now + burst * intervalMs }) as { value: string };
+    return row.value === 'true';
   }
 
   /** Removes what expired before `now`; how many. */

@@ -3,7 +3,8 @@
  * behind a load balancer) serve one conversation. Each reads the history the
  * other wrote, the stream held by one hears the replies the other made, a
  * retried message (same clientActivityID) runs once whichever instance it
- * reaches, and an agent writing through either reaches the customer.
+ * reaches, an agent writing through either reaches the customer, and a
+ * conversation spreading its messages over both gets one message rate.
  */
 import WebSocket from 'ws';
 import { REDIS_URL } from '../support/store-backends';
@@ -12,7 +13,8 @@ import { SECRET, startApp, type RunningApp } from '../support/server';
 let a: RunningApp;
 let b: RunningApp;
 beforeAll(async () => {
-  const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:dl:${process.pid}:${Date.now()}:` };
+  // A small message budget, so a test can spend it: 4 at once, then one every 10 s.
+  const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:dl:${process.pid}:${Date.now()}:`, MESSAGE_RATE_BURST: '4', MESSAGE_RATE_PER_MINUTE: '6' };
   [a, b] = await Promise.all([startApp(env), startApp(env)]);
 });
 afterAll(async () => {
@@ -110,4 +112,22 @@ it('lets an agent on either instance write into the conversation, and the stream
   expect(seen.find((x) => x.text === 'Hello, this is Sam from billing.')?.from).toMatchObject({ name: 'Sam', role: 'bot' });
   expect(await b.app.outbound.send('directline:never-started', { text: 'hi', from: { kind: 'agent', name: 'Sam' } })).toBe('unknown_conversation');
   ws.close();
+});
+
+it('gives a conversation spreading its messages over both instances one message rate, not one each', async () => {
+  const c = await begin(a);
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) statuses.push((await send(i % 2 ? b : a, c, { type: 'message', text: 'hello' })).status);
+  expect(statuses).toEqual([200, 200, 200, 200]);
+  for (const on of [a, b]) {
+    const refused = await send(on, c, { type: 'message', text: 'hello' });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ error: { code: 'TooManyRequests', message: expect.stringMatching(/too many messages/) } });
+  }
+  // Ten seconds later (on both clocks) one more message, on either instance, and not two.
+  for (const on of [a, b]) on.advance(10_000);
+  expect((await send(b, c, { type: 'message', text: 'hello' })).status).toBe(200);
+  expect((await send(a, c, { type: 'message', text: 'hello' })).status).toBe(429);
+  // Another conversation has its own budget.
+  expect((await send(b, await begin(b, 'C1003'), { type: 'message', text: 'hello' })).status).toBe(200);
 });

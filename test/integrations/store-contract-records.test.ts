@@ -1,6 +1,6 @@
 /**
- * The storage contract, part six: keyed records that expire and counters in
- * fixed windows (desk sessions, sign-in limits, message rates), on memory,
+ * The storage contract, part six: keyed records that expire, counters in
+ * fixed windows (desk sessions, sign-in limits) and token buckets (message rates), on memory,
  * SQLite and Redis, and seen from a second instance on the durable ones.
  */
 import { describeEachBackend, T0 } from '../support/store-backends';
@@ -46,6 +46,30 @@ describeEachBackend('store records', (backend) => {
     expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  it('takes from a token bucket: a burst at once, then one per interval, none sooner, and a refusal costs nothing', async () => {
+    const { records } = backend.store;
+    const takes = async (n: number, at: number) => {
+      const got: boolean[] = [];
+      for (let i = 0; i < n; i++) got.push(await records.take('rate:c1', 3, 10_000, at));
+      return got;
+    };
+    expect(await takes(4, T0)).toEqual([true, true, true, false]);
+    expect(await takes(1, T0 + 9_999)).toEqual([false]);
+    expect(await takes(2, T0 + 10_000)).toEqual([true, false]);
+    // Refused hits were not counted: after three intervals the bucket is full again, and no fuller.
+    expect(await takes(4, T0 + 40_000)).toEqual([true, true, true, false]);
+    expect(await records.take('rate:c2', 3, 10_000, T0 + 40_000)).toBe(true);
+    // Nothing is kept once the bucket is full again.
+    expect((await backend.store.purge(T0 + 70_000)).records).toBe(2);
+    expect(await takes(3, T0 + 70_000)).toEqual([true, true, true]);
+  });
+
+  it('takes hits made at once exactly once each, never more than the bucket holds', async () => {
+    const { records } = backend.store;
+    const got = await Promise.all(Array.from({ length: 30 }, () => records.take('rate:c1', 20, 2_000, T0)));
+    expect(got.filter(Boolean)).toHaveLength(20);
+  });
+
   it('purges records and counters whose time is up and keeps the others', async () => {
     const { records } = backend.store;
     await records.put('short', 1, MINUTE, T0);
@@ -68,6 +92,9 @@ describeEachBackend('store records', (backend) => {
         other.records.count('attempts:dana', MINUTE, T0),
       ]);
       expect(counts.sort()).toEqual([1, 2, 3, 4]);
+      // One bucket, whichever instance takes from it.
+      const taken = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? other : backend.store).records.take('rate:c1', 4, MINUTE, T0)));
+      expect(taken.filter(Boolean)).toHaveLength(4);
       expect(await other.records.delete('session:a')).toBe(true);
       expect(await backend.store.records.get('session:a', T0)).toBeNull();
     });

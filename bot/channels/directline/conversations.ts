@@ -2,22 +2,19 @@
  * Direct Line conversations: the activity history lives in the store (any
  * instance reads it, a restart keeps it, the watermark is its position);
  * this process keeps only a small cache of who each conversation belongs to
- * and its message budget. The cache is bounded (DIRECTLINE_MAX_CONVERSATIONS,
+ * (its message budget is in the store's records). The cache is bounded (DIRECTLINE_MAX_CONVERSATIONS,
  * idle STATE_TTL_MINUTES, stale entries purged on a timer): a conversation
  * pushed out of it is read back from the store, never answered as empty.
  */
 import { LRUCache } from 'lru-cache';
 import type { Json, Store } from '../../engine/store';
 import type { Activity } from '../activity';
-import type { Bucket } from '../limits';
 
 export interface DirectLineConversation {
   id: string;
   /** The user id of the token that started it. */
   user: string;
   started: boolean;
-  /** The messages it may still send now (rate limit, per instance). */
-  bucket?: Bucket;
   /** When the customer's typing was last passed on (ms of the clock), per instance. */
   typingAt?: number;
 }

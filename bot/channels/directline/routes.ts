@@ -210,7 +210,9 @@ export class DirectLine implements OutboundChannel {
       }
       const receive = async (): Promise<string> => {
         // One conversation cannot keep the bot busy for everyone: a person types far slower than this.
-        if (activity.type === 'message' && !takeMessage(conversation, this.now().getTime(), this.opts.messageRate)) throw new TooManyMessages();
+        // Counted in the store: every instance takes from the same budget.
+        if (activity.type === 'message' && !(await takeMessage(this.opts.store.records, `directline:${conversation.id}`, this.now().getTime(), this.opts.messageRate)))
+          throw new TooManyMessages();
         const claims = this.tokenOf(req);
         // The customer is who the token says, whatever `from` claims.
         const from = { id: claims?.user ?? conversation.user, role: 'user' as const };

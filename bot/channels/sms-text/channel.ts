@@ -11,6 +11,7 @@ export const smsTextChannel: ChannelModule<SmsTextChannel> = {
       verify: app.channels.twilioVerify,
       sender: app.sms,
       deliveries: app.store.deliveries,
+      buckets: app.store.records,
       now: () => app.clock.now(),
       maxChars: app.config.MESSAGE_MAX_CHARS,
       messageRate: { burst: app.config.MESSAGE_RATE_BURST, perMinute: app.config.MESSAGE_RATE_PER_MINUTE },

@@ -15,7 +15,7 @@ import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../eng
 import type { SmsSender } from '../../engine/ports';
 import type { Deliveries } from '../../engine/store';
 import type { Logger } from '../../log';
-import { cutMessage, takeMessage, type Bucket, type MessageRate } from '../limits';
+import { cutMessage, takeMessage, type MessageBuckets, type MessageRate } from '../limits';
 import { runOnce } from '../once';
 import { hasValidSignature } from '../voice/signature';
 import { messageTwiml } from './reply';
@@ -32,6 +32,8 @@ export interface SmsTextOptions {
   sender: SmsSender;
   /** Where a message's answer is kept, so Twilio's repeat runs nothing on any instance. */
   deliveries: Deliveries;
+  /** Where each number's message budget is kept (the store's records: one budget on every instance). */
+  buckets: MessageBuckets;
   /** The injected clock, for the rate limit. */
   now: () => Date;
   /** Messages one number may send: a burst, then so many a minute. */
@@ -45,7 +47,8 @@ type Params = Record<string, string>;
 const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 export class SmsTextChannel implements OutboundChannel {
-  private readonly buckets = new LRUCache<string, { bucket?: Bucket }>({ max: 50_000 });
+  /** The numbers that texted this instance: an agent's message goes only to one of them. */
+  private readonly numbers = new LRUCache<string, true>({ max: 50_000 });
 
   constructor(private readonly opts: SmsTextOptions) {}
 
@@ -74,7 +77,7 @@ export class SmsTextChannel implements OutboundChannel {
    */
   async write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
     const to = conversationId.slice('sms:'.length);
-    if (!this.buckets.has(to)) return 'unknown_conversation';
+    if (!this.numbers.has(to)) return 'unknown_conversation';
     await this.opts.sender.send(to, message.from.kind === 'agent' ? `${message.from.name}: ${message.text}` : message.text);
     return 'delivered';
   }
@@ -91,9 +94,8 @@ export class SmsTextChannel implements OutboundChannel {
 
   private async turn(p: Params): Promise<string> {
     const from = p.From!;
-    let holder = this.buckets.get(from);
-    if (!holder) this.buckets.set(from, (holder = {}));
-    if (!takeMessage(holder, this.opts.now().getTime(), this.opts.messageRate)) {
+    this.numbers.set(from, true);
+    if (!(await takeMessage(this.opts.buckets, `sms:${from}`, this.opts.now().getTime(), this.opts.messageRate))) {
       this.opts.log.warn('sms.rate_limited', { messageSid: p.MessageSid });
       return EMPTY;
     }
