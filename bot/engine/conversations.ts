@@ -8,7 +8,7 @@
 import type { Brain } from './context';
 import type { ConversationEnd, Engine } from './engine';
 import type { Escalation } from './escalation';
-import type { TurnInput, TurnOutput } from './turn';
+import type { TurnHooks, TurnInput, TurnOutput } from './turn';
 
 /** What a channel renders with, read from the content in force now (it changes on reload). */
 export interface ChannelContent {
@@ -24,8 +24,8 @@ export interface ChannelContent {
 
 /** The channel-facing port of the engine. */
 export interface Conversations {
-  /** Runs one turn. Never throws for the customer's sake. */
-  turn(input: TurnInput): Promise<TurnOutput>;
+  /** Runs one turn. Never throws for the customer's sake. `hooks.answering`: the bot will answer (show typing). */
+  turn(input: TurnInput, hooks?: TurnHooks): Promise<TurnOutput>;
   /** Where to put a customer through right now, without waiting for the turn in progress. */
   routeNow(conversationId: string, channel: TurnInput['channel'], reason: string): Promise<Escalation>;
   /** Hands a conversation to a person from outside a turn, after the turn in progress. */
@@ -36,8 +36,6 @@ export interface Conversations {
   left(conversationId: string): Promise<void>;
   /** The content a channel renders with, as it is now. */
   content(): ChannelContent;
-  /** A person at the desk holds the conversation: the bot will not answer, so the channel shows no bot typing. */
-  heldByPerson(conversationId: string): Promise<boolean>;
   /** The customer is typing: the person who holds the conversation is told (never stored); otherwise nothing. */
   customerTyping(conversationId: string): Promise<void>;
 }
@@ -73,13 +71,12 @@ function channelContentOf(content: Brain['content']): ChannelContent {
 /** The engine seen through the channel port. */
 export function conversationsOf(engine: Engine): Conversations {
   return {
-    turn: (input) => engine.turn(input),
+    turn: (input, hooks) => engine.turn(input, hooks),
     routeNow: (id, channel, reason) => engine.routeNow(id, channel, reason),
     escalate: (id, channel, reason, running) => engine.escalate(id, channel, reason, running),
     howItEnded: (id) => engine.howItEnded(id),
     left: (id) => engine.left(id),
     content: () => channelContentOf(engine.current.content),
-    heldByPerson: (id) => engine.heldByPerson(id),
     customerTyping: (id) => engine.customerTyping(id),
   };
 }

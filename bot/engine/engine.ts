@@ -19,7 +19,7 @@ import { freshState, parseState, type ConversationState } from './state';
 import { marks, outcomeEvents, OutcomeRecorder } from './outcomes';
 import { StaleWriteError, type ConversationStates, type OutcomeEvents } from './store';
 import { applyTakeover, type TakeoverChange } from './takeover';
-import type { Reply, TurnInput, TurnOutput } from './turn';
+import type { Reply, TurnHooks, TurnInput, TurnOutput } from './turn';
 
 /** Handed to a person, served by the bot (a self-service flow ended), or left before either. */
 export type ConversationEnd = 'handed_off' | 'completed_in_bot' | 'abandoned';
@@ -135,22 +135,26 @@ export class Engine {
     });
   }
 
-  /** Whether a person at the desk holds the conversation now (the bot stays silent). */
-  async heldByPerson(conversationId: string): Promise<boolean> {
-    const handed = (await this.peek(conversationId))?.handedOff;
-    return handed ? ((await this.services.contacts?.heldByPerson?.(handed.handoffId)) ?? false) : false;
-  }
-
   /** The customer is typing: the contact's desk hears it when a person holds it. */
   async customerTyping(conversationId: string): Promise<void> {
-    const handed = (await this.peek(conversationId))?.handedOff;
-    if (handed) await this.services.contacts?.typing?.(handed.handoffId);
+    const contactId = await this.handoffOf(conversationId);
+    if (contactId) await this.services.contacts?.typing?.(contactId);
   }
 
   /** The customer left (closed the chat, hung up): a contact still waiting for a person is abandoned. */
   async left(conversationId: string): Promise<void> {
-    const handed = (await this.peek(conversationId))?.handedOff;
-    if (handed) await this.services.contacts?.left?.(handed.handoffId, this.services.clock.now().toISOString());
+    const contactId = await this.handoffOf(conversationId);
+    if (contactId) await this.services.contacts?.left?.(contactId, this.services.clock.now().toISOString());
+  }
+
+  /** The contact a stored conversation was handed off as, if it was. */
+  private async handoffOf(conversationId: string): Promise<string | null> {
+    return (await this.peek(conversationId))?.handedOff?.handoffId ?? null;
+  }
+
+  /** Whether a person at the desk holds the conversation of this state now (the bot stays silent). */
+  private async heldByPerson(state: ConversationState): Promise<boolean> {
+    return state.handedOff ? ((await this.services.contacts?.heldByPerson?.(state.handedOff.handoffId)) ?? false) : false;
   }
 
   /**
@@ -159,17 +163,24 @@ export class Engine {
    * conversation when this one's lease ran out) is run again on the newer state, once; overtaken
    * twice, it fails politely like any internal error.
    */
-  async turn(input: TurnInput): Promise<TurnOutput> {
+  async turn(input: TurnInput, hooks: TurnHooks = {}): Promise<TurnOutput> {
     const started = performance.now();
+    // Told once, even when the turn runs again.
+    let answering = hooks.answering;
+    const once = async (state: ConversationState): Promise<void> => {
+      const hook = answering;
+      answering = undefined;
+      if (hook && !(await this.heldByPerson(state))) await hook();
+    };
     const output = await this.options.lock.run(input.conversationId, async () => {
       try {
-        return await this.attempt(input);
+        return await this.attempt(input, once);
       } catch (err) {
         if (!(err instanceof StaleWriteError)) throw err;
         this.services.log.warn('state.stale', { conversationId: input.conversationId, expected: err.expected, actual: err.actual });
-        return this.attempt(input).catch(async (again: unknown) => {
+        return this.attempt(input, once).catch(async (again: unknown) => {
           if (!(again instanceof StaleWriteError)) throw again;
-          return this.attempt(input, again);
+          return this.attempt(input, once, again);
         });
       }
     });
@@ -184,8 +195,9 @@ export class Engine {
     return output;
   }
 
-  private async attempt(input: TurnInput, overtaken?: StaleWriteError): Promise<TurnOutput> {
+  private async attempt(input: TurnInput, loaded: (state: ConversationState) => Promise<void>, overtaken?: StaleWriteError): Promise<TurnOutput> {
     const state = await this.loadState(input);
+    await loaded(state);
     const before = marks(state);
     const ctx = new TurnContext(input, state, null, this.brain, this.services);
     try {

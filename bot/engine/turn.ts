@@ -29,6 +29,16 @@ export interface TurnInput {
   event?: 'start' | 'no_input';
 }
 
+/** What a channel is told while a turn runs. */
+export interface TurnHooks {
+  /**
+   * The bot will answer this turn (no person at the desk holds the
+   * conversation): called once, after the state is loaded and before the
+   * work, so a channel can show its typing indicator.
+   */
+  answering?(): Promise<void>;
+}
+
 export interface Choice {
   /** What the engine receives back when it is picked. */
   value: string;

@@ -261,15 +261,14 @@ export class DirectLine implements OutboundChannel {
   private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
     const bot = this.bot();
     const conversationId = `directline:${conversation.id}`;
-    // Shown as the typing indicator while the engine works; not while a person holds the chat (the bot stays silent).
-    if (!(input.text !== undefined && (await this.opts.conversations.heldByPerson(conversationId)))) await this.append(conversation, { type: 'typing', from: bot });
-    const output = await this.opts.conversations.turn({
-      conversationId,
-      channel: chat.name,
-      capabilities: chat.capabilities,
-      identity: identityOf(conversation.user),
-      ...input,
-    });
+    // Shown as the typing indicator while the engine works; for a message, not while a person holds the chat (the bot stays
+    // silent): the turn says so once it has the state, so a message costs one state load.
+    const typing = () => this.append(conversation, { type: 'typing', from: bot }).then(() => undefined);
+    if (input.text === undefined) await typing();
+    const output = await this.opts.conversations.turn(
+      { conversationId, channel: chat.name, capabilities: chat.capabilities, identity: identityOf(conversation.user), ...input },
+      input.text === undefined ? {} : { answering: typing },
+    );
     await this.append(conversation, ...outboundActivities(output).map((activity) => ({ ...activity, from: bot })));
   }
 
