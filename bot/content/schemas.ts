@@ -415,6 +415,11 @@ export const assistantSchema = z
         dtmf: z.string().regex(/^[0-9*#]$/),
         /** The intent that handles it. */
         intent: name,
+        /**
+         * Words after which a request for a person names its topic ("a person about my bill"):
+         * the rest, understood as a request, routes the handoff as that request would.
+         */
+        topic_after: z.array(z.string().min(1)).default([]),
       })
       .strict(),
     /**

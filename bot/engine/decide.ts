@@ -6,6 +6,7 @@
  */
 import type { TurnContext } from './context';
 import { repeatQuestion } from './dialog-runner';
+import { topicNamedWithEscape } from './escape-topic';
 import { followUp } from './follow-up';
 import { handOff } from './handoff-stage';
 import { inFlow } from './in-flow';
@@ -69,7 +70,11 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
     const intent = content.intents.get(content.assistant.escape.intent)!;
     state.confidence = 1;
     if (text) state.words.push(redact(text));
-    await handOff(ctx, { intent, reason: 'The customer asked for a person', ...(intent.say ? { say: intent.say } : {}) });
+    // "a person about my bill": routed as the bill would be, like a topic said earlier.
+    const named = text ? topicNamedWithEscape(ctx.brain, text) : null;
+    if (named) state.topic = named.intent;
+    const reason = named ? `The customer asked for a person about: ${named.label}` : 'The customer asked for a person';
+    await handOff(ctx, { intent, reason, ...(intent.say ? { say: intent.say } : {}) });
     return;
   }
 
