@@ -62,6 +62,18 @@ export type SummarySpec = z.infer<typeof summarySchema>;
 /** Examples an intent needs at least (the README asks for as many). */
 export const MIN_EXAMPLES = 25;
 
+/**
+ * Speech hints of all intents together at most. Twilio takes 500 (each at most 100 characters), but a
+ * recogniser weighs a short list of likely phrases better, and the list goes out with every phone turn.
+ */
+export const MAX_SPEECH_HINTS = 100;
+
+/** A phrase as a recogniser writes it: words separated by single spaces, no punctuation (TwiML separates hints with commas). */
+const speechHint = z
+  .string()
+  .max(100, 'a speech hint is at most 100 characters')
+  .regex(/^[\p{L}\p{N}']+( [\p{L}\p{N}']+)*$/u, 'words separated by single spaces: letters, digits and apostrophes only, no commas');
+
 export const intentSchema = z
   .object({
     intent: name,
@@ -71,6 +83,12 @@ export const intentSchema = z
     examples: z
       .array(z.string().min(1))
       .min(MIN_EXAMPLES, `write at least ${MIN_EXAMPLES} varied examples, so the bot learns the ways customers say it`),
+    /**
+     * Phrases a caller is likely to say for it, spelt as a speech recogniser writes them (never a typo):
+     * the phone channel passes every intent's hints to the recogniser. None by default; examples are not
+     * used, as they keep typos on purpose for the classifier.
+     */
+    speech_hints: z.array(speechHint).default([]),
     /** The self-service flow that serves it. */
     dialog: name.optional(),
     /** Hand straight to a person. */

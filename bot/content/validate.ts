@@ -22,7 +22,7 @@ import { untestedIntents } from './conversation-tests';
 import { contentLayout, formatProblem, problemOf, readContentFiles, type ContentFiles, type Problem } from './files';
 import { checkProcesses } from './process-check';
 import { checkConditionNames, checkReferences, namesOf, unknown } from './references';
-import type { Condition, Intent, Step } from './schemas';
+import { MAX_SPEECH_HINTS, type Condition, type Intent, type Step } from './schemas';
 import { errorAt, locate, type ContentError, type FieldPath } from './yaml-file';
 
 export { formatProblem, type Problem };
@@ -100,6 +100,15 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions, 
       intent.summary.contacts_topics.forEach((t, i) => {
         if (!names.intents.has(t)) at(file, ['summary', 'contacts_topics', i], unknown('intent', t, names.intents));
       });
+  }
+
+  // Speech hints: a short list for the recogniser, counted over all intents.
+  let hints = 0;
+  for (const { file, intent } of intents.values()) {
+    const over = MAX_SPEECH_HINTS - hints;
+    hints += intent.speech_hints.length;
+    if (over >= 0 && hints > MAX_SPEECH_HINTS)
+      at(file, ['speech_hints', over], `speech hints of all intents come to more than ${MAX_SPEECH_HINTS} here; keep the phrases callers say most`);
   }
 
   // Dialogs: slots, actions, handoff intents, texts.

@@ -5,6 +5,7 @@
  * Channels stand on this port, never on `Engine` or its content, so a
  * channel can be tested against a fake and the engine can change freely.
  */
+import { MAX_SPEECH_HINTS } from '../content/schemas';
 import type { Brain } from './context';
 import type { ConversationEnd, Engine } from './engine';
 import type { Escalation } from './escalation';
@@ -16,7 +17,7 @@ export interface ChannelContent {
   language: string;
   /** The assistant's name, as the customer sees it. */
   botName: string;
-  /** Phrases that help a speech recogniser (intent labels, short examples). */
+  /** Phrases that help a speech recogniser (the intents' `speech_hints:`). */
   speechHints: readonly string[];
   /** A customer-facing line of `rules/assistant.yaml` messages; '' when there is none. */
   line(name: string): string;
@@ -40,14 +41,14 @@ export interface Conversations {
   customerTyping(conversationId: string): Promise<void>;
 }
 
-/** Speech hints from intent labels and short examples (Twilio takes up to 500). */
-export function speechHints(intents: Iterable<{ label: string; examples: string[] }>): string[] {
+/**
+ * Speech hints: the intents' own `speech_hints:`, each once, in file order (the content check keeps them
+ * to MAX_SPEECH_HINTS). Never examples: they hold typos on purpose, which no recogniser writes.
+ */
+export function speechHints(intents: Iterable<{ speech_hints: readonly string[] }>): string[] {
   const out = new Set<string>();
-  for (const i of intents) {
-    out.add(i.label);
-    for (const e of i.examples) if (e.split(/\s+/).length <= 4 && /^[\w' ]+$/.test(e)) out.add(e.toLowerCase());
-  }
-  return [...out].slice(0, 450);
+  for (const i of intents) for (const h of i.speech_hints) out.add(h);
+  return [...out].slice(0, MAX_SPEECH_HINTS);
 }
 
 /** Worked out once per content, not on every turn. */

@@ -33,7 +33,7 @@ describe('a call', () => {
     expect(first.heard).toMatch(/^Hi, I'm the Brightwave Assistant/);
     expect(first.gather).toMatchObject({ input: 'dtmf speech', speechTimeout: 'auto', actionOnEmptyResult: 'true', language: 'en-US', method: 'POST' });
     expect(first.gather?.action).toBe(`${PUBLIC_URL}/api/voice/gather?turn=1`);
-    expect(first.gather?.hints).toContain('check your balance');
+    expect(first.gather?.hints).toContain('pay my bill');
   });
 
   it('a verified caller hears the balance, as a person would say it', async () => {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_SPEECH_HINTS } from '../../bot/content/schemas';
 import { formatProblem, validateContent } from '../../bot/content/validate';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
@@ -137,16 +138,32 @@ describe('npm run validate', () => {
     expect(r.stdout).toMatch(/^dialogs\/greeting\.yaml:4 steps\[0\]\.say: this " quote is never closed$/m);
   });
 
+  it('keeps speech hints to what a recogniser writes, and to a short list', () => {
+    edit('intents/store_hours.yaml', (t) => t.replace('- store hours\n', '- store hours, opening hours\n'));
+    const many = Array.from({ length: 80 }, (_, i) => `- hint number ${i}\n`).join('');
+    edit('intents/track_order.yaml', (t) => t.replace('speech_hints:\n', `speech_hints:\n${many}`));
+    const found = problems();
+    expect(found).toContain(
+      `intents/store_hours.yaml:${lineOf('intents/store_hours.yaml', /- store hours, opening/)} speech_hints[0]: words separated by single spaces: letters, digits and apostrophes only, no commas`,
+    );
+    // At the first hint past the cap.
+    const over = found.find((p) => p.startsWith('intents/track_order.yaml:') && p.includes('more than'));
+    const index = Number(/speech_hints\[(\d+)\]/.exec(over ?? '')?.[1]);
+    expect(found).toContain(
+      `intents/track_order.yaml:${lineOf('intents/track_order.yaml', new RegExp(`^- hint number ${index}$`))} speech_hints[${index}]: speech hints of all intents come to more than ${MAX_SPEECH_HINTS} here; keep the phrases callers say most`,
+    );
+  });
+
   it('shows a file\'s schema errors and its wrong references in one run', () => {
     // The new-user review's case: a number among the examples, and a misspelt dialog name, in one file.
-    edit('intents/store_hours.yaml', (t) => t.replace('dialog: store_hours', 'dialog: store_hourz').replace('- opening hours\n', '- opening hours\n- 42\n'));
+    edit('intents/store_hours.yaml', (t) => t.replace('dialog: store_hours', 'dialog: store_hourz').replace('- nearest shop\n', '- nearest shop\n- 42\n'));
     // A syntax error elsewhere: the file cannot be read at all, and nothing is said about what it names.
     edit('intents/thanks.yaml', (t) => t.replace('topic: false', 'topic: [false'));
     const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
     const file = 'intents/store_hours.yaml';
-    expect(lines).toContain(`${file}:${lineOf(file, /^- 42$/)} examples[1]: Expected string, received number`);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${file}:${lineOf(file, /^- 42$/)} examples\\[\\d+\\]: Expected string, received number$`)));
     expect(lines).toContain(`${file}:${lineOf(file, /^dialog:/)} dialog: no dialog "store_hourz" in dialogs/; did you mean store_hours?`);
     expect(lines.filter((l) => l.startsWith('intents/thanks.yaml:'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('thanks') && !l.startsWith('intents/thanks.yaml:'))).toEqual([]);
