@@ -2,7 +2,8 @@
  * The composition root: the one place that picks the implementations of
  * every port and wires them together.
  */
-import { randomBytes } from 'node:crypto';
+import type { Bus } from './engine/bus';
+import { demoAgentPasswords, madeUp, startSeed } from './cluster';
 import { botFrameworkChannel } from './channels/botframework-channel';
 import { directLineChannel } from './channels/directline/channel';
 import type { ChannelChoices, ChannelModule } from './channels/host';
@@ -102,20 +103,21 @@ const DEMO_SECRET_TTL_MS = 365 * 24 * 60 * 60_000;
  * (SQLite under DATA_DIR, Redis) so that a restart — or another instance —
  * accepts the tokens the web chat page already holds.
  */
-async function demoDirectLineSecret(store: Store, clock: Clock): Promise<string> {
+async function demoDirectLineSecret(store: Store, clock: Clock, seed: Buffer): Promise<string> {
   const now = clock.now().getTime();
   const kept = await store.records.get(DEMO_SECRET_KEY, now);
   if (typeof kept === 'string') return kept;
-  await store.records.put(DEMO_SECRET_KEY, randomBytes(32).toString('base64url'), DEMO_SECRET_TTL_MS, now);
-  // Two instances starting at once: both use whichever was stored last.
+  // The workers of one start, starting at once, all store the same one (made from their shared seed).
+  await store.records.put(DEMO_SECRET_KEY, madeUp(seed, 'directline', 32), DEMO_SECRET_TTL_MS, now);
+  // Two separate instances starting at once: both use whichever was stored last.
   return String(await store.records.get(DEMO_SECRET_KEY, now));
 }
 
 /** Picks what the channels run with, and says aloud what is unsafe or missing. */
-async function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSource | null, store: Store, clock: Clock): Promise<ChannelChoices> {
+async function channelChoices(config: Config, log: Logger, demoProfiles: FileProfileSource | null, store: Store, clock: Clock, seed: Buffer): Promise<ChannelChoices> {
   let directLineSecret = config.DIRECTLINE_SECRET;
   if (!directLineSecret) {
-    directLineSecret = await demoDirectLineSecret(store, clock);
+    directLineSecret = await demoDirectLineSecret(store, clock, seed);
     log.warn('directline.demo_secret', { store: store.kind, hint: 'demo mode without DIRECTLINE_SECRET: the web chat page works, outside Direct Line clients cannot get tokens' });
   }
   if (config.BOTFRAMEWORK_CHANNEL === 'on' && !config.MicrosoftAppId)
@@ -154,6 +156,8 @@ export interface ComposeOverrides {
   /** Content and model already built (tests share one). */
   brain?: Brain & { trainMs?: number };
   store?: Store;
+  /** The bus between this start's worker processes (WORKERS > 1 on SQLite: cluster-bus.ts). */
+  bus?: Bus;
 }
 
 /**
@@ -213,7 +217,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   requireSms(config, linkDialogs(brain.content));
   const sms: SmsSender = config.sms ? new TwilioSms(config.sms) : (overrides.sms ?? new SmsOutbox());
   if (!config.sms) log.warn('sms.outbox', { hint: 'TWILIO_SMS_FROM is not set: links for callers stay in the demo outbox, and callers are told so' });
-  const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, stateTtlMs: config.STATE_TTL_MINUTES * 60_000, contactRetentionMs: config.CONTACT_RETENTION_DAYS * 24 * 3600_000 });
+  const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, stateTtlMs: config.STATE_TTL_MINUTES * 60_000, contactRetentionMs: config.CONTACT_RETENTION_DAYS * 24 * 3600_000, bus: overrides.bus });
   if (store.kind === 'memory') log.warn('store.memory', { reason: 'DATA_DIR is empty: conversations and waiting customers are lost on restart' });
   else log.info('store.opened', { kind: store.kind });
   let engine: Engine | null = null;
@@ -258,7 +262,9 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     channels: channelRegistry,
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
-  const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues));
+  // What demo mode makes up (the Direct Line secret, demo agents' passwords): the same in every worker of a start.
+  const seed = startSeed();
+  const agents = deskAgents(config, log, Object.keys(brain.content.routing.queues), seed);
   const outbound = new OutboundRegistry();
   const running = engine;
   const desk = new DeskService({
@@ -273,16 +279,16 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
   const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });
-  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: await channelChoices(config, log, demoProfiles, store, clock), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
+  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: await channelChoices(config, log, demoProfiles, store, clock, seed), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */
-function deskAgents(config: Config, log: Logger, queues: string[]): AgentDirectory | null {
+function deskAgents(config: Config, log: Logger, queues: string[], seed: Buffer): AgentDirectory | null {
   if (!config.AGENTS_FILE) {
     log.warn('desk.off', { hint: 'AGENTS_FILE is not set: /agent and /api/queues are off (npm run agents -- add <id> writes one)' });
     return null;
   }
-  const agents = AgentDirectory.load(config.AGENTS_FILE, config.FRONTLINE_MODE === 'demo');
+  const agents = AgentDirectory.load(config.AGENTS_FILE, config.FRONTLINE_MODE === 'demo', demoAgentPasswords(seed));
   for (const agent of agents.all())
     for (const queue of agent.queues.filter((q) => !queues.includes(q))) log.warn('desk.unknown_queue', { agent: agent.id, queue });
   log.info('desk.agents', { agents: agents.all().length });

@@ -2,6 +2,7 @@
  * Settings, read once from the environment at start-up and validated with
  * zod. Every variable is listed in .env.example with a one-line comment.
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -19,6 +20,13 @@ const schema = z.object({
   /** Loopback unless told otherwise: a demo is not reachable from the network by accident. */
   HOST: z.string().trim().transform((v) => v || '127.0.0.1').default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Processes serving PORT together (node:cluster): a number, or auto (one per CPU); several need DATA_DIR or REDIS_URL. */
+  WORKERS: z
+    .string()
+    .trim()
+    .default('1')
+    .transform((v) => (v === 'auto' ? availableParallelism() : v === '' ? 1 : Number(v)))
+    .pipe(z.number({ invalid_type_error: 'a number or auto' }).int('a whole number or auto').min(1).max(64)),
   CONTENT_DIR: z.string().default('.'),
   CUSTOMERS_FILE: z.string().default('integrations/demo/customers.yaml'),
   OUTAGES_FILE: z.string().default('integrations/demo/outages.yaml'),
@@ -161,6 +169,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const c = result.data;
   const mode: Mode = c.FRONTLINE_MODE || (c.NODE_ENV === 'production' ? 'production' : (defaultMode ?? 'production'));
   const production = mode === 'production';
+  if (c.WORKERS > 1 && !c.REDIS_URL && !c.DATA_DIR)
+    throw new ConfigError(`WORKERS: ${c.WORKERS} processes cannot share the memory store (DATA_DIR is empty): set DATA_DIR (SQLite) or REDIS_URL, or WORKERS=1`);
   // Every refusal at once: an operator fixes the settings in one go, not one restart at a time.
   const refused = production ? productionProblems(c) : [];
   if (refused.length) throw new ConfigError(refused.length === 1 ? refused[0]! : `${refused.length} settings refused in production:\n- ${refused.join('\n- ')}`);

@@ -52,15 +52,16 @@ function safe(fields: Record<string, unknown>): Record<string, unknown> {
 /**
  * A logger at `level` writing to stdout, or to `write` (one JSON line per
  * call, without the newline) — tests and tools capture lines that way.
+ * `base` goes on every line (a worker process's `pid`, WORKERS > 1).
  */
-export function createLogger(level: Level | 'silent' = 'info', write?: (line: string) => void): Logger {
+export function createLogger(level: Level | 'silent' = 'info', write?: (line: string) => void, base?: Record<string, string | number>): Logger {
   const destination = write
     ? { write: (s: string) => write(s.endsWith('\n') ? s.slice(0, -1) : s) }
     : pino.destination({ fd: 1, sync: true });
   const p = pino(
     {
       level,
-      base: undefined,
+      base,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {

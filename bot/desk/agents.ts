@@ -98,9 +98,9 @@ export class AgentDirectory {
 
   /**
    * From the file's entries. An entry without a hash gets a random password
-   * when `demo` is true, and is refused otherwise.
+   * when `demo` is true (from `makePassword`: the workers of one start make up the same), and is refused otherwise.
    */
-  static from(file: string, entries: AgentEntry[], demo: boolean): AgentDirectory {
+  static from(file: string, entries: AgentEntry[], demo: boolean, makePassword: (id: string) => string = randomPassword): AgentDirectory {
     const map = new Map<string, { agent: Agent; check: (password: string) => Promise<boolean> }>();
     const demoPasswords: DemoPassword[] = [];
     for (const e of entries) {
@@ -112,7 +112,7 @@ export class AgentDirectory {
       }
       if (!demo) throw new AgentsFileError(`${file}: agent "${e.id}" has no password_hash (run npm run agents -- add ${e.id} …); only demo mode makes up passwords`);
       // A password that lives only as long as this process: compared by digest, no scrypt at every start.
-      const password = randomBytes(9).toString('base64url');
+      const password = makePassword(e.id);
       const digest = sha256(password);
       map.set(e.id, { agent, check: async (given) => timingSafeEqual(sha256(given), digest) });
       demoPasswords.push({ id: e.id, name: e.name, queues: e.queues, password });
@@ -120,8 +120,8 @@ export class AgentDirectory {
     return new AgentDirectory(map, demoPasswords);
   }
 
-  static load(file: string, demo: boolean): AgentDirectory {
-    return AgentDirectory.from(file, readAgentsFile(file), demo);
+  static load(file: string, demo: boolean, makePassword?: (id: string) => string): AgentDirectory {
+    return AgentDirectory.from(file, readAgentsFile(file), demo, makePassword);
   }
 
   /** The agent, or null when the id is unknown. */
@@ -142,6 +142,7 @@ export class AgentDirectory {
   }
 }
 
+const randomPassword = () => randomBytes(9).toString('base64url');
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /** Checked against for unknown ids: the same cost as a real check, matching nothing. */

@@ -3,6 +3,7 @@
  * instances), else SQLite under the data folder (one instance, durable),
  * else memory (nothing survives a restart).
  */
+import type { Bus } from '../../bot/engine/bus';
 import type { Store } from '../../bot/engine/store';
 import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
@@ -17,11 +18,24 @@ export interface StoreSettings {
   stateTtlMs: number;
   /** How long an ended or abandoned contact is kept (CONTACT_RETENTION_DAYS). */
   contactRetentionMs?: number | undefined;
+  /** The bus between this start's worker processes (cluster-bus.ts) in place of SQLite's in-process one; Redis keeps pub/sub. */
+  bus?: Bus | undefined;
 }
 
 export function openStore(settings: StoreSettings): Store {
   const options = { stateTtlMs: settings.stateTtlMs, ...(settings.contactRetentionMs ? { contactRetentionMs: settings.contactRetentionMs } : {}) };
   if (settings.redisUrl) return new RedisStore({ url: settings.redisUrl, ...options, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}) });
-  if (settings.dataDir) return new SqliteStore(settings.dataDir, options);
+  if (settings.dataDir) return settings.bus ? withBus(new SqliteStore(settings.dataDir, options), settings.bus) : new SqliteStore(settings.dataDir, options);
   return new MemoryStore(options);
+}
+
+/** `store` with `bus` in place of its own. */
+function withBus(store: Store, bus: Bus): Store {
+  const { kind, states, leases, deliveries, histories, waiting, events, contacts, outbox, records } = store;
+  return {
+    kind, states, leases, deliveries, histories, waiting, events, contacts, outbox, records, bus,
+    purge: (now) => store.purge(now),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
 }
