@@ -19,6 +19,8 @@ import { DeskSessions } from './sessions';
 
 /** How long a desk session lasts from sign-in: an agent's shift. */
 export const DESK_SESSION_MS = 10 * 3600_000;
+/** How often each instance looks for offers that are due (an offer lasts DESK_OFFER_SECONDS, at least 5 s). */
+const OFFER_SWEEP_MS = 1000;
 
 export interface DeskRouteOptions {
   desk: Desk;
@@ -121,9 +123,16 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
   }, false);
   if (opts.queuesApi) server.get('/api/queues', queues);
   const streams = registerDeskEvents(server, opts.desk, auth, new DeskPresence(opts.records, opts.now));
+  // Every instance sweeps offers that are due; the store's outbox lease gives each to one of them.
+  const sweeping = setInterval(
+    () => void opts.desk.sweepOffers?.().catch((err: unknown) => opts.log.warn('desk.offer_sweep_failed', { error: (err as Error).name })),
+    OFFER_SWEEP_MS,
+  );
+  sweeping.unref();
   // Open event streams would hold server.close() forever: end them first.
   const close = server.close.bind(server);
   server.close = ((callback?: () => void) => {
+    clearInterval(sweeping);
     streams.closeAll();
     return close(callback);
   }) as Server['close'];

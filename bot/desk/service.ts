@@ -14,6 +14,7 @@ import type { TakeoverChange } from '../engine/takeover';
 import type { Reply } from '../engine/turn';
 import type { Channel } from '../engine/state';
 import { summaryOf, withSince, type ContactBook, type QueueInfo } from './contacts';
+import { Offers } from './offers';
 import type { Agent, ContactSummary, Desk, DeskContact, DeskEvent, DeskMessage, DeskNote, DeskRefusal, DeskResult, QueueList, TransferTarget } from './desk';
 
 /** The longest message an agent may send, in characters. */
@@ -42,9 +43,16 @@ const ok = <T>(value: T) => ({ ok: true as const, value });
 export class DeskService implements Desk {
   /** The agents who sign in (AGENTS_FILE): a transfer to an agent it does not find is `unknown_queue`. */
   agentById: (id: string) => Agent | null;
+  private readonly offers: Offers;
 
   constructor(private readonly opts: DeskServiceOptions) {
     this.agentById = opts.agentById ?? (() => null);
+    this.offers = new Offers({
+      book: opts.book,
+      clock: opts.clock,
+      offerMs: opts.offerMs ?? 60_000,
+      label: (queue) => this.label(queue),
+    });
   }
 
   async queues(agent: Agent): Promise<QueueList[]> {
@@ -58,10 +66,10 @@ export class DeskService implements Desk {
 
   async mine(agent: Agent): Promise<ContactSummary[]> {
     const held = await this.store.contacts.heldBy(agent.id);
-    // An offer left unanswered (its timer ran on an instance that stopped) goes back to its queue here.
-    const lapsed = held.filter((r) => this.lapsed(r));
-    for (const r of lapsed) await this.lapse(r.id);
-    return held.filter((r) => !lapsed.includes(r)).map(summaryOf);
+    // An offer past its time that no sweep ended yet goes back to its queue here.
+    const lapsed: string[] = [];
+    for (const r of held) if (r.offer && (await this.offers.lapseIfDue(r.id))) lapsed.push(r.id);
+    return held.filter((r) => !lapsed.includes(r.id)).map(summaryOf);
   }
 
   async contact(agent: Agent, contactId: string): Promise<DeskResult<DeskContact>> {
@@ -141,7 +149,8 @@ export class DeskService implements Desk {
     await this.book.outcome(moved, 'transferred', { from: record.queue, fromAgentId: agent.id, toAgentId: moved.status === 'with_agent' ? moved.agent!.id : null });
     await this.book.announce(moved, [record.queue], [agent.id]);
     await this.tell(moved, change);
-    if (moved.offer) setTimeout(() => void this.lapse(contactId).catch(() => undefined), this.offerMs + 50).unref();
+    // Its deadline, in the store: it lapses on time on any instance, also after a restart.
+    await this.offers.offered(moved);
     return ok(summaryOf(moved));
   }
 
@@ -152,7 +161,12 @@ export class DeskService implements Desk {
     if (record.status === 'ended' || record.status === 'abandoned') return refuse('gone');
     if (record.status !== 'with_agent' || record.agent?.id !== agent.id || !record.offer) return refuse('not_yours');
     const why = reason.trim() ? `Declined the transfer: ${reason.trim()}` : 'Declined the transfer';
-    return this.requeue(record, version, agent.name, why, 'declined');
+    return this.offers.decline(record, version, agent.name, why, 'declined');
+  }
+
+  /** Ends the offers that are due (lapsed, or their agent's session ended); every instance runs it on a timer. */
+  async sweepOffers(): Promise<number> {
+    return this.offers.sweep();
   }
 
   /** The offered agent takes the contact; the customer is told who joined. */
@@ -164,32 +178,6 @@ export class DeskService implements Desk {
     await this.book.announce(taken);
     await this.tell(taken, { kind: 'joined', agentName: agent.name, queueLabel: this.label(teamOf(agent, record.queue)) });
     return ok(await this.view(taken));
-  }
-
-  /** Whether an offer went unanswered for too long. */
-  private lapsed(record: ContactRecord): boolean {
-    return Boolean(record.status === 'with_agent' && record.offer && this.opts.clock.now().getTime() - Date.parse(record.offer.at) >= this.offerMs);
-  }
-
-  /** An unanswered offer: the contact waits in its queue again. */
-  private async lapse(contactId: string): Promise<void> {
-    const found = await this.store.contacts.load(contactId);
-    if (!found || !this.lapsed(found.record)) return;
-    const { record, version } = found;
-    await this.requeue(record, version, record.agent?.name ?? 'The agent', `Did not answer the transfer within ${Math.round(this.offerMs / 1000)} s`, 'unanswered');
-  }
-
-  /** Back in its queue at its old place and priority (it keeps when it entered the queue), with a note why. */
-  private async requeue(record: ContactRecord, version: number, agentName: string, why: string, outcome: string): Promise<DeskResult<ContactSummary>> {
-    const at = this.now();
-    const offered = record.agent!;
-    const from = record.offer?.from ?? null;
-    const back: ContactRecord = { ...record, status: 'waiting', agent: from, offer: null, notes: [...record.notes, { at, agentName, text: why }], updatedAt: at };
-    if (!(await this.saved(back, version))) return refuse('not_yours');
-    await this.store.waiting.enqueue({ ...record.handoff, queue: record.queue, queueLabel: this.label(record.queue), priority: record.priority, createdAt: record.enqueuedAt });
-    await this.book.outcome(back, 'transfer_declined', { agentId: offered.id, offeredBy: from?.id ?? null, why: outcome });
-    await this.book.announce(back, [], [offered.id, ...(from ? [from.id] : [])]);
-    return ok(summaryOf(back));
   }
 
   async note(agent: Agent, contactId: string, text: string): Promise<DeskResult<DeskNote>> {
@@ -275,10 +263,6 @@ export class DeskService implements Desk {
   private async view(record: ContactRecord): Promise<DeskContact> {
     const since = await this.book.messages(record.id);
     return { ...summaryOf(record), handoff: withSince(record.handoff, since), sinceHandoff: since, notes: record.notes };
-  }
-
-  private get offerMs(): number {
-    return this.opts.offerMs ?? 60_000;
   }
 
   private label(queue: string): string {

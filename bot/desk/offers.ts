@@ -1,0 +1,129 @@
+/**
+ * Transfers offered to one agent (a Flex reservation): how an offer ends
+ * when the agent does not accept it. Declined, or unanswered within
+ * DESK_OFFER_SECONDS, the contact waits in its queue again at its old place
+ * and priority, with a note why, and a `transfer_declined` outcome.
+ *
+ * The deadline is durable: each offer puts an entry in the store's outbox
+ * (topic `desk.offer`), due when the offer lapses. Every instance sweeps the topic; the outbox's
+ * lease gives each entry to one of them, so an offer lapses on time after a
+ * restart, and on any instance, whether or not the named agent looks.
+ */
+import type { Clock } from '../engine/ports';
+import { StaleWriteError, type ContactRecord, type Millis } from '../engine/store';
+import { summaryOf, type ContactBook } from './contacts';
+import type { ContactSummary, DeskRefusal, DeskResult } from './desk';
+
+export const OFFER_TOPIC = 'desk.offer';
+/** How long one sweep holds an entry it took (another instance takes it after). */
+const LEASE_MS = 30_000;
+
+/** Why an offer ended without an accept (the outcome's `why`). */
+export type OfferEnd = 'declined' | 'unanswered';
+
+export interface OffersOptions {
+  book: ContactBook;
+  clock: Clock;
+  /** How long an agent has to accept (DESK_OFFER_SECONDS). */
+  offerMs: number;
+  label: (queue: string) => string;
+}
+
+const refuse = (reason: DeskRefusal) => ({ ok: false as const, reason });
+
+export class Offers {
+  constructor(private readonly opts: OffersOptions) {}
+
+  /** A contact was just offered: its deadline goes in the outbox. */
+  async offered(record: ContactRecord): Promise<void> {
+    if (!record.offer || !record.agent) return;
+    const due = await this.dueAt(record);
+    await this.store.outbox.add(OFFER_TOPIC, entryId(record), record.id, typeof due === 'number' ? due : this.ms());
+  }
+
+  /** Back in its queue at once, with a note why. */
+  async decline(record: ContactRecord, version: number, agentName: string, why: string, end: OfferEnd): Promise<DeskResult<ContactSummary>> {
+    const at = this.now();
+    const offered = record.agent!;
+    const from = record.offer?.from ?? null;
+    const back: ContactRecord = { ...record, status: 'waiting', agent: from, offer: null, notes: [...record.notes, { at, agentName, text: why }], updatedAt: at };
+    try {
+      await this.store.contacts.save(back, version);
+    } catch (err) {
+      if (err instanceof StaleWriteError) return refuse('not_yours');
+      throw err;
+    }
+    const label = this.opts.label(record.queue);
+    await this.store.waiting.enqueue({ ...record.handoff, queue: record.queue, queueLabel: label, priority: record.priority, createdAt: record.enqueuedAt });
+    await this.book.outcome(back, 'transfer_declined', { agentId: offered.id, offeredBy: from?.id ?? null, why: end });
+    await this.book.announce(back, [], [offered.id, ...(from ? [from.id] : [])]);
+    return { ok: true, value: summaryOf(back) };
+  }
+
+  /** Ends the contact's offer if it lapsed; true when it did. */
+  async lapseIfDue(contactId: string): Promise<boolean> {
+    return this.end(contactId);
+  }
+
+  /** Ends every offer that is due; returns how many went back to their queues. Runs on every instance, on a timer. */
+  async sweep(): Promise<number> {
+    const outbox = this.store.outbox;
+    let ended = 0;
+    for (const entry of await outbox.take(OFFER_TOPIC, this.ms(), LEASE_MS, 100)) {
+      const found = await this.store.contacts.load(entry.body);
+      // Accepted, declined or offered again since: this entry's offer is over (a new one has its own).
+      if (!found?.record.offer || !found.record.agent || entryId(found.record) !== entry.id) {
+        await outbox.done(OFFER_TOPIC, entry.id);
+        continue;
+      }
+      if (await this.end(entry.body)) {
+        ended += 1;
+        await outbox.done(OFFER_TOPIC, entry.id);
+        continue;
+      }
+      const due = await this.dueAt(found.record);
+      // Not due yet: looked at again when it is.
+      if (typeof due === 'number') await outbox.retryAt(OFFER_TOPIC, entry.id, entry.attempt, due);
+    }
+    return ended;
+  }
+
+  private async end(contactId: string): Promise<boolean> {
+    const found = await this.store.contacts.load(contactId);
+    const record = found?.record;
+    if (!found || !record || record.status !== 'with_agent' || !record.offer || !record.agent) return false;
+    const due = await this.dueAt(record);
+    if (typeof due === 'number') return false;
+    const name = record.agent.name;
+    const why = `Did not answer the transfer within ${Math.round(this.opts.offerMs / 1000)} s`;
+    return (await this.decline(record, found.version, name, why, due)).ok;
+  }
+
+  /** When the offer must end (ms), or why it must end now. */
+  private async dueAt(record: ContactRecord): Promise<Millis | OfferEnd> {
+    const now = this.ms();
+    const deadline = Date.parse(record.offer!.at) + this.opts.offerMs;
+    return deadline <= now ? 'unanswered' : deadline;
+  }
+
+  private get book(): ContactBook {
+    return this.opts.book;
+  }
+
+  private get store() {
+    return this.opts.book.store;
+  }
+
+  private ms(): Millis {
+    return this.opts.clock.now().getTime();
+  }
+
+  private now(): string {
+    return this.opts.clock.now().toISOString();
+  }
+}
+
+/** One entry per offer: a contact offered again gets a new one. */
+function entryId(record: ContactRecord): string {
+  return `${record.id}@${record.offer!.at}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * A transfer offered to one agent ends without them (the desk findings left
+ * at #11): unanswered, the offer lapses at its deadline by the sweep every
+ * instance runs, whether or not the named agent loads their contacts. Through the wiring `npm start` uses (Web Chat over Direct Line,
+ * agents at the desk's HTTP API); the outcome is `transfer_declined` each time.
+ */
+import type { OutcomeEvent } from '../../bot/engine/store';
+import { signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
+import { startApp, type RunningApp } from '../support/server';
+import { webCustomer } from '../support/web-customer';
+
+jest.setTimeout(120_000);
+
+let running: RunningApp;
+beforeAll(async () => {
+  running = await startApp();
+});
+afterAll(async () => {
+  await running?.close();
+});
+
+type Summary = { contactId: string; status: string; agent: { id: string } | null };
+type Card = { notes: { agentName: string; text: string }[] };
+
+const at = (id: string, action = '') => `/api/desk/contacts/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+const json = async <T>(res: Promise<Response>): Promise<T> => (await (await res).json()) as T;
+const billing = async (agent: DeskAgentClient) =>
+  (await json<{ queues: { queue: string; waiting: Summary[] }[] }>(agent.get('/api/desk/queues'))).queues.find((q) => q.queue === 'billing')!.waiting.map((c) => c.contactId);
+
+/** Polls until `check` holds: the sweep runs on a timer of its own (about every second). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('never happened');
+}
+
+/** A billing dispute in Web Chat that Dana accepted and offered to `to`. */
+async function offered(dana: DeskAgentClient, to: string): Promise<string> {
+  const chat = await webCustomer(running, 'C1003');
+  await chat.say("I've been charged twice on my November bill");
+  const contactId = (await running.app.engine.peek(chat.conversationId))!.handedOff!.handoffId;
+  expect((await dana.post(at(contactId, 'accept'))).status).toBe(200);
+  expect((await dana.post(at(contactId, 'transfer'), { agentId: to, note: '' })).status).toBe(200);
+  expect(await billing(dana)).not.toContain(contactId);
+  return contactId;
+}
+
+async function ends(contactId: string): Promise<(string | null)[][]> {
+  const events: OutcomeEvent[] = (await running.app.store.events.read(-1)).map((e) => e.event);
+  return events.filter((e) => e.detail.contactId === contactId && e.kind === 'transfer_declined').map((e) => [e.detail.agentId as string, (e.detail.why as string) ?? null]);
+}
+
+const notes = async (dana: DeskAgentClient, contactId: string) => (await json<Card>(dana.get(at(contactId)))).notes.map((n) => `${n.agentName}: ${n.text}`);
+
+it('unanswered, lapses at its deadline by the sweep, though the named agent never loads their contacts', async () => {
+  const [dana] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
+  const contactId = await offered(dana, 'marco');
+  running.advance(59_000);
+  expect(await running.app.desk.sweepOffers!()).toBe(0);
+  expect(await billing(dana)).not.toContain(contactId);
+  running.advance(2_000);
+  await eventually(async () => (await billing(dana)).includes(contactId));
+  expect(await notes(dana, contactId)).toEqual(['Marco: Did not answer the transfer within 60 s']);
+  expect(await ends(contactId)).toEqual([['marco', 'unanswered']]);
+});
