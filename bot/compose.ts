@@ -27,6 +27,7 @@ import type { Store } from './engine/store';
 import type { Logger } from './log';
 import { AgentDirectory } from './desk/agents';
 import { DeskPresence } from './desk/presence';
+import { DESK_SESSION_MS, DeskSessions } from './desk/sessions';
 import { keptModelOf, trainFromContent } from './nlu/train';
 import { EmbeddedBackOffice } from '../integrations/backoffice/embedded';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
@@ -275,6 +276,8 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     dispositions: () => content().dispositions,
     agentById: (id) => agents?.find(id) ?? null,
     offerMs: config.DESK_OFFER_SECONDS * 1000,
+    // An offer to an agent who signed out, or whose session ends, goes back to its queue then.
+    signedInUntil: (agentId, now) => new DeskSessions(store.records, DESK_SESSION_MS).until(agentId, now),
     clock,
   });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.

@@ -45,6 +45,8 @@ export interface DeskAuthOptions {
   /** Proxies in front of the bot whose X-Forwarded-For is believed (TRUST_PROXY; default 0: none). */
   trustProxy?: number;
   limits?: SignInLimitOptions;
+  /** After an agent signs out (their offers go back to their queues). */
+  signedOut?: (agent: Agent) => Promise<void>;
 }
 
 /** Answers a refusal the way every desk route does: a code and a message, as JSON. */
@@ -143,7 +145,8 @@ export class DeskAuth {
     server.post(
       '/api/desk/sign-out',
       this.guard(async (req, res, signed) => {
-        await this.opts.sessions.close(cookies(req)[SESSION_COOKIE] ?? '');
+        await this.opts.sessions.close(cookies(req)[SESSION_COOKIE] ?? '', this.opts.now());
+        await this.opts.signedOut?.(signed.agent);
         res.header('Set-Cookie', this.cookie(SESSION_COOKIE, '', 0));
         this.opts.log.info('desk.signed_out', { agent: signed.agent.id });
         res.send(200, { signedOut: true });

@@ -125,6 +125,8 @@ export interface Desk {
   dispositions(): { code: string; label: string }[];
   /** A private note on a contact the agent holds (what a guided process completed). Optional until the service has it. */
   note?(agent: Agent, contactId: string, text: string): Promise<DeskResult<DeskNote>>;
+  /** The agent signed out: contacts offered to them wait in their queues again at once. Optional until the service has it. */
+  signedOut?(agent: Agent): Promise<void>;
   /** Ends the offers that are due on every instance (a timer); how many went back. Optional until the service has it. */
   sweepOffers?(): Promise<number>;
   /** Live events for this agent's queues and contacts; the function returned stops them. */

@@ -1,31 +1,35 @@
 /**
  * Transfers offered to one agent (a Flex reservation): how an offer ends
- * when the agent does not accept it. Declined, or unanswered within
- * DESK_OFFER_SECONDS, the contact waits in its queue again at its old place
- * and priority, with a note why, and a `transfer_declined` outcome.
+ * when the agent does not accept it. Declined, unanswered within
+ * DESK_OFFER_SECONDS, or its agent signed out (or their session ended), the
+ * contact waits in its queue again at its old place and priority, with a
+ * note why, and a `transfer_declined` outcome.
  *
  * The deadline is durable: each offer puts an entry in the store's outbox
- * (topic `desk.offer`), due when the offer lapses. Every instance sweeps the topic; the outbox's
+ * (topic `desk.offer`), due when the offer lapses or the agent's session
+ * ends, whichever comes first. Every instance sweeps the topic; the outbox's
  * lease gives each entry to one of them, so an offer lapses on time after a
  * restart, and on any instance, whether or not the named agent looks.
  */
 import type { Clock } from '../engine/ports';
 import { StaleWriteError, type ContactRecord, type Millis } from '../engine/store';
 import { summaryOf, type ContactBook } from './contacts';
-import type { ContactSummary, DeskRefusal, DeskResult } from './desk';
+import type { Agent, ContactSummary, DeskRefusal, DeskResult } from './desk';
 
 export const OFFER_TOPIC = 'desk.offer';
 /** How long one sweep holds an entry it took (another instance takes it after). */
 const LEASE_MS = 30_000;
 
 /** Why an offer ended without an accept (the outcome's `why`). */
-export type OfferEnd = 'declined' | 'unanswered';
+export type OfferEnd = 'declined' | 'unanswered' | 'signed_out';
 
 export interface OffersOptions {
   book: ContactBook;
   clock: Clock;
   /** How long an agent has to accept (DESK_OFFER_SECONDS). */
   offerMs: number;
+  /** When the agent's desk session ends (ms), null when not signed in; undefined: sessions not known (always signed in). */
+  signedInUntil?: (agentId: string, now: Millis) => Promise<Millis | null>;
   label: (queue: string) => string;
 }
 
@@ -37,7 +41,7 @@ export class Offers {
   /** A contact was just offered: its deadline goes in the outbox. */
   async offered(record: ContactRecord): Promise<void> {
     if (!record.offer || !record.agent) return;
-    const due = await this.dueAt(record);
+    const due = await this.dueAt(record, record.agent.id);
     await this.store.outbox.add(OFFER_TOPIC, entryId(record), record.id, typeof due === 'number' ? due : this.ms());
   }
 
@@ -60,9 +64,16 @@ export class Offers {
     return { ok: true, value: summaryOf(back) };
   }
 
-  /** Ends the contact's offer if it lapsed; true when it did. */
+  /** The agent signed out: every contact offered to them goes back to its queue. */
+  async signedOut(agent: Agent): Promise<number> {
+    let declined = 0;
+    for (const record of await this.store.contacts.heldBy(agent.id)) if (await this.end(record.id, true)) declined += 1;
+    return declined;
+  }
+
+  /** Ends the contact's offer if it lapsed or its agent is gone; true when it did. */
   async lapseIfDue(contactId: string): Promise<boolean> {
-    return this.end(contactId);
+    return this.end(contactId, false);
   }
 
   /** Ends every offer that is due; returns how many went back to their queues. Runs on every instance, on a timer. */
@@ -76,34 +87,37 @@ export class Offers {
         await outbox.done(OFFER_TOPIC, entry.id);
         continue;
       }
-      if (await this.end(entry.body)) {
+      if (await this.end(entry.body, false)) {
         ended += 1;
         await outbox.done(OFFER_TOPIC, entry.id);
         continue;
       }
-      const due = await this.dueAt(found.record);
-      // Not due yet: looked at again when it is.
+      const due = await this.dueAt(found.record, found.record.agent.id);
+      // Not due yet (a later session): looked at again when it is.
       if (typeof due === 'number') await outbox.retryAt(OFFER_TOPIC, entry.id, entry.attempt, due);
     }
     return ended;
   }
 
-  private async end(contactId: string): Promise<boolean> {
+  private async end(contactId: string, signedOut: boolean): Promise<boolean> {
     const found = await this.store.contacts.load(contactId);
     const record = found?.record;
     if (!found || !record || record.status !== 'with_agent' || !record.offer || !record.agent) return false;
-    const due = await this.dueAt(record);
+    const due = signedOut ? 'signed_out' : await this.dueAt(record, record.agent.id);
     if (typeof due === 'number') return false;
     const name = record.agent.name;
-    const why = `Did not answer the transfer within ${Math.round(this.opts.offerMs / 1000)} s`;
+    const why = due === 'signed_out' ? 'Signed out before answering the transfer' : `Did not answer the transfer within ${Math.round(this.opts.offerMs / 1000)} s`;
     return (await this.decline(record, found.version, name, why, due)).ok;
   }
 
   /** When the offer must end (ms), or why it must end now. */
-  private async dueAt(record: ContactRecord): Promise<Millis | OfferEnd> {
+  private async dueAt(record: ContactRecord, agentId: string): Promise<Millis | OfferEnd> {
     const now = this.ms();
     const deadline = Date.parse(record.offer!.at) + this.opts.offerMs;
-    return deadline <= now ? 'unanswered' : deadline;
+    const until = this.opts.signedInUntil ? await this.opts.signedInUntil(agentId, now) : Infinity;
+    if (until === null || until <= now) return 'signed_out';
+    if (deadline <= now) return 'unanswered';
+    return Math.min(deadline, until);
   }
 
   private get book(): ContactBook {

@@ -15,10 +15,9 @@ import { DeskAuth, refuse, type DeskHandler, type Signed } from './auth';
 import type { Desk } from './desk';
 import { registerDeskEvents, type DeskStreams } from './events';
 import { DeskPresence } from './presence';
-import { DeskSessions } from './sessions';
+import { DESK_SESSION_MS, DeskSessions } from './sessions';
 
-/** How long a desk session lasts from sign-in: an agent's shift. */
-export const DESK_SESSION_MS = 10 * 3600_000;
+export { DESK_SESSION_MS };
 /** How often each instance looks for offers that are due (an offer lasts DESK_OFFER_SECONDS, at least 5 s). */
 const OFFER_SWEEP_MS = 1000;
 
@@ -99,6 +98,7 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
     now: () => opts.now().getTime(),
     secureCookies: opts.secureCookies,
     ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+    signedOut: async (agent) => opts.desk.signedOut?.(agent),
     log: opts.log,
   });
   const me = ({ agent, session }: Signed) => ({

@@ -7,6 +7,7 @@
  * and answers again, without replaying anything, once handed back.
  */
 import type { Clock } from '../engine/ports';
+import type { Millis } from '../engine/store';
 import type { OutboundMessage, OutboundResult } from '../engine/outbound';
 import { redact } from '../engine/redact';
 import { StaleWriteError, type ContactRecord, type WaitingContact } from '../engine/store';
@@ -33,6 +34,8 @@ export interface DeskServiceOptions {
   agentById?: (id: string) => Agent | null;
   /** How long an agent has to accept a contact offered to them before it waits in its queue again (default 60 s). */
   offerMs?: number;
+  /** When an agent's desk session ends, null when not signed in (sessions.ts): an offer to them ends then. */
+  signedInUntil?: (agentId: string, now: Millis) => Promise<Millis | null>;
   clock: Clock;
 }
 
@@ -52,6 +55,7 @@ export class DeskService implements Desk {
       clock: opts.clock,
       offerMs: opts.offerMs ?? 60_000,
       label: (queue) => this.label(queue),
+      ...(opts.signedInUntil ? { signedInUntil: opts.signedInUntil } : {}),
     });
   }
 
@@ -162,6 +166,11 @@ export class DeskService implements Desk {
     if (record.status !== 'with_agent' || record.agent?.id !== agent.id || !record.offer) return refuse('not_yours');
     const why = reason.trim() ? `Declined the transfer: ${reason.trim()}` : 'Declined the transfer';
     return this.offers.decline(record, version, agent.name, why, 'declined');
+  }
+
+  /** Every contact offered to the agent goes back to its queue at once (they signed out). */
+  async signedOut(agent: Agent): Promise<void> {
+    await this.offers.signedOut(agent);
   }
 
   /** Ends the offers that are due (lapsed, or their agent's session ended); every instance runs it on a timer. */

@@ -1,10 +1,13 @@
 /**
  * A transfer offered to one agent ends without them (the desk findings left
- * at #11): unanswered, the offer lapses at its deadline by the sweep every
- * instance runs, whether or not the named agent loads their contacts. Through the wiring `npm start` uses (Web Chat over Direct Line,
+ * at #11): their sign-out, or their session ending, puts the contact back in
+ * its queue at once; unanswered, the offer lapses at its deadline by the
+ * sweep every instance runs, whether or not the named agent loads their
+ * contacts. Through the wiring `npm start` uses (Web Chat over Direct Line,
  * agents at the desk's HTTP API); the outcome is `transfer_declined` each time.
  */
 import type { OutcomeEvent } from '../../bot/engine/store';
+import { DESK_SESSION_MS } from '../../bot/desk/sessions';
 import { signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
 import { webCustomer } from '../support/web-customer';
@@ -53,6 +56,37 @@ async function ends(contactId: string): Promise<(string | null)[][]> {
 }
 
 const notes = async (dana: DeskAgentClient, contactId: string) => (await json<Card>(dana.get(at(contactId)))).notes.map((n) => `${n.agentName}: ${n.text}`);
+
+it("signing out declines the agent's pending offers: the contact waits in its queue again at once", async () => {
+  const [dana, marco] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
+  const contactId = await offered(dana, 'marco');
+  expect((await marco.post('/api/desk/sign-out')).status).toBe(200);
+  // No wait for a sweep: the sign-out itself put it back.
+  expect(await billing(dana)).toContain(contactId);
+  expect(await notes(dana, contactId)).toEqual(['Marco: Signed out before answering the transfer']);
+  expect(await ends(contactId)).toEqual([['marco', 'signed_out']]);
+  expect((await dana.post(at(contactId, 'accept'))).status).toBe(200);
+});
+
+it('an offer to an agent whose session ends goes back then, before its deadline', async () => {
+  const marco = await signedInDemoAgent(running, 'marco');
+  running.advance(DESK_SESSION_MS - 20_000);
+  const dana = await signedInDemoAgent(running, 'dana');
+  const contactId = await offered(dana, 'marco');
+  expect((await marco.get('/api/desk/mine')).status).toBe(200);
+  // Marco's session ends 20 s after the transfer; the offer had 60 s.
+  running.advance(21_000);
+  await eventually(async () => (await billing(dana)).includes(contactId));
+  expect(await ends(contactId)).toEqual([['marco', 'signed_out']]);
+});
+
+it('an offer to an agent who is not signed in goes back at once', async () => {
+  const dana = await signedInDemoAgent(running, 'dana');
+  const contactId = await offered(dana, 'ruth');
+  await eventually(async () => (await billing(dana)).includes(contactId));
+  expect(await notes(dana, contactId)).toEqual(['Ruth: Signed out before answering the transfer']);
+  expect(await ends(contactId)).toEqual([['ruth', 'signed_out']]);
+});
 
 it('unanswered, lapses at its deadline by the sweep, though the named agent never loads their contacts', async () => {
   const [dana] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
