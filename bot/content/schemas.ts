@@ -477,6 +477,11 @@ export const assistantSchema = z
         queue: name,
       })
       .strict(),
+    /**
+     * What a good answer to a question of each slot type looks like ("the 5 digits of the ZIP code"):
+     * the second answer a question cannot use hears it (`reprompt_help`); a type without one hears `reprompt` again.
+     */
+    answer_help: z.record(z.enum(slotTypes), z.string().min(1)).default({}),
     /** Regular expressions for the entities a customer may mention. */
     entities: z.object({ order_number: z.string(), postcode: z.string() }).strict(),
     messages: z.record(name, z.string()),

@@ -206,7 +206,7 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions, 
     });
   }
   if (assistant) {
-    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt', 'count', 'label', 'number', 'choices', 'agent_name']);
+    const messageVars = new Set(['queue_label', 'wait', 'first', 'second', 'prompt', 'answer_help', 'count', 'label', 'number', 'choices', 'agent_name']);
     for (const [name, text] of Object.entries(assistant.messages)) checkText(contentLayout.assistant, ['messages', name], text, messageVars, true);
     for (const needed of requiredMessages)
       if (!(needed in assistant.messages)) at(contentLayout.assistant, ['messages'], `message "${needed}" is missing`);

@@ -9,7 +9,9 @@ export const engineMessages = [
   'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'handoff_unstaffed', 'in_queue', 'wait_cancelled',
   'follow_up_first', 'follow_up_more', 'follow_up_lost',
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'goodbye', 'no_input_handoff',
-  'clarify_vague', 'confirm_intent', 'left_flow', 'dont_know_answer', 'dont_know_verification', 'confirm_declined', 'account_unavailable',
+  'clarify_vague', 'confirm_intent',
+  // The no-match ladder: a short re-prompt, then one with examples (`_help`), then a person.
+  'not_understood_help', 'reprompt_help', 'left_flow', 'dont_know_answer', 'dont_know_verification', 'confirm_declined', 'account_unavailable',
   // A person at the desk takes over, passes on, hands back or ends; then the one-question survey.
   'agent_joined', 'agent_transferred', 'back_to_bot', 'survey_question', 'survey_thanks', 'survey_retry', 'survey_lapsed',
 ] as const;

@@ -104,7 +104,7 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
   }
 
   if (!text) {
-    await miss(ctx);
+    await miss(ctx, wasClarifying);
     return;
   }
   const left = leaving(content, text);

@@ -77,14 +77,25 @@ function expecting(step: AskStep): 'text' | 'digits' | 'choice' {
   return step.type === 'text' || step.type === 'street' || step.type === 'city' ? 'text' : 'digits';
 }
 
-function ask(ctx: TurnContext, step: AskStep, again: boolean): void {
+/**
+ * Asks a step's question: the first time, `again` (an answer it could not
+ * use: the step's own re-prompt, else `reprompt`) or `help` (a second one:
+ * `reprompt_help`, with what an answer of the step's type looks like).
+ */
+function ask(ctx: TurnContext, step: AskStep, how: 'first' | 'again' | 'help'): void {
   const choices = choicesOf(ctx, step);
-  const template = again ? (step.reprompt ?? ctx.content.assistant.messages.reprompt ?? step.prompt) : step.prompt;
+  const { messages, answer_help } = ctx.content.assistant;
+  const help = how === 'help' ? answer_help[step.type] : undefined;
+  const general = help ? (ctx.can('speech') && messages.reprompt_help_voice) || messages.reprompt_help : messages.reprompt;
+  const own = how === 'again' || (how === 'help' && !help) ? step.reprompt : undefined;
+  const template = how === 'first' ? step.prompt : (own ?? general ?? step.prompt);
+  const generic = how !== 'first' && !own;
   const prompt = ctx.toReply(step.prompt, step.speak);
-  const reply = ctx.toReply(template, again && !step.reprompt ? undefined : step.speak, {
+  const reply = ctx.toReply(template, generic ? undefined : step.speak, {
     prompt: prompt.text,
+    ...(help ? { answer_help: help } : {}),
   });
-  if (again && !step.reprompt && prompt.speak) reply.speak = (reply.speak ?? reply.text).replace(prompt.text, prompt.speak);
+  if (generic && prompt.speak) reply.speak = (reply.speak ?? reply.text).replace(prompt.text, prompt.speak);
   if (choices.length) reply.choices = choices.map(({ value, label }) => ({ value, label }));
   ctx.push(reply);
   ctx.output.expecting = expecting(step);
@@ -134,10 +145,10 @@ export function acceptAnswer(ctx: TurnContext): boolean {
 /** Asks the waiting question again, in its re-prompt wording, without counting an attempt. */
 export function repeatQuestion(ctx: TurnContext): void {
   const step = currentStep(ctx);
-  if (step && 'ask' in step) ask(ctx, step, true);
+  if (step && 'ask' in step) ask(ctx, step, 'again');
 }
 
-/** The answer did not parse: ask again, or give up and hand off after the step's limit. */
+/** The answer did not parse: ask again (the second time with what an answer looks like), or hand off after the step's limit. */
 export async function retryAnswer(ctx: TurnContext): Promise<void> {
   const active = ctx.state.dialog!;
   const step = currentStep(ctx) as AskStep;
@@ -150,7 +161,8 @@ export async function retryAnswer(ctx: TurnContext): Promise<void> {
     });
     return;
   }
-  ask(ctx, step, true);
+  // The no-match ladder: asked again, then again with what an answer looks like, then a person.
+  ask(ctx, step, active.waiting!.attempts === 1 ? 'again' : 'help');
 }
 
 function currentStep(ctx: TurnContext): Step | null {
@@ -220,7 +232,7 @@ export async function runDialog(ctx: TurnContext): Promise<void> {
       const value = active.values[step.ask];
       if (value === undefined || value === null || value === '') {
         active.waiting = { slot: step.ask, attempts: 0 };
-        ask(ctx, step, false);
+        ask(ctx, step, 'first');
         return;
       }
     } else if ('call' in step) {

@@ -29,14 +29,14 @@ export async function respond(ctx: TurnContext, text: string, wasClarifying: boo
   // "I don't know" as a request: not understood, never a goodbye or a guess.
   if (notKnowing(content, text, false)) {
     state.words.push(redact(text));
-    await miss(ctx);
+    await miss(ctx, wasClarifying);
     return;
   }
   const vague = vagueOpener(content, text);
   if (vague) {
     state.words.push(redact(text));
     // Asked which one, and answered as vaguely again: that counts as not understood.
-    if (wasClarifying) await miss(ctx);
+    if (wasClarifying) await miss(ctx, true);
     else clarify(ctx, vague, 'clarify_vague');
     return;
   }
@@ -45,7 +45,7 @@ export async function respond(ctx: TurnContext, text: string, wasClarifying: boo
   else if (u.kind === 'unclear' && wasClarifying) {
     // Asked which one and still unclear: that counts as not understood.
     state.words.push(redact(text));
-    await miss(ctx);
+    await miss(ctx, true);
   } else if (u.kind === 'unclear') {
     state.confidence = u.confidence;
     state.words.push(redact(text));
@@ -56,7 +56,7 @@ export async function respond(ctx: TurnContext, text: string, wasClarifying: boo
     confirmIntent(ctx, u.intent);
   } else {
     state.words.push(redact(text));
-    await miss(ctx);
+    await miss(ctx, wasClarifying);
   }
 }
 
@@ -102,13 +102,13 @@ export async function answerConfirmIntent(ctx: TurnContext, intent: string, text
     return;
   }
   if (text && notKnowing(ctx.content, text, false)) {
-    await miss(ctx);
+    await miss(ctx, true);
     return;
   }
   const short = digits !== '' || plainWords(text).split(' ').length <= 3;
   const answer = short ? parseSlot('yesno', digits ? { digits } : { text }, { choices: [], patterns: ctx.patterns, now: ctx.now }) : { ok: false as const };
   if (answer.ok && answer.value === true) await serve(ctx, intent, ctx.state.confidence ?? 0.5, null);
-  else if (answer.ok || !text) await miss(ctx);
+  else if (answer.ok || !text) await miss(ctx, true);
   else await respond(ctx, text, true);
 }
 
@@ -127,16 +127,23 @@ export async function servePending(ctx: TurnContext): Promise<void> {
   }
 }
 
-/** A message the bot did not understand: say so, and after too many in a row a person takes over. */
-export async function miss(ctx: TurnContext): Promise<void> {
+/**
+ * A message the bot did not understand, on the no-match ladder
+ * (shared/conversation-design.md): the first in a row hears a short
+ * re-prompt, the next what the bot can do, and at `misses_before_handoff` a
+ * person takes over. `afterRepair`: the bot had already asked which one or
+ * "Did you mean …?" about the message before, so that counts as the first.
+ */
+export async function miss(ctx: TurnContext, afterRepair = false): Promise<void> {
   const { state, content } = ctx;
+  if (afterRepair) state.misses = Math.max(state.misses, 1);
   state.misses += 1;
   if (state.misses >= content.assistant.understanding.misses_before_handoff) {
     ctx.say('not_understood_handoff');
     await handOff(ctx, { intent: null, reason: `The bot did not understand ${state.misses} messages in a row` });
     return;
   }
-  ctx.say('not_understood');
+  ctx.say(state.misses === 1 ? 'not_understood' : 'not_understood_help');
 }
 
 /** Serve an understood intent: a dialog, or straight to a person. */

@@ -67,10 +67,11 @@ describe('what a caller hears', () => {
   });
 });
 
-it('a short list of examples when the bot did not understand', async () => {
+it('a short list of examples when the bot did not understand twice', async () => {
   const c = call('+15550100001');
   await c.answer();
-  const out = await c.say('purple elephants dancing on the moon');
+  expect((await c.say('purple elephants dancing on the moon')).heard).toBe("Sorry, I didn't get that. Could you say it in other words?");
+  const out = await c.say('can you book me a table at an Italian restaurant');
   expect(out.heard).toBe("Sorry, I didn't get that. You can say things like: my balance, pay my bill, where's my order, or agent.");
 });
 

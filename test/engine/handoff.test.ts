@@ -91,18 +91,22 @@ describe('the agent summary fits the intent', () => {
 });
 
 describe('misunderstanding', () => {
-  it('says so and offers what it can do, then hands off to customer care with the transcript after two misses in a row', async () => {
+  it('says so briefly, then offers what it can do, then hands off to customer care with the transcript after three misses in a row', async () => {
     const c = h.conversation({ identity: signedIn('C1004') });
     await c.start();
     const first = await c.say('how far away is the moon');
     expect(first.handoff).toBeUndefined();
-    expect(first.replies[0]!.text).toMatch(/^Sorry, I didn't get that\. I can help you .*check your balance.* Or say "agent" to talk to a person\.$/);
-    const second = await c.say('recommend a movie for the weekend');
-    const hd = second.handoff!.handoff;
+    expect(first.replies[0]!.text).toBe("Sorry, I didn't get that. Could you say it in other words?");
+    const second = await c.say('can you book me a table at an Italian restaurant');
+    expect(second.handoff).toBeUndefined();
+    expect(second.replies[0]!.text).toMatch(/^Sorry, I didn't get that\. I can help you .*check your balance.* Or say "agent" to talk to a person\.$/);
+    const third = await c.say('recommend a movie for the weekend');
+    const hd = third.handoff!.handoff;
     expect(hd.queue).toBe('customer_care');
     expect(hd.intent).toBeNull();
     expect(hd.transcript.filter((t) => t.from === 'customer').map((t) => t.text)).toEqual([
       'how far away is the moon',
+      'can you book me a table at an Italian restaurant',
       'recommend a movie for the weekend',
     ]);
   });

@@ -14,5 +14,5 @@ it('does not ask "which one?" for ever: unclear answers count as not understood'
   let handedOff = null;
   for (let i = 0; i < 3 && !handedOff; i++) handedOff = (await c.say('my bill')).handoff ?? null;
   expect(handedOff?.handoff.queue).toBe('customer_care');
-  expect(handedOff?.handoff.reason).toBe('The bot did not understand 2 messages in a row');
+  expect(handedOff?.handoff.reason).toBe('The bot did not understand 3 messages in a row');
 });
