@@ -84,6 +84,12 @@ describe('the agent desk with a customer in Web Chat', () => {
     const item = dana.locator('[data-queue="billing"] .contact-item', { hasText: 'Sofia' });
     await item.waitFor(wait);
     expect(await dana.title()).toMatch(/\(1 waiting\)/);
+    // The priority in words, explained by a legend the chip points to (review finding 24: "P70" said nothing).
+    const chip = item.locator('.chip.priority');
+    expect(await chip.innerText()).toMatch(/^Priority \d+$/);
+    const legend = dana.locator(`#${await chip.getAttribute('aria-describedby')}`);
+    expect(await legend.isVisible()).toBe(true);
+    expect(await legend.innerText()).toContain('the highest priority first, then the longest wait');
     await item.click();
     await dana.locator('.card [data-section="invoices"]').waitFor(wait);
     expect(await dana.locator('.card [data-section="orders"]').count()).toBe(0);

@@ -212,6 +212,15 @@ function contactButton(c, extra) {
   );
 }
 
+/** The contact's priority in words, explained by the legend above the queues (and its title on hover). */
+function priorityChip(priority) {
+  return h(
+    'span',
+    { class: 'chip priority', title: `Priority ${priority}: served before lower numbers`, 'aria-describedby': 'priority-legend' },
+    `Priority ${priority}`,
+  );
+}
+
 function renderLists() {
   $('mine').replaceChildren(
     h('h2', {}, 'My contacts ', h('span', { class: 'count' }, String(ui.mine.length))),
@@ -224,7 +233,7 @@ function renderLists() {
         { class: 'queue', 'data-queue': q.queue },
         h('h2', {}, q.label, ' ', h('span', { class: `count${q.waiting.length ? ' busy' : ''}` }, String(q.waiting.length))),
         q.waiting.length
-          ? h('ul', { class: 'contact-list' }, q.waiting.map((c) => contactButton(c, h('span', { class: 'chip' }, `P${c.priority}`))))
+          ? h('ul', { class: 'contact-list' }, q.waiting.map((c) => contactButton(c, priorityChip(c.priority))))
           : h('p', { class: 'muted small' }, 'Nobody waiting.'),
       ),
     ),
