@@ -218,7 +218,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   requireSms(config, linkDialogs(brain.content));
   const sms: SmsSender = config.sms ? new TwilioSms(config.sms) : (overrides.sms ?? new SmsOutbox());
   if (!config.sms) log.warn('sms.outbox', { hint: 'TWILIO_SMS_FROM is not set: links for callers stay in the demo outbox, and callers are told so' });
-  const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, stateTtlMs: config.STATE_TTL_MINUTES * 60_000, contactRetentionMs: config.CONTACT_RETENTION_DAYS * 24 * 3600_000, bus: overrides.bus });
+  const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, stateTtlMs: config.STATE_TTL_MINUTES * 60_000, contactRetentionMs: config.CONTACT_RETENTION_DAYS * 24 * 3600_000, bus: overrides.bus, log });
   if (store.kind === 'memory') log.warn('store.memory', { reason: 'DATA_DIR is empty: conversations and waiting customers are lost on restart' });
   else log.info('store.opened', { kind: store.kind });
   let engine: Engine | null = null;

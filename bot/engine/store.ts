@@ -100,6 +100,11 @@ export interface HistoryEntry {
 export interface Histories {
   /** Appends and returns the entry's position; the history expires `ttlMs` after the last append. */
   append(conversationId: string, item: Json, ttlMs: number, now: Millis): Promise<number>;
+  /**
+   * Appends several entries in one write, at consecutive positions (nothing else lands between them),
+   * and returns the first one's position; nothing is written for none.
+   */
+  appendAll(conversationId: string, items: readonly Json[], ttlMs: number, now: Millis): Promise<number>;
   /** Entries at positions ≥ `watermark` (at most `limit`), and the next watermark (how many exist). */
   since(conversationId: string, watermark: number, now: Millis, limit?: number): Promise<{ entries: HistoryEntry[]; watermark: number }>;
 }

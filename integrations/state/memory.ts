@@ -14,6 +14,7 @@ import {
   DEFAULT_CONTACT_RETENTION_MS,
   StaleWriteError,
   type DedupeRecord,
+  type Histories,
   type Json,
   type Lease,
   type Millis,
@@ -101,12 +102,15 @@ export class MemoryStore implements Store {
     },
   };
 
-  readonly histories = {
-    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => {
+  readonly histories: Histories = {
+    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => this.histories.appendAll(id, [item], ttlMs, now),
+    appendAll: async (id: string, added: readonly Json[], ttlMs: number, now: Millis): Promise<number> => {
       const items = live(this.historyRows.get(id), now) ?? [];
-      items.push(JSON.stringify(item));
+      const first = items.length;
+      if (!added.length) return first;
+      items.push(...added.map((item) => JSON.stringify(item)));
       this.historyRows.set(id, { value: items, expiresAt: now + ttlMs });
-      return items.length - 1;
+      return first;
     },
     since: async (id: string, watermark: number, now: Millis, limit = 1000) => {
       const items = live(this.historyRows.get(id), now) ?? [];

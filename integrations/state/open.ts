@@ -20,12 +20,17 @@ export interface StoreSettings {
   contactRetentionMs?: number | undefined;
   /** The bus between this start's worker processes (cluster-bus.ts) in place of SQLite's in-process one; Redis keeps pub/sub. */
   bus?: Bus | undefined;
+  /** Where the store reports a fault it works around (SQLite's checkpoint worker failing). */
+  log?: { warn(event: string, fields?: Record<string, unknown>): void } | undefined;
 }
 
 export function openStore(settings: StoreSettings): Store {
   const options = { stateTtlMs: settings.stateTtlMs, ...(settings.contactRetentionMs ? { contactRetentionMs: settings.contactRetentionMs } : {}) };
   if (settings.redisUrl) return new RedisStore({ url: settings.redisUrl, ...options, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}) });
-  if (settings.dataDir) return settings.bus ? withBus(new SqliteStore(settings.dataDir, options), settings.bus) : new SqliteStore(settings.dataDir, options);
+  if (settings.dataDir) {
+    const sqlite = new SqliteStore(settings.dataDir, options, { ...(settings.log ? { warn: settings.log.warn.bind(settings.log) } : {}) });
+    return settings.bus ? withBus(sqlite, settings.bus) : sqlite;
+  }
   return new MemoryStore(options);
 }
 

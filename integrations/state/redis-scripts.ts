@@ -63,15 +63,15 @@ redis.call('HSET', KEYS[1], 'a', ARGV[1], 'exp', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
-/** KEYS: items list, meta. ARGV: item, now, expiresAt, backstopMs. → the item's position. */
+/** KEYS: items list, meta. ARGV: now, expiresAt, backstopMs, item… (one or more). → the first item's position. */
 export const APPEND_HISTORY = `
 local exp = tonumber(redis.call('HGET', KEYS[2], 'exp') or '0')
-if exp <= tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) end
-local n = redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 'exp', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return n - 1`;
+if exp <= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
+local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[2], 'exp', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return n - (#ARGV - 3)`;
 
 /** KEYS: items list, meta. ARGV: watermark, limit, now. → {count, items…}. */
 export const READ_HISTORY = `

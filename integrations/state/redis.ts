@@ -11,6 +11,7 @@ import {
   DEFAULT_CONTACT_RETENTION_MS,
   StaleWriteError,
   type DedupeRecord,
+  type Histories,
   type Json,
   type Lease,
   type Millis,
@@ -29,6 +30,8 @@ import { RedisRecords } from './redis-records';
 
 /** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
 const BACKSTOP_MS = 60_000;
+/** A position beyond any history: reading from it returns only the count. */
+const END = 2 ** 31;
 
 export interface RedisStoreOptions extends StoreOptions {
   url: string;
@@ -93,9 +96,14 @@ export class RedisStore implements Store {
     },
   };
 
-  readonly histories = {
-    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> =>
-      (await this.run(lua.APPEND_HISTORY, this.historyKeys(id), [JSON.stringify(item), now, now + ttlMs, ttlMs + BACKSTOP_MS])) as number,
+  readonly histories: Histories = {
+    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => this.histories.appendAll(id, [item], ttlMs, now),
+    // One script: the items land together, at consecutive positions.
+    appendAll: async (id: string, items: readonly Json[], ttlMs: number, now: Millis): Promise<number> => {
+      if (!items.length) return (await this.histories.since(id, END, now, 1)).watermark;
+      const args = [now, now + ttlMs, ttlMs + BACKSTOP_MS, ...items.map((item) => JSON.stringify(item))];
+      return (await this.run(lua.APPEND_HISTORY, this.historyKeys(id), args)) as number;
+    },
     since: async (id: string, watermark: number, now: Millis, limit = 1000) => {
       const from = Math.max(0, watermark);
       const [count, ...items] = (await this.run(lua.READ_HISTORY, this.historyKeys(id), [from, limit, now])) as [number, ...string[]];

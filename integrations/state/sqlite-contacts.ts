@@ -5,6 +5,7 @@
  * written by an earlier version.
  */
 import type Database from 'better-sqlite3';
+import { statementCache } from './sqlite-statements';
 import { contactLinesKey, StaleWriteError, type ContactRecord, type ContactRecords, type Millis } from '../../bot/engine/store';
 import { byHeldOrder } from './contact-order';
 
@@ -20,12 +21,15 @@ CREATE INDEX IF NOT EXISTS contacts_closed ON contacts (json_extract(json, '$.up
 type Row = { json: string; version: number };
 
 export class SqliteContacts implements ContactRecords {
+  private readonly sql: ReturnType<typeof statementCache>;
+
   constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
     db.exec(CONTACTS_SCHEMA);
   }
 
   async load(id: string): Promise<{ record: ContactRecord; version: number } | null> {
-    const row = this.db.prepare('SELECT json, version FROM contacts WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT json, version FROM contacts WHERE id = ?').get(id) as Row | undefined;
     return row ? { record: JSON.parse(row.json) as ContactRecord, version: row.version } : null;
   }
 
@@ -33,17 +37,17 @@ export class SqliteContacts implements ContactRecords {
     const holder = record.status === 'with_agent' ? (record.agent?.id ?? null) : null;
     return this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT version FROM contacts WHERE id = ?').get(record.id) as { version: number } | undefined;
+        const row = this.sql('SELECT version FROM contacts WHERE id = ?').get(record.id) as { version: number } | undefined;
         const actual = row?.version ?? 0;
         if (actual !== expected) throw new StaleWriteError(`contact:${record.id}`, expected, actual);
-        this.db.prepare('INSERT OR REPLACE INTO contacts (id, version, holder, json) VALUES (?, ?, ?, ?)').run(record.id, actual + 1, holder, JSON.stringify(record));
+        this.sql('INSERT OR REPLACE INTO contacts (id, version, holder, json) VALUES (?, ?, ?, ?)').run(record.id, actual + 1, holder, JSON.stringify(record));
         return actual + 1;
       })
       .immediate();
   }
 
   async heldBy(agentId: string): Promise<ContactRecord[]> {
-    const rows = this.db.prepare('SELECT json FROM contacts WHERE holder = ?').all(agentId) as { json: string }[];
+    const rows = this.sql('SELECT json FROM contacts WHERE holder = ?').all(agentId) as { json: string }[];
     return rows.map((r) => JSON.parse(r.json) as ContactRecord).sort(byHeldOrder);
   }
 
@@ -52,14 +56,12 @@ export class SqliteContacts implements ContactRecords {
     // ISO times of one clock compare as strings; the partial index finds the closed contacts.
     const cutoff = new Date(now - retentionMs).toISOString();
     return this.db.transaction(() => {
-      const gone = this.db
-        .prepare(
-          `DELETE FROM contacts WHERE json_extract(json, '$.status') IN ('ended', 'abandoned') AND json_extract(json, '$.updatedAt') <= ? RETURNING id`,
-        )
-        .all(cutoff) as { id: string }[];
+      const gone = this.sql(
+        `DELETE FROM contacts WHERE json_extract(json, '$.status') IN ('ended', 'abandoned') AND json_extract(json, '$.updatedAt') <= ? RETURNING id`,
+      ).all(cutoff) as { id: string }[];
       for (const { id } of gone) {
-        this.db.prepare('DELETE FROM history_items WHERE conversation_id = ?').run(contactLinesKey(id));
-        this.db.prepare('DELETE FROM histories WHERE conversation_id = ?').run(contactLinesKey(id));
+        this.sql('DELETE FROM history_items WHERE conversation_id = ?').run(contactLinesKey(id));
+        this.sql('DELETE FROM histories WHERE conversation_id = ?').run(contactLinesKey(id));
       }
       return gone.length;
     })();

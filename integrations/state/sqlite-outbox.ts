@@ -4,6 +4,7 @@
  * transaction, so two processes on one file never take the same message.
  */
 import type Database from 'better-sqlite3';
+import { statementCache } from './sqlite-statements';
 import type { Outbox, OutboxEntry } from '../../bot/engine/outbox';
 import type { Millis } from '../../bot/engine/store';
 
@@ -18,24 +19,29 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (topic, due_at, seq);
 type Row = { id: string; body: string; attempt: number; created_at: number };
 
 export class SqliteOutbox implements Outbox {
+  private readonly sql: ReturnType<typeof statementCache>;
+
   constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
     db.exec(TABLE);
   }
 
   async add(topic: string, id: string, body: string, now: Millis): Promise<boolean> {
-    const added = this.db
-      .prepare('INSERT INTO outbox (topic, id, body, attempt, created_at, due_at) VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (topic, id) DO NOTHING')
-      .run(topic, id, body, now, now);
+    const added = this.sql(
+      'INSERT INTO outbox (topic, id, body, attempt, created_at, due_at) VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (topic, id) DO NOTHING',
+    ).run(topic, id, body, now, now);
     return added.changes === 1;
   }
 
   async take(topic: string, now: Millis, leaseMs: number, limit: number): Promise<OutboxEntry[]> {
     return this.db
       .transaction(() => {
-        const rows = this.db
-          .prepare('SELECT id, body, attempt, created_at FROM outbox WHERE topic = ? AND due_at <= ? ORDER BY due_at, seq LIMIT ?')
-          .all(topic, now, limit) as Row[];
-        const lease = this.db.prepare('UPDATE outbox SET attempt = attempt + 1, due_at = ? WHERE topic = ? AND id = ?');
+        const rows = this.sql('SELECT id, body, attempt, created_at FROM outbox WHERE topic = ? AND due_at <= ? ORDER BY due_at, seq LIMIT ?').all(
+          topic,
+          now,
+          limit,
+        ) as Row[];
+        const lease = this.sql('UPDATE outbox SET attempt = attempt + 1, due_at = ? WHERE topic = ? AND id = ?');
         for (const row of rows) lease.run(now + leaseMs, topic, row.id);
         return rows.map((r) => ({ id: r.id, body: r.body, attempt: r.attempt + 1, createdAt: r.created_at }));
       })
@@ -43,14 +49,14 @@ export class SqliteOutbox implements Outbox {
   }
 
   async done(topic: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM outbox WHERE topic = ? AND id = ?').run(topic, id).changes === 1;
+    return this.sql('DELETE FROM outbox WHERE topic = ? AND id = ?').run(topic, id).changes === 1;
   }
 
   async retryAt(topic: string, id: string, attempt: number, dueAt: Millis): Promise<boolean> {
-    return this.db.prepare('UPDATE outbox SET due_at = ? WHERE topic = ? AND id = ? AND attempt = ?').run(dueAt, topic, id, attempt).changes === 1;
+    return this.sql('UPDATE outbox SET due_at = ? WHERE topic = ? AND id = ? AND attempt = ?').run(dueAt, topic, id, attempt).changes === 1;
   }
 
   async size(topic: string): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE topic = ?').get(topic) as { n: number }).n;
+    return (this.sql('SELECT COUNT(*) AS n FROM outbox WHERE topic = ?').get(topic) as { n: number }).n;
   }
 }

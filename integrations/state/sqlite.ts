@@ -16,6 +16,8 @@ import {
   DEFAULT_CONTACT_RETENTION_MS,
   StaleWriteError,
   type DedupeRecord,
+  type Histories,
+  type HistoryEntry,
   type Json,
   type Lease,
   type Millis,
@@ -30,6 +32,8 @@ import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema';
 import { SqliteContacts } from './sqlite-contacts';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRecords } from './sqlite-records';
+import { WalCheckpointer, type CheckpointerOptions } from './sqlite-checkpointer';
+import { statementCache, type Sql } from './sqlite-statements';
 
 type Row = Record<string, unknown>;
 
@@ -40,15 +44,19 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   readonly contacts: SqliteContacts;
   readonly records: SqliteRecords;
-  private readonly sql: (text: string) => Database.Statement;
+  private readonly sql: Sql;
+  /** Checkpoints the WAL from a worker thread, off the event loop. */
+  readonly checkpointer: WalCheckpointer;
 
   /** Opens (creating when needed) `frontline.db` in `dir`. */
   constructor(
     readonly dir: string,
     private readonly options: StoreOptions,
+    checkpoints: CheckpointerOptions = {},
   ) {
     mkdirSync(dir, { recursive: true });
-    this.db = new Database(join(dir, 'frontline.db'));
+    const file = join(dir, 'frontline.db');
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9);
     // only a power cut may lose the last ones, never corrupt the file.
@@ -59,36 +67,63 @@ export class SqliteStore implements Store {
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.contacts = new SqliteContacts(this.db);
-    const cache = new Map<string, Database.Statement>();
-    this.sql = (text) => {
-      let statement = cache.get(text);
-      if (!statement) cache.set(text, (statement = this.db.prepare(text)));
-      return statement;
-    };
+    this.sql = statementCache(this.db);
     this.outbox = new SqliteOutbox(this.db);
     this.records = new SqliteRecords(this.db);
+    this.checkpointer = new WalCheckpointer(file, this.db, checkpoints);
+    this.saveState = this.db.transaction((state: ConversationState, expected: number, now: Millis): number => {
+      const row = this.sql('SELECT version FROM states WHERE id = ? AND expires_at > ?').get(state.conversationId, now) as Row | undefined;
+      const actual = (row?.version as number | undefined) ?? 0;
+      if (actual !== expected) throw new StaleWriteError(state.conversationId, expected, actual);
+      this.sql('INSERT OR REPLACE INTO states (id, json, version, expires_at) VALUES (?, ?, ?, ?)').run(
+        state.conversationId,
+        JSON.stringify(state),
+        actual + 1,
+        now + this.options.stateTtlMs,
+      );
+      return actual + 1;
+    });
+    this.claimDelivery = this.db.transaction((id: string, ttlMs: number, now: Millis): DedupeRecord => {
+      const fresh = this.sql(
+        `INSERT INTO deliveries (id, answer, expires_at) VALUES (?, NULL, ?)
+         ON CONFLICT (id) DO UPDATE SET answer = NULL, expires_at = excluded.expires_at WHERE deliveries.expires_at <= ?`,
+      ).run(id, now + ttlMs, now);
+      if (fresh.changes === 1) return { status: 'new' };
+      const row = this.sql('SELECT answer FROM deliveries WHERE id = ?').get(id) as Row;
+      return row.answer === null ? { status: 'pending' } : { status: 'done', answer: JSON.parse(row.answer as string) as Json };
+    });
+    this.readHistory = this.db.transaction((id: string, watermark: number, now: Millis, limit: number) => {
+      const count = this.historyCount(id, now);
+      if (count === 0) return { entries: [], watermark: 0 };
+      const rows = this.sql('SELECT seq, item FROM history_items WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, watermark, limit) as Row[];
+      return { entries: rows.map((r) => ({ seq: r.seq as number, item: JSON.parse(r.item as string) as Json })), watermark: count };
+    });
+    this.appendItems = this.db.transaction((id: string, items: readonly Json[], ttlMs: number, now: Millis): number => {
+      const row = this.sql('SELECT count, expires_at FROM histories WHERE conversation_id = ?').get(id) as Row | undefined;
+      const live = row !== undefined && (row.expires_at as number) > now;
+      const first = live ? (row.count as number) : 0;
+      if (!items.length) return first;
+      // A history that expired starts again from 0: drop what is left of it (a purged one left nothing).
+      if (row && !live) this.sql('DELETE FROM history_items WHERE conversation_id = ?').run(id);
+      const insert = this.sql('INSERT INTO history_items (conversation_id, seq, item) VALUES (?, ?, ?)');
+      items.forEach((item, i) => insert.run(id, first + i, JSON.stringify(item)));
+      this.sql('INSERT OR REPLACE INTO histories (conversation_id, count, expires_at) VALUES (?, ?, ?)').run(id, first + items.length, now + ttlMs);
+      return first;
+    });
   }
+
+  // Built once: better-sqlite3's transaction() wraps the function anew on every call.
+  private readonly saveState: Database.Transaction<(state: ConversationState, expected: number, now: Millis) => number>;
+  private readonly claimDelivery: Database.Transaction<(id: string, ttlMs: number, now: Millis) => DedupeRecord>;
+  private readonly readHistory: Database.Transaction<(id: string, watermark: number, now: Millis, limit: number) => { entries: HistoryEntry[]; watermark: number }>;
+  private readonly appendItems: Database.Transaction<(id: string, items: readonly Json[], ttlMs: number, now: Millis) => number>;
 
   readonly states = {
     load: async (id: string, now: Millis): Promise<VersionedState | null> => {
       const row = this.sql('SELECT json, version FROM states WHERE id = ? AND expires_at > ?').get(id, now) as Row | undefined;
       return row ? { state: JSON.parse(row.json as string) as ConversationState, version: row.version as number } : null;
     },
-    save: async (state: ConversationState, expected: number, now: Millis): Promise<number> =>
-      this.db
-        .transaction(() => {
-          const row = this.sql('SELECT version FROM states WHERE id = ? AND expires_at > ?').get(state.conversationId, now) as Row | undefined;
-          const actual = (row?.version as number | undefined) ?? 0;
-          if (actual !== expected) throw new StaleWriteError(state.conversationId, expected, actual);
-          this.sql('INSERT OR REPLACE INTO states (id, json, version, expires_at) VALUES (?, ?, ?, ?)').run(
-            state.conversationId,
-            JSON.stringify(state),
-            actual + 1,
-            now + this.options.stateTtlMs,
-          );
-          return actual + 1;
-        })
-        .immediate(),
+    save: async (state: ConversationState, expected: number, now: Millis): Promise<number> => this.saveState.immediate(state, expected, now),
   };
 
   readonly leases = {
@@ -110,18 +145,7 @@ export class SqliteStore implements Store {
   };
 
   readonly deliveries = {
-    claim: async (id: string, ttlMs: number, now: Millis): Promise<DedupeRecord> =>
-      this.db
-        .transaction((): DedupeRecord => {
-          const fresh = this.sql(
-            `INSERT INTO deliveries (id, answer, expires_at) VALUES (?, NULL, ?)
-             ON CONFLICT (id) DO UPDATE SET answer = NULL, expires_at = excluded.expires_at WHERE deliveries.expires_at <= ?`,
-          ).run(id, now + ttlMs, now);
-          if (fresh.changes === 1) return { status: 'new' };
-          const row = this.sql('SELECT answer FROM deliveries WHERE id = ?').get(id) as Row;
-          return row.answer === null ? { status: 'pending' } : { status: 'done', answer: JSON.parse(row.answer as string) as Json };
-        })
-        .immediate(),
+    claim: async (id: string, ttlMs: number, now: Millis): Promise<DedupeRecord> => this.claimDelivery.immediate(id, ttlMs, now),
     answer: async (id: string, answer: Json, ttlMs: number, now: Millis): Promise<void> => {
       this.sql(
         `INSERT INTO deliveries (id, answer, expires_at) VALUES (?, ?, ?)
@@ -131,25 +155,11 @@ export class SqliteStore implements Store {
     },
   };
 
-  readonly histories = {
-    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> =>
-      this.db
-        .transaction(() => {
-          const count = this.historyCount(id, now);
-          // A history that expired starts again from 0: drop what is left of it.
-          if (count === 0) this.sql('DELETE FROM history_items WHERE conversation_id = ?').run(id);
-          this.sql('INSERT INTO history_items (conversation_id, seq, item) VALUES (?, ?, ?)').run(id, count, JSON.stringify(item));
-          this.sql('INSERT OR REPLACE INTO histories (conversation_id, count, expires_at) VALUES (?, ?, ?)').run(id, count + 1, now + ttlMs);
-          return count;
-        })
-        .immediate(),
-    since: async (id: string, watermark: number, now: Millis, limit = 1000) =>
-      this.db.transaction(() => {
-        const count = this.historyCount(id, now);
-        if (count === 0) return { entries: [], watermark: 0 };
-        const rows = this.sql('SELECT seq, item FROM history_items WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, watermark, limit) as Row[];
-        return { entries: rows.map((r) => ({ seq: r.seq as number, item: JSON.parse(r.item as string) as Json })), watermark: count };
-      })(),
+  readonly histories: Histories = {
+    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => this.appendItems.immediate(id, [item], ttlMs, now),
+    // One transaction, one commit, however many items.
+    appendAll: async (id: string, items: readonly Json[], ttlMs: number, now: Millis): Promise<number> => this.appendItems.immediate(id, items, ttlMs, now),
+    since: async (id: string, watermark: number, now: Millis, limit = 1000) => this.readHistory(id, watermark, now, limit),
   };
 
   readonly waiting = {
@@ -212,6 +222,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The worker's connection first: the last one to close folds the WAL into the file.
+    await this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
 

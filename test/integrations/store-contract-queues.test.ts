@@ -53,6 +53,32 @@ describeEachBackend('store', (backend) => {
     });
   });
 
+  describe('several activities at once', () => {
+    it('appends them together at consecutive positions, whatever else is appended at the same time', async () => {
+      const { histories } = backend.store;
+      const [reply, single, other] = await Promise.all([
+        histories.appendAll('dl1', ['reply 1', 'reply 2', 'reply 3'], HOUR, T0),
+        histories.append('dl1', 'single', HOUR, T0),
+        histories.appendAll('dl1', ['other 1', 'other 2'], HOUR, T0),
+      ]);
+      const items = (await histories.since('dl1', 0, T0)).entries.map((e) => e.item);
+      expect(items).toHaveLength(6);
+      expect(items.slice(reply, reply + 3)).toEqual(['reply 1', 'reply 2', 'reply 3']);
+      expect(items[single]).toBe('single');
+      expect(items.slice(other, other + 2)).toEqual(['other 1', 'other 2']);
+      expect(await histories.appendAll('dl1', [{ type: 'message', text: 'next' }], HOUR, T0)).toBe(6);
+    });
+
+    it('starts an expired history again from 0, and appends nothing for no activities', async () => {
+      const { histories } = backend.store;
+      await histories.appendAll('dl1', ['old 1', 'old 2', 'old 3'], HOUR, T0);
+      expect(await histories.appendAll('dl1', [], HOUR, T0 + HOUR - 1)).toBe(3);
+      expect(await histories.since('dl1', 0, T0 + HOUR)).toEqual({ entries: [], watermark: 0 });
+      expect(await histories.appendAll('dl1', ['new 1', 'new 2'], HOUR, T0 + HOUR)).toBe(0);
+      expect(await histories.since('dl1', 0, T0 + HOUR)).toEqual({ entries: [{ seq: 0, item: 'new 1' }, { seq: 1, item: 'new 2' }], watermark: 2 });
+    });
+  });
+
   describe('waiting contacts', () => {
     it('lists a queue highest priority first, then the longest waiting', async () => {
       await backend.store.waiting.enqueue(makeHandoff('late-normal', { priority: 5, createdAt: at(2000) }));

@@ -94,11 +94,10 @@ export class DirectLineConversations {
    */
   async add(c: DirectLineConversation, activities: Activity[]): Promise<string[]> {
     const at = this.now();
-    const ids: string[] = [];
-    for (const activity of activities) {
-      const item = { ...activity, timestamp: at.toISOString() } as unknown as Json;
-      ids.push(activityId(c.id, await this.store.histories.append(historyKey(c.id), item, this.limits.idleMs, at.getTime())));
-    }
+    const items = activities.map((activity) => ({ ...activity, timestamp: at.toISOString() }) as unknown as Json);
+    // One write for the lot: one commit, and the activities stay together in the history.
+    const first = items.length ? await this.store.histories.appendAll(historyKey(c.id), items, this.limits.idleMs, at.getTime()) : 0;
+    const ids = items.map((_, i) => activityId(c.id, first + i));
     await this.store.bus.publish(streamTopic(c.id), ids.length);
     return ids;
   }

@@ -1,0 +1,131 @@
+/**
+ * Keeps the SQLite store's WAL bounded without checkpointing on the event
+ * loop: SQLite's auto-checkpoint runs inside a commit on the bot's own
+ * connection, fsyncs included. Here it is off, and a worker thread with its
+ * own connection to the same file checkpoints (PASSIVE) every `intervalMs`.
+ * A worker that fails is reported once and auto-checkpoint comes back on.
+ */
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+
+/** What one checkpoint found: the WAL's frames and how many are in the database file. */
+export interface CheckpointResult {
+  /** 1 when another connection held the checkpoint lock. */
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+export interface CheckpointerOptions {
+  /** How often the worker checkpoints (ms). */
+  intervalMs?: number;
+  /** Told once when the worker fails (auto-checkpoint is back on). */
+  warn?: (event: string, fields: Record<string, unknown>) => void;
+  /** The worker's script (tests give a broken one). */
+  workerFile?: string;
+}
+
+/** SQLite's default auto-checkpoint, in pages, restored when the worker fails. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+/** The WAL file is cut back to this when it starts over, after a burst grew it. */
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export class WalCheckpointer {
+  private worker: Worker | null = null;
+  /** Until the first interval has passed: a store opened for a moment never starts a thread. */
+  private starting: NodeJS.Timeout | null;
+  private failedOver = false;
+  private closing = false;
+  private nextId = 0;
+  private readonly waiting = new Map<number, (result: CheckpointResult) => void>();
+  private readonly timed: ((result: CheckpointResult) => void)[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly db: Database.Database,
+    private readonly options: CheckpointerOptions = {},
+  ) {
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    db.pragma('wal_autocheckpoint = 0');
+    this.starting = setTimeout(() => this.start(), this.intervalMs);
+    this.starting.unref();
+  }
+
+  /** Whether checkpoints are the worker's (false after it failed: SQLite's auto-checkpoint is back). */
+  get running(): boolean {
+    return !this.failedOver && !this.closing;
+  }
+
+  /** Checkpoints now (in the worker while it runs) and tells what it found. */
+  async checkpoint(): Promise<CheckpointResult> {
+    const worker = this.start();
+    if (!worker) return this.passiveHere();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      worker.postMessage({ id });
+    });
+  }
+
+  /** Resolves with the next checkpoint the worker makes on its own. */
+  next(): Promise<CheckpointResult> {
+    if (!this.running) return Promise.resolve(this.passiveHere());
+    return new Promise((resolve) => this.timed.push(resolve));
+  }
+
+  /** Stops the worker (its connection closed) before the store's connection closes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.starting) clearTimeout(this.starting);
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref(); // an unreferenced worker would let the process end before it has closed
+    worker.postMessage('close');
+    await exited;
+  }
+
+  private get intervalMs(): number {
+    return this.options.intervalMs ?? 250;
+  }
+
+  private start(): Worker | null {
+    this.starting = null;
+    if (this.worker || this.failedOver || this.closing) return this.worker;
+    const worker = new Worker(this.options.workerFile ?? join(__dirname, 'sqlite-checkpoint-worker.js'), {
+      workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs },
+    });
+    worker.unref();
+    worker.on('message', (message: CheckpointResult & { id?: number }) => this.received(message));
+    worker.on('error', (err: Error & { code?: string }) => this.failed(err.code ?? err.name));
+    worker.on('exit', (code) => this.failed(`exit ${code}`));
+    return (this.worker = worker);
+  }
+
+  private received(message: CheckpointResult & { id?: number }): void {
+    const result = { busy: message.busy, log: message.log, checkpointed: message.checkpointed };
+    if (message.id === undefined) for (const resolve of this.timed.splice(0)) resolve(result);
+    else {
+      this.waiting.get(message.id)?.(result);
+      this.waiting.delete(message.id);
+    }
+  }
+
+  private failed(reason: string): void {
+    if (this.closing || this.failedOver) return;
+    this.failedOver = true;
+    this.worker = null;
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    this.options.warn?.('store.checkpointer_failed', { reason, fallback: 'auto-checkpoint on the event loop' });
+    // Whoever waits for the worker gets a checkpoint made here instead.
+    const pending = [...this.waiting.values(), ...this.timed.splice(0)];
+    this.waiting.clear();
+    for (const resolve of pending) resolve(this.passiveHere());
+  }
+
+  private passiveHere(): CheckpointResult {
+    if (!this.db.open) return { busy: 0, log: -1, checkpointed: -1 };
+    return (this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]!;
+  }
+}

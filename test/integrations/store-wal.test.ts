@@ -1,0 +1,94 @@
+/**
+ * The SQLite store keeps its write-ahead log bounded with checkpoints made in
+ * a worker thread, not on the event loop (SQLite's own auto-checkpoint is off
+ * on the bot's connection). The store is the one compose() opens for a
+ * DATA_DIR; a worker that fails leaves a working store on auto-checkpoint.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from '../../bot/engine/store';
+import { SqliteStore } from '../../integrations/state/sqlite';
+import { startApp, type RunningApp } from '../support/server';
+import { chatSession } from '../support/sessions';
+import { T0 } from '../support/store-backends';
+
+const HOUR = 60 * 60_000;
+const MB = 1024 * 1024;
+/** 1 MB of history items of 4 KB. */
+const megabyte = (round: number) => Array.from({ length: 256 }, (_, i) => ({ type: 'message', text: `${round}:${i} `.padEnd(4096, 'x') }));
+
+let dir: string;
+beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'frontline-wal-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const walBytes = (data: string) => statSync(join(data, 'frontline.db-wal')).size;
+
+/**
+ * Writes `rounds` MB through the store in `data`, in transactions of 64 items, and after each MB
+ * waits for `settled`; returns the largest size the log reached.
+ */
+async function writeRounds(store: Store, data: string, rounds: number, settled: () => Promise<void>): Promise<number> {
+  let largest = 0;
+  for (let round = 0; round < rounds; round++) {
+    const items = megabyte(round);
+    for (let i = 0; i < items.length; i += 64) await store.histories.appendAll(`wal-${round}`, items.slice(i, i + 64), HOUR, T0);
+    largest = Math.max(largest, walBytes(data));
+    await settled();
+  }
+  return largest;
+}
+
+describe('the SQLite store as compose opens it', () => {
+  let app: RunningApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await app?.app.store.close();
+  });
+
+  it('checkpoints in the background while conversations go on, so the log does not grow with what was written', async () => {
+    app = await startApp({ DATA_DIR: dir });
+    const store = app.app.store;
+    expect(store).toBeInstanceOf(SqliteStore);
+    const { checkpointer } = store as SqliteStore;
+    // A web chat turn goes through the same store.
+    const chat = await chatSession(app, null);
+    await chat.start();
+    expect((await chat.say('what are your opening hours?')).lines).not.toEqual([]);
+    // The worker's own timed checkpoints, until one has copied the whole log.
+    const settled = async () => {
+      while (true) {
+        const result = await checkpointer.next();
+        if (result.checkpointed === result.log) return;
+      }
+    };
+    const largest = await writeRounds(store, dir, 12, settled);
+    expect(checkpointer.running).toBe(true);
+    // 12 MB written; the log starts over after each complete checkpoint instead of holding it all.
+    expect(largest).toBeLessThan(4 * MB);
+    expect(walBytes(dir)).toBeLessThan(4 * MB);
+  });
+});
+
+describe('a checkpoint worker that fails', () => {
+  it('is reported once, and the store goes on with SQLite checkpointing on its own', async () => {
+    const broken = join(dir, 'broken-worker.js');
+    writeFileSync(broken, "throw new Error('cannot start');\n");
+    const warnings: string[] = [];
+    let reported!: () => void;
+    const failed = new Promise<void>((resolve) => (reported = resolve));
+    const data = join(dir, 'data');
+    const store = new SqliteStore(data, { stateTtlMs: HOUR }, { intervalMs: 1, workerFile: broken, warn: (event) => (warnings.push(event), reported()) });
+    try {
+      await failed;
+      expect(store.checkpointer.running).toBe(false);
+      // Auto-checkpoint (every 1,000 pages, about 4 MB) keeps the log bounded without the worker.
+      const largest = await writeRounds(store, data, 12, async () => undefined);
+      expect(largest).toBeLessThan(8 * MB);
+      expect((await store.histories.since('wal-11', 250, T0)).watermark).toBe(256);
+      expect(warnings).toEqual(['store.checkpointer_failed']);
+    } finally {
+      await store.close();
+    }
+  });
+});
