@@ -74,6 +74,8 @@ function processStepJsonSchema(): object {
   const steps = { type: 'array', items: { $ref: '#/definitions/step' } };
   const condition = toJson(conditionSchema, { target: 'jsonSchema7' });
   const obj = (required: string[], properties: Record<string, object>) => ({ type: 'object', required, properties, additionalProperties: false });
+  // A number, or the name of one: a fact, an earlier value, <choice field>.<item field>.
+  const bound = { anyOf: [{ type: 'number' }, { type: 'string', pattern: '^[a-z][a-z0-9_]*(\\.[a-zA-Z][a-zA-Z0-9_]*)*$' }] };
   const field = obj(['field', 'label'], {
     field: text,
     label: text,
@@ -83,8 +85,8 @@ function processStepJsonSchema(): object {
     help: text,
     choices: { type: 'array', items: obj(['value', 'label'], { value: text, label: text }) },
     choices_from: obj(['list', 'value', 'label'], { list: { enum: [...processLists] }, where: condition, value: text, label: text }),
-    min: { type: 'number' },
-    max: { type: 'number' },
+    min: bound,
+    max: bound,
     max_length: { type: 'integer', minimum: 1, maximum: 2000 },
   });
   return {

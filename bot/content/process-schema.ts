@@ -23,6 +23,19 @@ export type FieldType = (typeof fieldTypes)[number];
 export const processLists = ['invoices', 'orders', 'products', 'devices', 'campaigns', 'tickets', 'retention_offers'] as const;
 export type ProcessList = (typeof processLists)[number];
 
+/**
+ * A bound of a number or amount: a number, or the name of one the process knows when the form opens — a
+ * fact (`balance`), a value of an earlier step (`credit.amount`), or a field of the item chosen in a
+ * `choices_from` field of the same form (`invoice.amount`: the amount of the invoice the agent picked).
+ */
+const boundSchema = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)*$/, 'a number, or the name of one: a fact, an earlier value, or <choice field>.<item field> (invoice.amount)'),
+]);
+export type FieldBoundSpec = z.infer<typeof boundSchema>;
+
 const fieldSchema = z
   .object({
     field: name,
@@ -46,9 +59,9 @@ const fieldSchema = z
       })
       .strict()
       .optional(),
-    /** Bounds of a number or amount. */
-    min: z.number().optional(),
-    max: z.number().optional(),
+    /** Bounds of a number or amount: a number, or a name (see boundSchema), e.g. `max: invoice.amount`. */
+    min: boundSchema.optional(),
+    max: boundSchema.optional(),
     /** Longest text accepted. */
     max_length: z.number().int().positive().max(2000).default(500),
   })
@@ -60,7 +73,7 @@ const fieldSchema = z
       ctx.addIssue({ code: 'custom', path: [f.choices ? 'choices' : 'choices_from'], message: 'only a choice field has choices' });
     if (f.type !== 'number' && f.type !== 'amount' && (f.min !== undefined || f.max !== undefined))
       ctx.addIssue({ code: 'custom', path: [f.min !== undefined ? 'min' : 'max'], message: 'only a number or amount has min and max' });
-    if (f.min !== undefined && f.max !== undefined && f.min > f.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'max is below min' });
+    if (typeof f.min === 'number' && typeof f.max === 'number' && f.min > f.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'max is below min' });
   });
 export type FormField = z.infer<typeof fieldSchema>;
 

@@ -173,7 +173,7 @@ export function checkContent(dir: string, backOfficeActions: BackOfficeActions, 
   }
 
   // Guided processes: intents, facts, actions and their arguments, forms.
-  checkProcesses(files.processes, { at, checkCondition, checkText, actionArgs, intents: names.intents });
+  checkProcesses(files.processes, { at, checkCondition, checkText, actionArgs, intents: names.intents, isFact });
 
   // Rules.
   segments?.segments.forEach((s, i) => checkCondition(contentLayout.segments, ['segments', i, 'when'], s.when));

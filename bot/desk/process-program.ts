@@ -40,6 +40,16 @@ export function compile(process: Process): Instruction[] {
   return out;
 }
 
+/** A bound of a number or amount as the form applies it. */
+export interface FieldBound {
+  /** The number, when it does not follow a choice of this form (null: not known for this customer). */
+  value: number | null;
+  /** It follows the choice in `field` of this form: the bound for each choice value. */
+  byChoice: { field: string; values: Record<string, number> } | null;
+  /** What it is, for the agent ("the amount of the invoice", "balance"); null for a number written in the process. */
+  what: string | null;
+}
+
 /** What a form shows: a field with its choices and the value it opens with. */
 export interface FieldView {
   field: string;
@@ -49,8 +59,8 @@ export interface FieldView {
   value: string | null;
   help: string | null;
   choices: { value: string; label: string }[] | null;
-  min: number | null;
-  max: number | null;
+  min: FieldBound | null;
+  max: FieldBound | null;
   maxLength: number;
 }
 
@@ -76,6 +86,12 @@ export class Wording {
   text(template: string, extra: Facts = {}): string {
     return render(template, { ...this.vars, ...extra }, this.format).text;
   }
+  /** A fact or value of the run as a number, or null. */
+  number(name: string): number | null {
+    const v = this.vars[name];
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : null;
+  }
 }
 
 /** The items of a profile list, as records a condition and a template can read. */
@@ -85,14 +101,36 @@ function listOf(profile: Profile | null, list: NonNullable<FormField['choices_fr
   return items as unknown as Record<string, FactValue>[];
 }
 
+/** The items a `choices_from` field offers, each with its value. */
+function itemsOf(from: NonNullable<FormField['choices_from']>, profile: Profile | null): { value: string; item: Record<string, FactValue> }[] {
+  return listOf(profile, from.list)
+    .filter((item) => holds(from.where, item))
+    .map((item) => ({ value: String(item[from.value] ?? ''), item }));
+}
+
 export function choicesOf(field: FormField, profile: Profile | null, wording: Wording): { value: string; label: string }[] | null {
   if (field.type === 'yesno') return [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }];
   if (field.choices) return field.choices.map((c) => ({ value: c.value, label: wording.text(c.label) }));
   const from = field.choices_from;
   if (!from) return null;
-  return listOf(profile, from.list)
-    .filter((item) => holds(from.where, item))
-    .map((item) => ({ value: String(item[from.value] ?? ''), label: render(from.label, item, wording.format).text }));
+  return itemsOf(from, profile).map(({ value, item }) => ({ value, label: render(from.label, item, wording.format).text }));
+}
+
+/** A bound as the form applies it: a number, a fact or earlier value now, or per choice of a field of this form. */
+function boundOf(spec: FormField['max'], step: FormStep, profile: Profile | null, wording: Wording): FieldBound | null {
+  if (spec === undefined) return null;
+  if (typeof spec === 'number') return { value: spec, byChoice: null, what: null };
+  const [head = '', prop] = spec.split('.');
+  const choice = step.fields.find((f) => f.field === head && f.choices_from);
+  if (choice?.choices_from && prop) {
+    const values: Record<string, number> = {};
+    for (const { value, item } of itemsOf(choice.choices_from, profile)) {
+      const n = item[prop];
+      if (typeof n === 'number' && Number.isFinite(n)) values[value] = n;
+    }
+    return { value: null, byChoice: { field: head, values }, what: `the ${prop} of the ${choice.label.toLowerCase()}` };
+  }
+  return { value: wording.number(spec), byChoice: null, what: spec };
 }
 
 export function formView(step: FormStep, profile: Profile | null, wording: Wording): FormView {
@@ -109,8 +147,8 @@ export function formView(step: FormStep, profile: Profile | null, wording: Wordi
       value: f.default ? wording.text(f.default) || null : null,
       help: f.help ? wording.text(f.help) : null,
       choices: choicesOf(f, profile, wording),
-      min: f.min ?? null,
-      max: f.max ?? null,
+      min: boundOf(f.min, step, profile, wording),
+      max: boundOf(f.max, step, profile, wording),
       maxLength: f.max_length,
     })),
   };
@@ -121,8 +159,11 @@ export type FormValue = string | number | boolean | null;
 /** The checked values, or a sentence per field that is wrong. */
 export type Checked = { ok: true; values: Record<string, FormValue> } | { ok: false; fields: Record<string, string> };
 
-/** Checks what the agent submitted against the form's fields; a value is taken only once it fits. */
-export function checkForm(view: FormView, submitted: Record<string, unknown>, postcode: RegExp): Checked {
+/**
+ * Checks what the agent submitted against the form's fields; a value is taken only once it fits.
+ * `money` writes an amount's bound as the customer's currency ("$80.00").
+ */
+export function checkForm(view: FormView, submitted: Record<string, unknown>, postcode: RegExp, money: (n: number) => string = String): Checked {
   const values: Record<string, FormValue> = {};
   const fields: Record<string, string> = {};
   for (const f of view.fields) {
@@ -133,16 +174,46 @@ export function checkForm(view: FormView, submitted: Record<string, unknown>, po
       else values[f.field] = null;
       continue;
     }
-    const result = fieldValue(f, text, postcode);
+    const result = fieldValue(f, text, postcode, (b) => boundNow(b, view, submitted), f.type === 'amount' ? money : String);
     if (typeof result === 'object' && result !== null && 'problem' in result) fields[f.field] = result.problem;
     else values[f.field] = result;
   }
   return Object.keys(fields).length ? { ok: false, fields } : { ok: true, values };
 }
 
-function fieldValue(f: FieldView, text: string, postcode: RegExp): FormValue | { problem: string } {
-  const bounded = (n: number): number | { problem: string } =>
-    f.min !== null && n < f.min ? { problem: `at least ${f.min}` } : f.max !== null && n > f.max ? { problem: `at most ${f.max}` } : n;
+/**
+ * A bound's number for what was submitted: null when not known for this customer; undefined when it
+ * follows a choice not (validly) made, which that choice's own field reports.
+ */
+function boundNow(b: FieldBound, view: FormView, submitted: Record<string, unknown>): number | null | undefined {
+  if (!b.byChoice) return b.value;
+  const { field, values } = b.byChoice;
+  const chosen = String(submitted[field] ?? '').trim();
+  if (!view.fields.find((g) => g.field === field)?.choices?.some((c) => c.value === chosen)) return undefined;
+  return values[chosen] ?? null;
+}
+
+function fieldValue(
+  f: FieldView,
+  text: string,
+  postcode: RegExp,
+  now: (b: FieldBound) => number | null | undefined,
+  write: (n: number) => string,
+): FormValue | { problem: string } {
+  const bounded = (n: number): number | { problem: string } => {
+    for (const [b, word, out] of [
+      [f.min, 'at least', (limit: number) => n < limit],
+      [f.max, 'at most', (limit: number) => n > limit],
+    ] as const) {
+      if (!b) continue;
+      const limit = now(b);
+      const what = b.what ? ` (${b.what})` : '';
+      // Checked before the back office is called, or not at all: a bound nobody knows refuses.
+      if (limit === null) return { problem: `cannot be checked: ${b.what ?? 'its bound'} is not known for this customer` };
+      if (limit !== undefined && out(limit)) return { problem: `${word} ${write(limit)}${what}` };
+    }
+    return n;
+  };
   switch (f.type) {
     case 'yesno':
       if (/^(yes|true)$/i.test(text)) return true;

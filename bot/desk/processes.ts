@@ -115,8 +115,9 @@ export class ProcessRunner {
       if (!run) return refused('no_run');
       const step = this.program(s, run)?.[run.pc];
       if (run.status !== 'open' || step?.op !== 'form' || step.step.form !== form) return refused('stale');
-      const view = formView(step.step, s.profile, this.wording(s, run));
-      const checked = checkForm(view, submitted, postcodePattern(s.content));
+      const wording = this.wording(s, run);
+      const view = formView(step.step, s.profile, wording);
+      const checked = checkForm(view, submitted, postcodePattern(s.content), (n) => wording.format.money(n).text);
       if (!checked.ok) return refused('invalid', { fields: checked.fields });
       // A choice's words too (`{reason.label}`), for notes a colleague reads.
       const labels = Object.fromEntries(

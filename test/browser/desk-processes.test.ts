@@ -1,7 +1,7 @@
 /**
  * The guided-process panel on the desk page, in Chromium: an agent holding a
  * billing dispute starts "Credit a charge" from the card, fills in the form,
- * reads what the back office refused, mends it, and sees the credit done.
+ * reads why the form refuses more than the invoice chosen, mends it, and sees the credit done.
  * Screenshots are kept in test-output/desk/.
  */
 import { mkdirSync } from 'node:fs';
@@ -57,7 +57,7 @@ async function signIn(id: string): Promise<Page> {
   return page;
 }
 
-it('an agent credits a disputed charge from the card, after the back office refuses too much', async () => {
+it('an agent credits a disputed charge from the card, after the form refuses more than the invoice', async () => {
   const page = await signIn('marco');
   await page.locator('#mine .contact-item[data-contact-id="h-sofia"]').click();
   const panel = page.locator('section[data-panel="processes"]');
@@ -72,7 +72,9 @@ it('an agent credits a disputed charge from the card, after the back office refu
   await form.locator('input[name="amount"]').fill('120');
   await form.locator('select[name="reason"]').selectOption('charged_twice');
   await form.getByRole('button', { name: 'Credit it' }).click();
-  await page.getByText('the back office refused this: the credit is more than the invoice').waitFor();
+  // Checked against the invoice chosen, under the field, before the back office is called.
+  await expect(form.locator('[data-field="amount"] .muted').textContent()).resolves.toBe('Never more than the invoice the customer disputes. (from 0.01 up to the amount of the invoice)');
+  await form.locator('[data-field="amount"] .field-error').getByText('at most $80.00 (the amount of the invoice)').waitFor();
   await page.screenshot({ path: join(shots, 'process-refused.png') });
 
   await form.locator('input[name="amount"]').fill('40');

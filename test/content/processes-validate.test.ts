@@ -58,6 +58,28 @@ it('names an unknown action, argument, fact, intent and value where each is writ
   expect(found).toHaveLength(5);
 });
 
+it('checks a bound taken from the contact: an item field of a choice in the form, a fact, an earlier value', () => {
+  const file = 'processes/credit_charge.yaml';
+  const bound = (max: string) => {
+    edit(file, (t) => t.replace(/max: .*/, `max: ${max}`));
+    return problems();
+  };
+  const at = () => `${file}:${lineOf(file, /max: /)} steps[0].fields[1].max: `;
+  expect(bound('invoice.amout')).toEqual([`${at()}invoices items have no field "amout" (they have: id, date, amount, status, dueDate)`]);
+  expect(bound('invoice.status')).toEqual([`${at()}invoice.status is not a number`]);
+  expect(bound('invoice')).toEqual([`${at()}name the field of the chosen item, e.g. invoice.amount`]);
+  expect(bound('reason.amount')).toEqual([`${at()}"reason" is answered in this same form: a bound can follow only the item of a choices_from field (reason.<field>)`]);
+  expect(bound('invoice_total')).toEqual([
+    `${at()}unknown fact "invoice_total": a bound is a number, a fact, a value of an earlier step, or <choice field>.<item field> of this form`,
+  ]);
+  // The credit is made after the form: not known when it opens.
+  expect(bound('credit.amount')).toEqual([
+    `${at()}unknown fact "credit.amount": a bound is a number, a fact, a value of an earlier step, or <choice field>.<item field> of this form`,
+  ]);
+  expect(bound('balance')).toEqual([]);
+  expect(bound('invoice.amount')).toEqual([]);
+});
+
 it('names a schema mistake in a form: a field type nobody knows, a misspelt key, a choice without choices, two forms of one name', () => {
   const file = 'processes/change_address.yaml';
   edit(file, (t) => t.replace('type: postcode', 'type: zipcode'));

@@ -109,7 +109,7 @@ it('the same upgrade is an address to confirm for an entitled customer and a fee
   expect(desk.contacts.get('h-james')!.notes.map((n) => n.text)).toEqual([expect.stringMatching(/^Upgrade a device: Placed an early upgrade to the Samsung Galaxy S25/)]);
 });
 
-it('checks every field before anything happens, shows what the back office refused, then credits the charge', async () => {
+it('checks every field before anything happens, the amount against the invoice chosen, then credits the charge', async () => {
   const started = await ok(marco.post(path('h-sofia', '/start'), { process: 'credit_charge' }));
   const form = started.running!.form!;
   expect(form.fields.find((f) => f.field === 'invoice')!.choices![0]).toEqual({ value: 'INV-C1003-202611', label: 'Sunday, November 1: $80.00 (disputed)' });
@@ -119,9 +119,20 @@ it('checks every field before anything happens, shows what the back office refus
     400,
     { code: 'Invalid', message: 'some fields need another look', fields: { invoice: 'choose one of the list', amount: 'an amount, e.g. 40 or 39.99', reason: 'choose one' } },
   ]);
-  // More than the invoice: the back office says no, the form stays for the agent to mend.
-  const tooMuch = await marco.post(path('h-sofia', '/submit'), { form: 'choose_charge', values: { invoice: 'INV-C1003-202611', amount: '120', reason: 'charged_twice' } });
-  expect([tooMuch.status, ((await tooMuch.json()) as { message: string }).message]).toEqual([502, 'the back office refused this: the credit is more than the invoice']);
+  // More than the invoice chosen (max: invoice.amount): the form says so before the back office is called,
+  // and the bound follows the invoice ($500 on the $80 one, $60 on a $40 one); the form stays for the agent to mend.
+  const over = async (invoice: string, amount: string) => {
+    const r = await marco.post(path('h-sofia', '/submit'), { form: 'choose_charge', values: { invoice, amount, reason: 'charged_twice' } });
+    return [r.status, await r.json()];
+  };
+  const refusal = (limit: string) => ({ code: 'Invalid', message: 'some fields need another look', fields: { amount: `at most ${limit} (the amount of the invoice)` } });
+  expect(await over('INV-C1003-202611', '500')).toEqual([400, refusal('$80.00')]);
+  expect(await over('INV-C1003-202610', '60')).toEqual([400, refusal('$40.00')]);
+  expect(form.fields.find((f) => f.field === 'amount')!.max).toEqual({
+    value: null,
+    byChoice: { field: 'invoice', values: { 'INV-C1003-202611': 80, 'INV-C1003-202610': 40, 'INV-C1003-202609': 40, 'INV-C1003-202608': 40 } },
+    what: 'the amount of the invoice',
+  });
   expect((await ok(marco.get(path('h-sofia')))).running?.form?.form).toBe('choose_charge');
   expect(await completed()).not.toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ contact: 'h-sofia' }) }));
 

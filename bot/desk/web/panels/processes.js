@@ -135,12 +135,14 @@ function fieldView(f, drafted) {
     );
   else if (f.type === 'choice')
     input = h('select', common, h('option', { value: '' }, 'Choose…'), (f.choices || []).map((c) => h('option', { value: c.value, selected: value === c.value }, c.label)));
-  else if (f.type === 'number') input = h('input', { ...common, type: 'number', value, min: f.min ?? undefined, max: f.max ?? undefined, step: 'any' });
+  else if (f.type === 'number') input = h('input', { ...common, type: 'number', value, min: f.min?.value ?? undefined, max: f.max?.value ?? undefined, step: 'any' });
   else if (f.type === 'date') input = h('input', { ...common, type: 'date', value });
   else if (f.type === 'amount') input = h('input', { ...common, type: 'text', inputmode: 'decimal', value, pattern: '\\$?[0-9,]+(\\.[0-9]{1,2})?' });
   else if (f.type === 'postcode') input = h('input', { ...common, type: 'text', inputmode: 'numeric', autocomplete: 'off', value });
   else input = h('input', { ...common, type: 'text', maxlength: f.maxLength, value });
-  const bounds = f.min !== null || f.max !== null ? ` (${[f.min !== null ? `from ${f.min}` : '', f.max !== null ? `up to ${f.max}` : ''].filter(Boolean).join(' ')})` : '';
+  // A bound is a number, or names what it follows ("up to the amount of the invoice"); the server checks either.
+  const bound = (b) => (b.value !== null && !b.what ? String(b.value) : b.value !== null ? `${b.value}, ${b.what}` : b.what || '');
+  const bounds = f.min || f.max ? ` (${[f.min ? `from ${bound(f.min)}` : '', f.max ? `up to ${bound(f.max)}` : ''].filter(Boolean).join(' ')})` : '';
   return h(
     'div',
     { class: 'process-field', 'data-field': f.field },
