@@ -76,7 +76,11 @@ export class DeskSessions {
   async find(id: string, now: Millis): Promise<DeskSession | null> {
     if (!/^[\w-]{43}$/.test(id)) return null;
     const session = await this.records.get(keyOf(id), now);
-    return isSession(session) && session.expiresAt > now ? session : null;
+    if (!isSession(session) || session.expiresAt <= now) return null;
+    // Missing from its agent's list (opened before the list existed, or lost to two sign-ins at once): listed again.
+    if (!(digestOf(id) in live(await this.records.get(AGENT_KEY + session.agentId, now), now)))
+      await this.listed(session.agentId, now, (ends) => ({ ...ends, [digestOf(id)]: session.expiresAt }));
+    return session;
   }
 
   /** Ends the session everywhere. */

@@ -88,6 +88,16 @@ it('an offer to an agent who is not signed in goes back at once', async () => {
   expect(await ends(contactId)).toEqual([['ruth', 'signed_out']]);
 });
 
+it("a session missing from its agent's list (signed in before the list existed) is listed again at its next request", async () => {
+  const [dana, marco] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
+  expect(await running.app.store.records.delete('desk-agent-sessions:marco')).toBe(true);
+  expect((await marco.get('/api/desk/me')).status).toBe(200);
+  const contactId = await offered(dana, 'marco');
+  expect(await running.app.desk.sweepOffers!()).toBe(0);
+  expect((await json<{ contacts: Summary[] }>(marco.get('/api/desk/mine'))).contacts.map((c) => c.contactId)).toContain(contactId);
+  expect((await marco.post(at(contactId, 'accept'))).status).toBe(200);
+});
+
 it('unanswered, lapses at its deadline by the sweep, though the named agent never loads their contacts', async () => {
   const [dana] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
   const contactId = await offered(dana, 'marco');
