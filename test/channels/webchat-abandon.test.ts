@@ -5,7 +5,6 @@
  * queue. One who comes back in time keeps the place. The clock is the app's.
  */
 import WebSocket from 'ws';
-import { AWAY_TOPIC } from '../../bot/channels/directline/away';
 import type { Agent } from '../../bot/desk/desk';
 import { SECRET, startApp, type RunningApp } from '../support/server';
 
@@ -18,7 +17,11 @@ afterAll(() => app.close());
 const dana: Agent = { id: 'dana', name: 'Dana', roles: ['agent'], queues: ['billing', 'premium'] };
 const dl = (path: string) => `${app.url}/v3/directline${path}`;
 const auth = (t: string) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });
-const minutes = (n: number) => app.advance(n * 60_000);
+/** Time passes; the streams still open renewed their leases meanwhile (their heartbeat). */
+const minutes = async (n: number) => {
+  app.advance(n * 60_000);
+  await app.directLine.streams.renew();
+};
 
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
@@ -31,10 +34,10 @@ async function stream(id: string, token: string): Promise<WebSocket> {
   return ws;
 }
 
-async function closePage(ws: WebSocket): Promise<void> {
-  const before = await app.app.store.outbox.size(AWAY_TOPIC);
+/** The page closes: its stream's note in the store says so. */
+async function closePage(ws: WebSocket, id: string): Promise<void> {
   ws.close();
-  await until(async () => (await app.app.store.outbox.size(AWAY_TOPIC)) > before);
+  await until(async () => ((await app.app.store.records.get(`directline:stream:${id}`, app.app.clock.now().getTime())) as { open?: boolean } | null)?.open === false);
 }
 
 /** Sofia, on the page with its stream, waiting in the billing queue. */
@@ -57,11 +60,11 @@ async function waiting() {
 
 it('a customer whose page stays closed for the time leaves the queue, recorded as abandoned', async () => {
   const sofia = await waiting();
-  await closePage(sofia.ws);
-  minutes(4);
+  await closePage(sofia.ws, sofia.id);
+  await minutes(4);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('waiting');
-  minutes(2);
+  await minutes(2);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('abandoned');
   expect(await sofia.queued()).toBe(false);
@@ -71,32 +74,32 @@ it('a customer whose page stays closed for the time leaves the queue, recorded a
 
 it('a customer who reloads (a new stream) within the time keeps the place; a later close still counts', async () => {
   const sofia = await waiting();
-  await closePage(sofia.ws);
-  minutes(3);
+  await closePage(sofia.ws, sofia.id);
+  await minutes(3);
   const again = await stream(sofia.id, sofia.token);
-  minutes(10);
+  await minutes(10);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('waiting');
   expect(await sofia.queued()).toBe(true);
-  await closePage(again);
-  minutes(6);
+  await closePage(again, sofia.id);
+  await minutes(6);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('abandoned');
 });
 
 it('a message or a poll without a stream counts as being there', async () => {
   const sofia = await waiting();
-  await closePage(sofia.ws);
-  minutes(4);
+  await closePage(sofia.ws, sofia.id);
+  await minutes(4);
   await sofia.say('still there?');
-  minutes(3);
+  await minutes(3);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('waiting');
   await fetch(dl(`/conversations/${sofia.id}/activities?watermark=0`), { headers: auth(sofia.token) });
-  minutes(4);
+  await minutes(4);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('waiting');
-  minutes(2);
+  await minutes(2);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('abandoned');
 });

@@ -1,12 +1,16 @@
 /**
  * A web chat customer who closed the page while waiting for a person. Web
- * Chat sends nothing when a tab closes, and a reload must not count as
- * leaving, so: when the stream of a handed-off conversation closes, the
- * store's outbox gets an entry (topic `directline.away`); the sweep of any
- * instance takes it and, once the customer has not come back (no stream,
- * poll or message) for WEBCHAT_ABANDON_MINUTES, records them as left (a
- * contact still waiting is abandoned and leaves the queue). State is in the
- * store, so a customer who reconnects to another instance counts as back.
+ * Chat sends nothing when a tab closes (nor does an instance killed with
+ * kill -9), and a reload must not count as leaving, so: a conversation's
+ * stream holds a short lease in the store (a note renewed while the stream
+ * lives, on whichever instance holds it), and opening a stream puts an entry
+ * in the store's outbox (topic `directline.away`). The sweep of any instance
+ * takes the entry and, once no stream holds the lease and the customer has
+ * not come back (no stream, poll or message) for WEBCHAT_ABANDON_MINUTES,
+ * records them as left (a contact still waiting is abandoned and leaves the
+ * queue). State is in the store, so a customer who reconnects to another
+ * instance counts as back, and a holder that died stops counting once its
+ * lease lapses.
  */
 import type { Conversations } from '../../engine/conversations';
 import type { Store } from '../../engine/store';
@@ -15,15 +19,28 @@ import type { Logger } from '../../log';
 export const AWAY_TOPIC = 'directline.away';
 /** How long one sweep holds an entry it took (another instance takes it after). */
 const LEASE_MS = 60_000;
+/** How long a stream's note says "here" unless renewed: a killed holder's note lapses within it. */
+export const STREAM_LEASE_MS = 45_000;
+/** How often the instance holding a stream renews its note (well within the lease). */
+export const STREAM_RENEW_MS = 15_000;
+/** Entries one sweep looks at, at most (in batches of 100). */
+const SWEEP_MAX = 1000;
 /** How often a conversation's polls are noted, at most (a polling client asks every second). */
 const POLL_NOTE_MS = 30_000;
 
 /** Where the conversation's stream is, as every instance sees it. */
 interface StreamNote {
+  /** The newest stream of the conversation (its id), on whichever instance. */
+  stream?: string;
   open: boolean;
-  /** When it opened or closed, or the last poll (ms). */
+  /** When it opened, was last renewed or closed, or the last poll (ms). */
   at: number;
+  /** While open: when the lease lapses unless renewed. */
+  until?: number;
 }
+
+/** Whether a stream holds the conversation now: open, and its lease not lapsed (a note without one lapses after a lease). */
+const holds = (note: StreamNote | null, now: number): boolean => !!note?.open && (note.until ?? note.at + STREAM_LEASE_MS) > now;
 
 export interface AwayOptions {
   store: Pick<Store, 'records' | 'outbox'>;
@@ -46,15 +63,26 @@ export class AwayWatch {
 
   constructor(private readonly opts: AwayOptions) {}
 
-  /** A stream of the conversation opened (on this instance). */
-  async opened(id: string): Promise<void> {
-    await this.note(streamKey(id), { open: true, at: this.ms() });
+  /** A stream of the conversation opened (on this instance): it holds the lease, and the sweep will look at the conversation. */
+  async opened(id: string, stream: string): Promise<void> {
+    const now = this.ms();
+    await this.note(streamKey(id), { stream, open: true, at: now, until: now + STREAM_LEASE_MS });
+    await this.opts.store.outbox.add(AWAY_TOPIC, id, '', now);
   }
 
-  /** A stream closed: if the conversation was handed off, the sweep looks at it once the time is up. */
-  async closed(id: string): Promise<void> {
+  /** The stream is still open: its lease runs on (the heartbeat, every STREAM_RENEW_MS). */
+  async renewed(id: string, stream: string): Promise<void> {
     const now = this.ms();
-    await this.note(streamKey(id), { open: false, at: now });
+    await this.note(streamKey(id), { stream, open: true, at: now, until: now + STREAM_LEASE_MS });
+  }
+
+  /** A stream closed: noted, unless a newer stream (on any instance) holds the conversation now. */
+  async closed(id: string, stream: string): Promise<void> {
+    const now = this.ms();
+    const note = (await this.opts.store.records.get(streamKey(id), now)) as StreamNote | null;
+    if (holds(note, now) && note?.stream !== undefined && note.stream !== stream) return;
+    await this.note(streamKey(id), { stream, open: false, at: now });
+    // The opening's entry is normally still there; should it be gone, one again if the customer waits for a person.
     if ((await this.opts.conversations.howItEnded(`directline:${id}`)) !== 'handed_off') return;
     await this.opts.store.outbox.add(AWAY_TOPIC, id, '', now);
   }
@@ -71,27 +99,37 @@ export class AwayWatch {
   /** Records as left every customer gone for the time; returns how many. Runs on every instance, on a timer. */
   async sweep(): Promise<number> {
     const now = this.ms();
-    const { outbox, records } = this.opts.store;
+    const { outbox } = this.opts.store;
     let left = 0;
-    for (const entry of await outbox.take(AWAY_TOPIC, now, LEASE_MS, 100)) {
-      const stream = (await records.get(streamKey(entry.id), now)) as StreamNote | null;
-      // Back with a stream: a later close makes a new entry.
-      if (stream?.open) {
-        await outbox.done(AWAY_TOPIC, entry.id);
-        continue;
-      }
-      const poll = (await records.get(pollKey(entry.id), now)) as StreamNote | null;
-      const seen = Math.max(stream?.at ?? 0, poll?.at ?? 0, await this.opts.lastWritten(entry.id));
-      if (now - seen < this.opts.abandonMs) {
-        await outbox.retryAt(AWAY_TOPIC, entry.id, entry.attempt, seen + this.opts.abandonMs);
-        continue;
-      }
-      await this.opts.conversations.left(`directline:${entry.id}`);
-      await outbox.done(AWAY_TOPIC, entry.id);
-      left += 1;
+    for (let seen = 0; seen < SWEEP_MAX; ) {
+      const entries = await outbox.take(AWAY_TOPIC, now, LEASE_MS, 100);
+      for (const entry of entries) if (await this.check(entry.id, entry.attempt, now)) left += 1;
+      seen += entries.length;
+      if (entries.length < 100) break;
     }
     if (left) this.opts.log.info('directline.customers_left', { count: left });
     return left;
+  }
+
+  /** Looks at one conversation the sweep took: looks again later, lets it go, or records the customer as left. */
+  private async check(id: string, attempt: number, now: number): Promise<boolean> {
+    const { outbox, records } = this.opts.store;
+    const stream = (await records.get(streamKey(id), now)) as StreamNote | null;
+    // A stream holds it (here or on another instance): looked at again once its lease and the time could be up.
+    if (stream && holds(stream, now)) {
+      await outbox.retryAt(AWAY_TOPIC, id, attempt, (stream.until ?? now) + this.opts.abandonMs);
+      return false;
+    }
+    const poll = (await records.get(pollKey(id), now)) as StreamNote | null;
+    const seen = Math.max(stream?.at ?? 0, poll?.at ?? 0, await this.opts.lastWritten(id));
+    if (now - seen < this.opts.abandonMs) {
+      await outbox.retryAt(AWAY_TOPIC, id, attempt, seen + this.opts.abandonMs);
+      return false;
+    }
+    const waiting = (await this.opts.conversations.howItEnded(`directline:${id}`)) === 'handed_off';
+    if (waiting) await this.opts.conversations.left(`directline:${id}`);
+    await outbox.done(AWAY_TOPIC, id);
+    return waiting;
   }
 
   private async note(key: string, value: StreamNote): Promise<void> {

@@ -22,7 +22,7 @@ import { chat, inboundText, outboundActivities, type Activity, type ChannelAccou
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { runOnce, type OnceOptions } from '../once';
 import { DirectLineConversations, type DirectLineConversation, type DirectLineStore } from './conversations';
-import { AwayWatch } from './away';
+import { AwayWatch, STREAM_RENEW_MS } from './away';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
 
@@ -97,7 +97,7 @@ export class DirectLine implements OutboundChannel {
       now: this.now,
       log: opts.log,
     });
-    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log, undefined, this.away);
+    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log, undefined, this.away, STREAM_RENEW_MS);
   }
 
   /**

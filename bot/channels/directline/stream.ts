@@ -2,13 +2,17 @@
  * The Direct Line WebSocket stream: `GET /v3/directline/conversations/{id}/stream?t={token}`
  * upgrades to a WebSocket that pushes each new ActivitySet (`{activities, watermark}`)
  * as it is added, and an empty message now and then to keep the connection
- * alive. One stream per conversation on an instance: a second one closes the
- * first ("collision"), as Direct Line does.
+ * alive. One stream per conversation: a second one, on any instance, closes
+ * the first ("collision"), as Direct Line does; the opening is published on
+ * the bus to every instance. While a stream lives its instance renews its
+ * lease in the store (the hooks, away.ts), so an instance killed with its
+ * streams stops counting as holding them within the lease.
  *
  * A stream reads the history from the store, from its own watermark on,
  * whenever the bus says "look again" for its conversation: a reply produced
  * on another instance reaches it the same way as one produced here.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -21,7 +25,11 @@ const path = /^\/v3\/directline\/conversations\/([^/?]+)\/stream$/;
 
 /** One open stream: what it has sent, and whether a read is under way. */
 interface OpenStream {
+  /** Its id, as the lease in the store and the bus name it. */
+  id: string;
   ws: WebSocket;
+  /** Closed because a newer stream of the conversation opened: no sign the customer went. */
+  superseded: boolean;
   /** The watermark of the next activity to send; null until the stream knows where it starts. */
   sent: number | null;
   reading: boolean;
@@ -29,16 +37,25 @@ interface OpenStream {
   unsubscribe: () => void;
 }
 
-/** Told when a conversation's stream opens and when its last one here closes (for the away watch). */
+/** Told when a conversation's stream opens, lives on (every `renewMs`) and closes, by the stream's id (for the away watch). */
 export interface StreamHooks {
-  opened(id: string): Promise<void>;
-  closed(id: string): Promise<void>;
+  opened(id: string, stream: string): Promise<void>;
+  renewed(id: string, stream: string): Promise<void>;
+  closed(id: string, stream: string): Promise<void>;
 }
+
+/** What the bus carries on a conversation's topic when a stream opens (anything else there means "look again"). */
+interface Opening {
+  opened: string;
+}
+const isOpening = (message: unknown): message is Opening =>
+  typeof message === 'object' && message !== null && typeof (message as Partial<Opening>).opened === 'string';
 
 export class DirectLineStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly open = new Map<string, OpenStream>();
   private readonly keepAlive: NodeJS.Timeout;
+  private readonly renewing: NodeJS.Timeout;
 
   constructor(
     private readonly conversations: DirectLineConversations,
@@ -48,11 +65,19 @@ export class DirectLineStreams {
     private readonly log: Logger,
     keepAliveMs = 30_000,
     private readonly hooks?: StreamHooks,
+    renewMs = 15_000,
   ) {
     this.keepAlive = setInterval(() => {
       for (const s of this.open.values()) s.ws.send('');
     }, keepAliveMs);
     this.keepAlive.unref();
+    this.renewing = setInterval(() => void this.renew(), renewMs);
+    this.renewing.unref();
+  }
+
+  /** Renews the lease of every stream this instance holds (the heartbeat; runs every `renewMs`). */
+  async renew(): Promise<void> {
+    await Promise.all([...this.open].map(([id, stream]) => this.tell('renewed', id, stream.id)));
   }
 
   /** How many streams this instance holds open. */
@@ -74,17 +99,21 @@ export class DirectLineStreams {
     if (!this.conversations.get(id)) this.recover(id, claims.user);
     const watermark = Number(url.searchParams.get('watermark') ?? NaN);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.open.get(id)?.ws.close(1000, 'collision');
-      const stream: OpenStream = { ws, sent: null, reading: false, again: false, unsubscribe: () => undefined };
-      stream.unsubscribe = this.bus.subscribe(streamTopic(id), () => void this.pump(id, stream));
+      this.supersede(id);
+      const stream: OpenStream = { id: randomBytes(8).toString('hex'), ws, superseded: false, sent: null, reading: false, again: false, unsubscribe: () => undefined };
+      stream.unsubscribe = this.bus.subscribe(streamTopic(id), (message) => {
+        if (!isOpening(message)) return void this.pump(id, stream);
+        // A newer stream opened, here or on another instance: this one gives way.
+        if (message.opened !== stream.id && this.open.get(id) === stream) this.supersede(id);
+      });
       this.open.set(id, stream);
-      this.tell('opened', id);
+      void this.tell('opened', id, stream.id);
+      this.bus.publish(streamTopic(id), { opened: stream.id }).catch((err: unknown) => this.log.warn('directline.stream_note_failed', { error: (err as Error).name }));
       ws.on('close', () => {
         stream.unsubscribe();
+        if (this.open.get(id) === stream) this.open.delete(id);
         // A stream closed by a newer one ("collision") is no sign the customer went.
-        if (this.open.get(id) !== stream) return;
-        this.open.delete(id);
-        this.tell('closed', id);
+        if (!stream.superseded) void this.tell('closed', id, stream.id);
       });
       ws.on('error', () => ws.terminate());
       void this.begin(id, stream, Number.isInteger(watermark) && watermark >= 0 ? watermark : null);
@@ -92,8 +121,17 @@ export class DirectLineStreams {
     return true;
   }
 
-  private tell(what: keyof StreamHooks, id: string): void {
-    this.hooks?.[what](id).catch((err: unknown) => this.log.warn('directline.stream_note_failed', { error: (err as Error).name }));
+  /** Closes this instance's stream of the conversation, if any: a newer one holds it. */
+  private supersede(id: string): void {
+    const old = this.open.get(id);
+    if (!old) return;
+    old.superseded = true;
+    this.open.delete(id);
+    old.ws.close(1000, 'collision');
+  }
+
+  private async tell(what: keyof StreamHooks, id: string, stream: string): Promise<void> {
+    await this.hooks?.[what](id, stream).catch((err: unknown) => this.log.warn('directline.stream_note_failed', { error: (err as Error).name }));
   }
 
   /** Listens before it reads, so nothing added in between is missed; a watermark replays what was missed. */
@@ -161,6 +199,7 @@ export class DirectLineStreams {
 
   close(): void {
     clearInterval(this.keepAlive);
+    clearInterval(this.renewing);
     for (const s of this.open.values()) {
       s.unsubscribe();
       s.ws.terminate();
