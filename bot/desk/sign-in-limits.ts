@@ -10,7 +10,9 @@
  *   ceiling (100): a guess spread over many addresses stops too, yet an
  *   address the agent signed in from before (familiar, for 30 days) is not
  *   held by it: the real agent still signs in at their own desk;
- * - per client address across ids (20): one place trying many ids.
+ * - per client address across ids (20): one place trying many ids. Agents
+ *   signing in from where they signed in before are not counted, so a team
+ *   behind one office address is not held by its own sign-ins.
  *
  * Every attempt counts, before the password is checked and whether or not
  * the id exists, and every limit answers alike: nothing says which one held,
@@ -56,7 +58,7 @@ export class SignInLimits {
       this.records.count(this.pairKey(agentId, address), this.windowMs, now),
       // From a familiar address only its own limit applies: attempts from elsewhere do not hold it.
       familiar ? Promise.resolve(0) : this.records.count(`desk-sign-in:agent:${digest(agentId)}`, this.windowMs, now),
-      this.records.count(`desk-sign-in:address:${digest(address)}`, this.windowMs, now),
+      familiar ? Promise.resolve(0) : this.records.count(`desk-sign-in:address:${digest(address)}`, this.windowMs, now),
     ]);
     if (pair > (this.opts.perPair ?? 5)) return 'pair';
     if (place > (this.opts.perAddress ?? 20)) return 'address';
