@@ -15,11 +15,15 @@ export interface CheckpointResult {
   busy: number;
   log: number;
   checkpointed: number;
+  /** Whether it was a RESTART (the WAL had grown past `restartPages` while the bot wrote without pause). */
+  restarted?: boolean;
 }
 
 export interface CheckpointerOptions {
   /** How often the worker checkpoints (ms). */
   intervalMs?: number;
+  /** Past this many pages in the WAL, the worker waits for a pause in the writes (RESTART) so the WAL starts over. */
+  restartPages?: number;
   /** Told once when the worker fails (auto-checkpoint is back on). */
   warn?: (event: string, fields: Record<string, unknown>) => void;
   /** The worker's script (tests give a broken one). */
@@ -30,6 +34,8 @@ export interface CheckpointerOptions {
 const AUTO_CHECKPOINT_PAGES = 1000;
 /** The WAL file is cut back to this when it starts over, after a burst grew it. */
 const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+/** The WAL size (pages of 4 KB: 16 MB) past which the worker makes room with a RESTART. */
+const RESTART_PAGES = 4096;
 
 export class WalCheckpointer {
   private worker: Worker | null = null;
@@ -94,7 +100,7 @@ export class WalCheckpointer {
     this.starting = null;
     if (this.worker || this.failedOver || this.closing) return this.worker;
     const worker = new Worker(this.options.workerFile ?? join(__dirname, 'sqlite-checkpoint-worker.js'), {
-      workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs },
+      workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs, restartPages: this.options.restartPages ?? RESTART_PAGES },
     });
     worker.unref();
     worker.on('message', (message: CheckpointResult & { id?: number }) => this.received(message));
@@ -104,7 +110,7 @@ export class WalCheckpointer {
   }
 
   private received(message: CheckpointResult & { id?: number }): void {
-    const result = { busy: message.busy, log: message.log, checkpointed: message.checkpointed };
+    const result = { busy: message.busy, log: message.log, checkpointed: message.checkpointed, ...(message.restarted ? { restarted: true } : {}) };
     if (message.id === undefined) for (const resolve of this.timed.splice(0)) resolve(result);
     else {
       this.waiting.get(message.id)?.(result);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '../../bot/engine/store';
+import type { Json, Store } from '../../bot/engine/store';
 import { SqliteStore } from '../../integrations/state/sqlite';
 import { startApp, type RunningApp } from '../support/server';
 import { chatSession } from '../support/sessions';
@@ -70,6 +70,26 @@ describe('the SQLite store as compose opens it', () => {
     expect(largest).toBeLessThan(4 * MB);
     expect(walBytes(dir)).toBeLessThan(4 * MB);
   }, 60_000);
+});
+
+describe('a log grown past its size', () => {
+  it('is checkpointed with RESTART, which waits for a gap between writes, so the next write starts it over', async () => {
+    // A bot that never pauses writing leaves PASSIVE no idle log to end on; past restartPages the worker makes one.
+    const store = new SqliteStore(dir, { stateTtlMs: HOUR }, { intervalMs: 600_000, restartPages: 256 });
+    const write = async (key: string, items: Json[]) => void (await store.histories.appendAll(key, items, HOUR, T0));
+    try {
+      await write('small', ['one']);
+      expect((await store.checkpointer.checkpoint()).restarted).toBeUndefined();
+      await write('large', megabyte(0));
+      const grown = await store.checkpointer.checkpoint();
+      expect(grown.log).toBeGreaterThan(256);
+      expect(grown.restarted).toBe(true);
+      await write('after', ['one more']);
+      expect((await store.checkpointer.checkpoint()).log).toBeLessThan(16);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('a checkpoint worker that fails', () => {
