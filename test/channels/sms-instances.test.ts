@@ -2,7 +2,7 @@
  * Text messages on a shared store: two instances of the app (as behind a
  * load balancer) on one SQLite file and on one Redis. Twilio delivering the
  * same message (one MessageSid) to both, at once or again later, runs one
- * turn and gets one answer.
+ * turn and gets one answer; a number texting both shares one message rate.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +35,8 @@ describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two ins
   beforeAll(async () => {
     const store = shared();
     cleanup = store.cleanup;
-    const env = { ...store.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL };
+    // A small message budget, so a test can spend it: 3 at once, then one every 10 s.
+    const env = { ...store.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, MESSAGE_RATE_BURST: '3', MESSAGE_RATE_PER_MINUTE: '6' };
     [a, b] = await Promise.all([startApp(env), startApp(env)]);
   });
   afterAll(async () => {
@@ -59,5 +60,16 @@ describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two ins
     // The next message (a new MessageSid) runs, on either instance.
     const told = await onB.post(onA.request('94110'));
     expect(told.messages.join('\n')).toContain('Your balance is $145.00');
+  });
+
+  it('gives a number whose messages reach both instances one message rate, not one each', async () => {
+    const [onA, onB] = [textingPhone({ baseUrl: a.url }, '+15550100002'), textingPhone({ baseUrl: b.url }, '+15550100002')];
+    // Each message a new MessageSid (one sequence for both), so none is a repeat of another.
+    const answered = async (phone: typeof onA) => (await phone.post(onA.request('what are your opening hours'))).messages.length > 0;
+    expect([await answered(onA), await answered(onB), await answered(onA)]).toEqual([true, true, true]);
+    // Over the budget: no answer, on either instance.
+    expect([await answered(onB), await answered(onA)]).toEqual([false, false]);
+    for (const app of [a, b]) app.advance(10_000);
+    expect([await answered(onB), await answered(onA)]).toEqual([true, false]);
   });
 });
