@@ -13,6 +13,8 @@
  *   --redis [URL]     the Redis store (default redis://127.0.0.1:6379)
  *   --data-dir DIR    the SQLite store in DIR (default: a fresh temporary folder)
  *   --memory          the in-memory store (nothing durable), for comparison
+ *   --workers N       start the bot as `npm start` does with WORKERS=N (a process tree: RSS and CPU
+ *                     summed over it from /proc); without it the bot runs in this process
  *   --turns T         turns of each chat conversation (default 7: the script once); with T >= 20,
  *                     the p50 of turns 2-11 and of the last 10 show whether a turn costs more late
  *   --max-conversations M  closed loop: stop after M conversations (e.g. RSS after 20,000)
@@ -26,6 +28,7 @@ import { cpus, loadavg } from 'node:os';
 import { startBareServer } from './lib/bare-server';
 import type { LoadPlan, LoadResult } from './lib/load-client';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET, runForked, startBenchBot } from './lib/load-bot';
+import { startTreeBot } from './lib/load-tree';
 
 interface Args {
   mode: 'closed' | 'open';
@@ -41,6 +44,8 @@ interface Args {
   maxConversations: number | null;
   baseline: boolean;
   json: boolean;
+  /** Start the bot as `npm start` does with WORKERS=N (a process tree); null: in this process. */
+  workers: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -69,6 +74,7 @@ function parseArgs(argv: string[]): Args {
     maxConversations: argv.includes('--max-conversations') ? number('--max-conversations', 1) : null,
     baseline: !argv.includes('--no-baseline'),
     json: argv.includes('--json'),
+    workers: argv.includes('--workers') ? number('--workers', 1) : null,
   };
 }
 
@@ -95,12 +101,36 @@ function p50At(r: LoadResult, from: number, to: number): number {
   return round(percentile(picked, 50));
 }
 
+/** The bot under load, and how its memory (bytes) and CPU time (ms) are read. */
+interface Measured {
+  url: string;
+  store: string;
+  rss(): number;
+  cpuMs(): number;
+  /** With --workers: the primary's own share. */
+  primaryCpuMs?(): number;
+  close(): Promise<void>;
+}
+
+/** With --workers, a process tree summed from /proc; else composed in this process (the load client is forked either way). */
+async function startMeasured(args: Args, env: Record<string, string>): Promise<Measured> {
+  if (args.workers) {
+    const tree = await startTreeBot({ workers: args.workers, redis: args.redis, dataDir: args.dataDir, env });
+    return { url: tree.url, store: args.redis ? 'redis' : 'sqlite', rss: tree.rss, cpuMs: tree.cpuMs, primaryCpuMs: tree.primaryCpuMs, close: tree.close };
+  }
+  const bot = await startBenchBot({ redis: args.redis, dataDir: args.dataDir, memory: args.memory, env });
+  const cpuMs = () => {
+    const cpu = process.cpuUsage();
+    return (cpu.user + cpu.system) / 1000;
+  };
+  return { url: bot.url, store: bot.app.store.kind, rss: () => process.memoryUsage().rss, cpuMs, close: () => bot.close() };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // A long conversation sends more than a person would: its messages are not limited.
   const env: Record<string, string> = args.turns && args.turns > 20 ? { MESSAGE_RATE_BURST: String(args.turns) } : {};
-  const bot = await startBenchBot({ redis: args.redis, dataDir: args.dataDir, memory: args.memory, env });
-  const { app } = bot;
+  const bot = await startMeasured(args, env);
   const plan = (base: string): LoadPlan => ({
     target: { base, secret: SECRET, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN },
     mode: args.mode,
@@ -113,14 +143,16 @@ async function main(): Promise<void> {
     ...(args.maxConversations ? { maxConversations: args.maxConversations } : {}),
   });
 
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = bot.rss();
   let peakRss = rssBefore;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const cpuBefore = process.cpuUsage();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, bot.rss())), args.workers ? 200 : 50);
+  const cpuBefore = bot.cpuMs();
+  const primaryBefore = bot.primaryCpuMs?.() ?? 0;
   const result = await runForked(plan(bot.url));
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = bot.cpuMs() - cpuBefore;
+  const primaryMs = (bot.primaryCpuMs?.() ?? 0) - primaryBefore;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  peakRss = Math.max(peakRss, bot.rss());
   await bot.close();
 
   let baseline: LoadResult | null = null;
@@ -137,7 +169,8 @@ async function main(): Promise<void> {
     mode: args.mode,
     ...(args.mode === 'closed' ? { concurrency: args.concurrency } : { rate: args.rate, conversations: args.conversations }),
     duration_s: args.durationS,
-    store: app.store.kind,
+    store: bot.store,
+    workers: args.workers ?? 0,
     ...b,
     chat_turns: result.turns.chat,
     voice_turns: result.turns.voice,
@@ -145,7 +178,8 @@ async function main(): Promise<void> {
     error_kinds: result.errors,
     peak_rss_mb: round(peakRss / 2 ** 20),
     rss_before_mb: round(rssBefore / 2 ** 20),
-    cpu_ms_per_turn: b.turns ? round((cpu.user + cpu.system) / 1000 / b.turns, 2) : null,
+    cpu_ms_per_turn: b.turns ? round(cpuMs / b.turns, 2) : null,
+    ...(args.workers ? { primary_cpu_ms_per_turn: b.turns ? round(primaryMs / b.turns, 2) : null } : {}),
     client_cpu_ms_per_turn: result.sent ? round(result.clientCpuMs / result.sent, 2) : null,
     // Offered over the window in which turns were sent, not the wait for the last answers after it.
     offered_turns_per_s: round(result.sent / (result.windowMs / 1000)),
@@ -163,9 +197,9 @@ async function main(): Promise<void> {
     return;
   }
   const load1 = report.load_average[0];
-  console.log(`bench:load — ${args.mode === 'closed' ? `closed loop, ${args.concurrency} customers` : `open loop, ${args.rate} turns/s over ${args.conversations}+ conversations`}, ${args.durationS} s, ${Math.round(args.voice * 100)}% on the phone, store ${report.store}`);
+  console.log(`bench:load — ${args.mode === 'closed' ? `closed loop, ${args.concurrency} customers` : `open loop, ${args.rate} turns/s over ${args.conversations}+ conversations`}, ${args.durationS} s, ${Math.round(args.voice * 100)}% on the phone, store ${report.store}${args.workers ? `, ${args.workers} workers` : ''}`);
   console.log(`  bot:       ${b.turns_per_s} turns/s  p50 ${b.p50_ms} ms  p95 ${b.p95_ms} ms  p99 ${b.p99_ms} ms  errors ${b.errors}${b.errors ? ` ${JSON.stringify(result.errors)}` : ''}`);
-  console.log(`             ${result.turns.chat} chat turns, ${result.turns.voice} voice turns in ${result.conversations} conversations; peak RSS ${report.peak_rss_mb} MB (${report.rss_before_mb} MB before); ${report.cpu_ms_per_turn} ms CPU a turn (the load client ${report.client_cpu_ms_per_turn} ms)`);
+  console.log(`             ${result.turns.chat} chat turns, ${result.turns.voice} voice turns in ${result.conversations} conversations; peak RSS ${report.peak_rss_mb} MB (${report.rss_before_mb} MB before); ${report.cpu_ms_per_turn} ms CPU a turn${args.workers ? `, the primary's ${report.primary_cpu_ms_per_turn} ms of it` : ''} (the load client ${report.client_cpu_ms_per_turn} ms)`);
   if (args.mode === 'open') console.log(`             offered ${report.offered_turns_per_s} turns/s; the last answers came ${report.drain_ms} ms after the last turn was sent`);
   if (report.early_p50_ms !== undefined) console.log(`             p50 of turns 2-11 ${report.early_p50_ms} ms, of turns ${turns - 9}-${turns} ${report.late_p50_ms} ms`);
   if (base) console.log(`  bare:      ${base.turns_per_s} turns/s  p50 ${base.p50_ms} ms  p99 ${base.p99_ms} ms  errors ${base.errors}`);

@@ -26,18 +26,19 @@ export interface BenchBot {
   close(): Promise<void>;
 }
 
+/** The bench's settings: demo mode with known secrets, fixed dates, no reload, the kept model; SQLite in `dataDir` or Redis. */
+export function benchEnv(options: { redis: string | null; dataDir: string }): Record<string, string> {
+  return {
+    FRONTLINE_MODE: 'demo', PORT: '0', DIRECTLINE_SECRET: SECRET, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL,
+    DEMO_FIXED_DATES: 'true', CONTENT_RELOAD: 'off', DATA_DIR: options.dataDir, MODEL_CACHE_DIR: keptModels(),
+    ...(options.redis ? { REDIS_URL: options.redis } : {}),
+  };
+}
+
 /** Starts the bot on SQLite in `dataDir` (a fresh temporary folder when null), on Redis at `redis`, or in memory. */
 export async function startBenchBot(options: { redis: string | null; dataDir: string | null; memory?: boolean; env?: Record<string, string> }): Promise<BenchBot> {
   const tempDir = options.redis || options.dataDir || options.memory ? null : mkdtempSync(join(tmpdir(), 'frontline-bench-'));
-  const config = readConfig(
-    {
-      FRONTLINE_MODE: 'demo', PORT: '0', DIRECTLINE_SECRET: SECRET, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL,
-      DEMO_FIXED_DATES: 'true', CONTENT_RELOAD: 'off', DATA_DIR: options.dataDir ?? tempDir ?? '', MODEL_CACHE_DIR: keptModels(),
-      ...(options.redis ? { REDIS_URL: options.redis } : {}),
-      ...options.env,
-    },
-    root,
-  );
+  const config = readConfig({ ...benchEnv({ redis: options.redis, dataDir: options.dataDir ?? tempDir ?? '' }), ...options.env }, root);
   // Logs at info as in production, serialised and dropped: their cost is part of a turn's.
   const app = await compose(config, createLogger('info', () => undefined));
   const { server } = await buildServer(app);
