@@ -57,6 +57,8 @@ export class TurnContext {
   profileUnavailable = false;
   private cachedFacts: Record<string, FactValue> | null = null;
   private cachedSegment: Segment | null = null;
+  /** The last facts built, and what they were built from (see {@link ruleFacts}). */
+  private builtFacts: { facts: Facts; withProfile: boolean; verified: boolean; topic: string | null; values: Facts | undefined; seen: unknown[] } | null = null;
 
   constructor(
     readonly input: TurnInput,
@@ -85,6 +87,7 @@ export class TurnContext {
     this.profile = profile;
     this.cachedFacts = null;
     this.cachedSegment = null;
+    this.builtFacts = null;
   }
 
   get segment(): Segment {
@@ -108,20 +111,35 @@ export class TurnContext {
 
   /** Facts for the rules the customer never sees (routing, the agent's next best actions). */
   ruleFacts(extra: Record<string, FactValue> = {}, withProfile = true): Facts {
+    const base = this.baseFacts(withProfile);
+    return Object.keys(extra).length === 0 ? base : { ...base, ...extra };
+  }
+
+  /**
+   * The facts without extras, built again only when what they come from
+   * changed: a dialog asks for them at every branch and every line it says,
+   * and building ~50 of them each time was a tenth of the engine's CPU.
+   */
+  private baseFacts(withProfile: boolean): Facts {
+    const { verified, topic, dialog } = this.state;
+    const values = dialog?.values;
+    const b = this.builtFacts;
+    if (b && b.withProfile === withProfile && b.verified === verified && b.topic === topic && b.values === values && sameValues(values, b.seen)) return b.facts;
     const seg = this.segment;
     const profile = withProfile ? this.profileFacts : { identified: this.profileFacts.identified ?? false };
-    return {
+    const facts: Facts = {
       ...profile,
       segment: seg.segment,
       strategy: seg.strategy,
       intensity: seg.intensity,
-      verified: this.state.verified,
+      verified,
       channel: this.state.channel,
-      topic: this.state.topic,
+      topic,
       options: this.options(),
-      ...(this.state.dialog?.values ?? {}),
-      ...extra,
+      ...(values ?? {}),
     };
+    this.builtFacts = { facts, withProfile, verified, topic, values, seen: values ? Object.entries(values).flat() : [] };
+    return facts;
   }
 
   /** The self-service intents' labels, as a list a customer can read or hear (once per content). */
@@ -147,7 +165,9 @@ export class TurnContext {
   }
 
   toReply(template: string, speak: string | undefined, vars: Vars = {}): Reply {
-    const r = render(template, { ...this.facts(), ...vars }, this.format, speak);
+    const facts = this.facts();
+    // The message's own values over the facts, without copying the facts.
+    const r = render(template, Object.keys(vars).length === 0 ? facts : Object.assign(Object.create(facts) as Vars, vars), this.format, speak);
     return r.speak === r.text ? { text: r.text } : { text: r.text, speak: r.speak };
   }
 
@@ -190,4 +210,15 @@ export class TurnContext {
   did(action: string): void {
     this.state.actions.push(action);
   }
+}
+
+/** Whether a dialog's values are still the keys and values `seen` ([key, value, key, value …]) lists. */
+function sameValues(values: Facts | undefined, seen: unknown[]): boolean {
+  if (!values) return seen.length === 0;
+  let i = 0;
+  for (const key in values) {
+    if (seen[i] !== key || seen[i + 1] !== values[key]) return false;
+    i += 2;
+  }
+  return i === seen.length;
 }
