@@ -20,6 +20,26 @@ export interface Request {
 /** Above this, a whole sentence in the middle of a question is another request, not an answer. */
 const SURE = 0.8;
 
+/** The content's phrases in plain words, longest first where the first match wins: worked out once per content. */
+interface Phrases {
+  escape: string[];
+  leadIns: string[];
+  leave: string[];
+  dontKnow: string[];
+}
+const phrasesOf = new WeakMap<Content['assistant'], Phrases>();
+
+function phrases(content: Content): Phrases {
+  const a = content.assistant;
+  let p = phrasesOf.get(a);
+  if (!p) {
+    const longestFirst = (words: string[]) => words.map(plainWords).sort((x, y) => y.length - x.length);
+    p = { escape: a.escape.words.map(plainWords), leadIns: longestFirst(a.leave.lead_ins), leave: longestFirst(a.leave.words), dontKnow: a.dont_know.words.map(plainWords) };
+    phrasesOf.set(a, p);
+  }
+  return p;
+}
+
 /** Phrase `p` occurs in `said` as whole words (both plain). */
 function mentions(said: string, p: string): boolean {
   return ` ${said} `.includes(` ${p} `);
@@ -41,12 +61,12 @@ export function isEscape(brain: Brain, text: string, digits: string): boolean {
   }
   const said = plainWords(text);
   if (said.split(' ').length > 8) return false;
-  return escape.words.some((w) => mentions(said, plainWords(w)));
+  return phrases(brain.content).escape.some((w) => mentions(said, w));
 }
 
 /** Removes the lead-ins ("actually", "no", "sorry") from the start of plain words. */
 function withoutLeadIns(content: Content, said: string): string {
-  const leadIns = content.assistant.leave.lead_ins.map(plainWords).sort((a, b) => b.length - a.length);
+  const { leadIns } = phrases(content);
   let rest = said;
   for (let changed = true; changed && rest; ) {
     changed = false;
@@ -64,9 +84,8 @@ function withoutLeadIns(content: Content, said: string): string {
  * order?". Returns what followed the leave words ('' for none), or null.
  */
 export function leaving(content: Content, text: string): { rest: string } | null {
-  const words = content.assistant.leave.words.map(plainWords).sort((a, b) => b.length - a.length);
   const said = withoutLeadIns(content, plainWords(text));
-  const hit = words.find((w) => said === w || said.startsWith(`${w} `));
+  const hit = phrases(content).leave.find((w) => said === w || said.startsWith(`${w} `));
   if (!hit) return null;
   // Keep the customer's own spelling of the rest for the classifier: drop as many words as were matched.
   const dropped = plainWords(text).split(' ').length - said.split(' ').length + hit.split(' ').length;
@@ -93,10 +112,9 @@ export function notKnowing(content: Content, text: string, answering: boolean): 
   if (!plain || plain.split(' ').length > 8) return false;
   // "sorry, not sure", but also "no idea" (whose "no" is a lead-in too).
   const readings = [plain, withoutLeadIns(content, plain)];
-  return content.assistant.dont_know.words.some((w) => {
-    const p = plainWords(w);
-    return readings.some((said) => said === p || (answering && said.startsWith(`${p} `) && said.split(' ').length - p.split(' ').length <= DONT_KNOW_TAIL));
-  });
+  return phrases(content).dontKnow.some((p) =>
+    readings.some((said) => said === p || (answering && said.startsWith(`${p} `) && said.split(' ').length - p.split(' ').length <= DONT_KNOW_TAIL)),
+  );
 }
 
 /** "no, I meant my plan": a lead-in, then something else. Returns the something else, or null. */
