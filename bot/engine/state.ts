@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { channelNamePattern } from '../domain/channels';
+import { isCanonicalState } from './state-check';
 
 export const STATE_VERSION = 1;
 
@@ -129,6 +130,8 @@ const isEntry = (e: unknown): e is TranscriptEntry => {
 export function parseState(raw: unknown): ConversationState | null {
   const transcript = (raw as { transcript?: unknown } | null)?.transcript;
   if (!Array.isArray(transcript) || !transcript.every(isEntry)) return null;
+  // A state already in the schema's shape (what the engine saves) is used as it is; anything else goes through zod.
+  if (isCanonicalState(raw, STATE_VERSION)) return raw as ConversationState;
   const rest = stateWithoutTranscript.safeParse(raw);
   return rest.success ? { ...rest.data, transcript } : null;
 }
