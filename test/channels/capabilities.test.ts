@@ -10,8 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+// The second message not understood in a row is the one with a spoken variant (not_understood_help_voice).
 const heard = async (id: string, capabilities: ('speech' | 'buttons' | 'links' | 'sms')[]) => {
-  const out = await app.app.conversations.turn({ conversationId: `test:${id}`, channel: 'chat', capabilities, text: 'purple elephants dancing' });
+  await app.app.conversations.turn({ conversationId: `test:${id}`, channel: 'chat', capabilities, text: 'purple elephants dancing' });
+  const out = await app.app.conversations.turn({ conversationId: `test:${id}`, channel: 'chat', capabilities, text: 'can you book me a table at an Italian restaurant' });
   return out.replies.map((r) => r.speak ?? r.text).join(' ');
 };
 
