@@ -30,15 +30,16 @@ jest.setTimeout(15_000);
 
 describe('a web chat handoff while TaskRouter is slow or hangs', () => {
   let app: RunningApp;
-  beforeEach(async () => {
+  /** The bot with TaskRouter given up on after `timeoutMs`. */
+  const start = async (timeoutMs: number) => {
     app = await startApp({
       TWILIO_ACCOUNT_SID: ACCOUNT,
       TWILIO_AUTH_TOKEN: 'tok',
       TWILIO_WORKSPACE_SID: WORKSPACE,
       TWILIO_WORKFLOW_SID: 'WW00000000000000000000000000000000',
-      TWILIO_API_TIMEOUT_MS: '500',
+      TWILIO_API_TIMEOUT_MS: String(timeoutMs),
     });
-  });
+  };
   afterEach(() => app.close());
 
   it('puts the customer in the queue and answers at once while the task is on its way; the lock is free meanwhile', async () => {
@@ -57,6 +58,8 @@ describe('a web chat handoff while TaskRouter is slow or hangs', () => {
           callback(null, [201, { sid: 'WT1', attributes: '{}' }]);
         });
       });
+    // A slow TaskRouter, not a hanging one: two turns on a busy machine must not outlast the timeout.
+    await start(10_000);
     const chat = await chatSession(app, 'C1003');
     await chat.start();
     const out = await chat.say('I was charged twice on my bill');
@@ -77,6 +80,7 @@ describe('a web chat handoff while TaskRouter is slow or hangs', () => {
   });
 
   it('gives up on a hanging request and tries again later, the customer waiting in the desk queue meanwhile', async () => {
+    await start(500);
     const hanging = nock('https://taskrouter.twilio.com').post(`/v1/Workspaces/${WORKSPACE}/Tasks`).delay(HANG).reply(201, { sid: 'WT1' });
     const chat = await chatSession(app, 'C1003');
     await chat.start();
