@@ -102,10 +102,12 @@ export class WalCheckpointer {
     const worker = new Worker(this.options.workerFile ?? join(__dirname, 'sqlite-checkpoint-worker.js'), {
       workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs, restartPages: this.options.restartPages ?? RESTART_PAGES },
     });
-    worker.unref();
     worker.on('message', (message: CheckpointResult & { id?: number }) => this.received(message));
     worker.on('error', (err: Error & { code?: string }) => this.failed(err.code ?? err.name));
     worker.on('exit', (code) => this.failed(`exit ${code}`));
+    // After the listeners: a 'message' listener refs the worker's port again, and a store
+    // left open (a script, a test) would keep its process alive for ever.
+    worker.unref();
     return (this.worker = worker);
   }
 

@@ -4,6 +4,7 @@
  * on the bot's connection). The store is the one compose() opens for a
  * DATA_DIR; a worker that fails leaves a working store on auto-checkpoint.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,4 +114,24 @@ describe('a checkpoint worker that fails', () => {
       await store.close();
     }
   });
+});
+
+describe('a store its process never closes', () => {
+  it('does not keep the process alive once its checkpoint worker has started (a script or a test that forgets close())', async () => {
+    const script = `
+      const { SqliteStore } = require('./integrations/state/sqlite');
+      const store = new SqliteStore(${JSON.stringify(dir)}, { stateTtlMs: 60000 });
+      // Past the first interval: the worker thread runs; then nothing is left to do.
+      setTimeout(() => process.stdout.write(store.checkpointer.running ? 'worker started' : 'no worker'), 600);
+    `;
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    // A process kept alive by the worker never exits: it is ended here, and the exit code says so.
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(stuck);
+    expect(out).toBe('worker started');
+    expect(code).toBe(0);
+  }, 30_000);
 });
