@@ -9,18 +9,12 @@
 import type { OutcomeEvent } from '../../bot/engine/store';
 import { DESK_SESSION_MS } from '../../bot/desk/sessions';
 import { signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
-import { startApp, type RunningApp } from '../support/server';
+import { appPerFile } from '../support/server';
 import { webCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-let running: RunningApp;
-beforeAll(async () => {
-  running = await startApp();
-});
-afterAll(async () => {
-  await running?.close();
-});
+const file = appPerFile();
 
 type Summary = { contactId: string; status: string; agent: { id: string } | null };
 type Card = { notes: { agentName: string; text: string }[] };
@@ -41,9 +35,9 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
 
 /** A billing dispute in Web Chat that Dana accepted and offered to `to`. */
 async function offered(dana: DeskAgentClient, to: string): Promise<string> {
-  const chat = await webCustomer(running, 'C1003');
+  const chat = await webCustomer(file.app, 'C1003');
   await chat.say("I've been charged twice on my November bill");
-  const contactId = (await running.app.engine.peek(chat.conversationId))!.handedOff!.handoffId;
+  const contactId = (await file.app.app.engine.peek(chat.conversationId))!.handedOff!.handoffId;
   expect((await dana.post(at(contactId, 'accept'))).status).toBe(200);
   expect((await dana.post(at(contactId, 'transfer'), { agentId: to, note: '' })).status).toBe(200);
   expect(await billing(dana)).not.toContain(contactId);
@@ -51,14 +45,14 @@ async function offered(dana: DeskAgentClient, to: string): Promise<string> {
 }
 
 async function ends(contactId: string): Promise<(string | null)[][]> {
-  const events: OutcomeEvent[] = (await running.app.store.events.read(-1)).map((e) => e.event);
+  const events: OutcomeEvent[] = (await file.app.app.store.events.read(-1)).map((e) => e.event);
   return events.filter((e) => e.detail.contactId === contactId && e.kind === 'transfer_declined').map((e) => [e.detail.agentId as string, (e.detail.why as string) ?? null]);
 }
 
 const notes = async (dana: DeskAgentClient, contactId: string) => (await json<Card>(dana.get(at(contactId)))).notes.map((n) => `${n.agentName}: ${n.text}`);
 
 it("signing out declines the agent's pending offers: the contact waits in its queue again at once", async () => {
-  const [dana, marco] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
+  const [dana, marco] = [await signedInDemoAgent(file.app, 'dana'), await signedInDemoAgent(file.app, 'marco')];
   const contactId = await offered(dana, 'marco');
   expect((await marco.post('/api/desk/sign-out')).status).toBe(200);
   // No wait for a sweep: the sign-out itself put it back.
@@ -69,19 +63,19 @@ it("signing out declines the agent's pending offers: the contact waits in its qu
 });
 
 it('an offer to an agent whose session ends goes back then, before its deadline', async () => {
-  const marco = await signedInDemoAgent(running, 'marco');
-  running.advance(DESK_SESSION_MS - 20_000);
-  const dana = await signedInDemoAgent(running, 'dana');
+  const marco = await signedInDemoAgent(file.app, 'marco');
+  file.app.advance(DESK_SESSION_MS - 20_000);
+  const dana = await signedInDemoAgent(file.app, 'dana');
   const contactId = await offered(dana, 'marco');
   expect((await marco.get('/api/desk/mine')).status).toBe(200);
   // Marco's session ends 20 s after the transfer; the offer had 60 s.
-  running.advance(21_000);
+  file.app.advance(21_000);
   await eventually(async () => (await billing(dana)).includes(contactId));
   expect(await ends(contactId)).toEqual([['marco', 'signed_out']]);
 });
 
 it('an offer to an agent who is not signed in goes back at once', async () => {
-  const dana = await signedInDemoAgent(running, 'dana');
+  const dana = await signedInDemoAgent(file.app, 'dana');
   const contactId = await offered(dana, 'ruth');
   await eventually(async () => (await billing(dana)).includes(contactId));
   expect(await notes(dana, contactId)).toEqual(['Ruth: Signed out before answering the transfer']);
@@ -89,22 +83,22 @@ it('an offer to an agent who is not signed in goes back at once', async () => {
 });
 
 it("a session missing from its agent's list (signed in before the list existed) is listed again at its next request", async () => {
-  const [dana, marco] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
-  expect(await running.app.store.records.delete('desk-agent-sessions:marco')).toBe(true);
+  const [dana, marco] = [await signedInDemoAgent(file.app, 'dana'), await signedInDemoAgent(file.app, 'marco')];
+  expect(await file.app.app.store.records.delete('desk-agent-sessions:marco')).toBe(true);
   expect((await marco.get('/api/desk/me')).status).toBe(200);
   const contactId = await offered(dana, 'marco');
-  expect(await running.app.desk.sweepOffers!()).toBe(0);
+  expect(await file.app.app.desk.sweepOffers!()).toBe(0);
   expect((await json<{ contacts: Summary[] }>(marco.get('/api/desk/mine'))).contacts.map((c) => c.contactId)).toContain(contactId);
   expect((await marco.post(at(contactId, 'accept'))).status).toBe(200);
 });
 
 it('unanswered, lapses at its deadline by the sweep, though the named agent never loads their contacts', async () => {
-  const [dana] = [await signedInDemoAgent(running, 'dana'), await signedInDemoAgent(running, 'marco')];
+  const [dana] = [await signedInDemoAgent(file.app, 'dana'), await signedInDemoAgent(file.app, 'marco')];
   const contactId = await offered(dana, 'marco');
-  running.advance(59_000);
-  expect(await running.app.desk.sweepOffers!()).toBe(0);
+  file.app.advance(59_000);
+  expect(await file.app.app.desk.sweepOffers!()).toBe(0);
   expect(await billing(dana)).not.toContain(contactId);
-  running.advance(2_000);
+  file.app.advance(2_000);
   await eventually(async () => (await billing(dana)).includes(contactId));
   expect(await notes(dana, contactId)).toEqual(['Marco: Did not answer the transfer within 60 s']);
   expect(await ends(contactId)).toEqual([['marco', 'unanswered']]);

@@ -5,32 +5,26 @@
  * the desk's HTTP API, present while their desk page holds its event stream.
  */
 import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
-import { startApp, type RunningApp } from '../support/server';
+import { appPerFile } from '../support/server';
 import { webCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-let running: RunningApp;
-beforeAll(async () => {
-  running = await startApp();
-});
-afterAll(async () => {
-  await running?.close();
-});
+const file = appPerFile();
 
-const signedIn = (id: string) => signedInDemoAgent(running, id);
+const signedIn = (id: string) => signedInDemoAgent(file.app, id);
 
 /** The agent's desk page open: its event stream, until stopped. */
 async function deskOpen(agent: DeskAgentClient): Promise<() => Promise<void>> {
   const controller = new AbortController();
-  const res = await fetch(`${running.url}/api/desk/events`, { headers: { cookie: agent.cookie }, signal: controller.signal });
+  const res = await fetch(`${file.app.url}/api/desk/events`, { headers: { cookie: agent.cookie }, signal: controller.signal });
   const reader = res.body!.getReader();
   await reader.read(); // "ready": the stream is open
   return async () => {
     controller.abort();
     await reader.read().catch(() => undefined);
     // The server sees the close on its own time; wait until it has let go of the agent.
-    for (let i = 0; i < 100 && (await running.app.store.records.get('desk-present:' + agentId(agent), running.app.clock.now().getTime())) !== null; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await file.app.app.store.records.get('desk-present:' + agentId(agent), file.app.app.clock.now().getTime())) !== null; i++) await new Promise((r) => setTimeout(r, 20));
   };
 }
 const ids = new WeakMap<DeskAgentClient, string>();
@@ -38,7 +32,7 @@ const agentId = (agent: DeskAgentClient) => ids.get(agent)!;
 
 /** Sofia asks to cancel: the retention queue (Leo, Ruth); what the bot said last. */
 async function cancels(): Promise<string> {
-  const chat = await webCustomer(running, 'C1003');
+  const chat = await webCustomer(file.app, 'C1003');
   const shown = await chat.say('I want to cancel my contract');
   return shown.join('\n');
 }

@@ -7,22 +7,16 @@
  */
 import type { OutcomeEvent } from '../../bot/engine/store';
 import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
-import { startApp, type RunningApp } from '../support/server';
+import { appPerFile } from '../support/server';
 import { webCustomer, type WebCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-let running: RunningApp;
-beforeAll(async () => {
-  running = await startApp();
-});
-afterAll(async () => {
-  await running?.close();
-});
+const file = appPerFile();
 
 type Summary = { contactId: string; status: string; queue: string; priority: number; enqueuedAt: string; agent: { id: string } | null; offer?: { fromName: string; note: string | null } | null };
 
-const signedIn = (id: string) => signedInDemoAgent(running, id);
+const signedIn = (id: string) => signedInDemoAgent(file.app, id);
 
 const at = (id: string, action = '') => `/api/desk/contacts/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 const json = async <T>(res: Promise<Response>): Promise<T> => (await (await res).json()) as T;
@@ -32,15 +26,15 @@ const mine = async (agent: DeskAgentClient) => (await json<{ contacts: Summary[]
 
 /** A billing dispute in Web Chat, waiting in the billing queue; the contact's id. */
 async function dispute(dana: DeskAgentClient): Promise<{ chat: WebCustomer; contactId: string }> {
-  const chat = await webCustomer(running, 'C1003');
+  const chat = await webCustomer(file.app, 'C1003');
   await chat.say("I've been charged twice on my November bill");
-  const contactId = (await running.app.engine.peek(chat.conversationId))!.handedOff!.handoffId;
+  const contactId = (await file.app.app.engine.peek(chat.conversationId))!.handedOff!.handoffId;
   expect((await billing(dana)).map((c) => c.contactId)).toContain(contactId);
   return { chat, contactId };
 }
 
 async function outcomes(contactId: string): Promise<OutcomeEvent[]> {
-  return (await running.app.store.events.read(-1)).map((e) => e.event).filter((e) => e.detail.contactId === contactId);
+  return (await file.app.app.store.events.read(-1)).map((e) => e.event).filter((e) => e.detail.contactId === contactId);
 }
 
 describe('a transfer to a named agent', () => {
@@ -83,7 +77,7 @@ describe('a transfer to a named agent', () => {
   it('declined, waits in its queue again at its old place and priority, with a note why', async () => {
     const [dana, marco] = [await signedIn('dana'), await signedIn('marco')];
     const first = await dispute(dana);
-    running.advance(60_000);
+    file.app.advance(60_000);
     const second = await dispute(dana);
     const before = await billing(dana);
     const place = before.findIndex((c) => c.contactId === first.contactId);
@@ -91,7 +85,7 @@ describe('a transfer to a named agent', () => {
     const was = before[place]!;
 
     expect((await dana.post(at(first.contactId, 'accept'))).status).toBe(200);
-    running.advance(60_000);
+    file.app.advance(60_000);
     expect((await dana.post(at(first.contactId, 'transfer'), { agentId: 'marco', note: '' })).status).toBe(200);
     const declined = await json<Summary>(marco.post(at(first.contactId, 'decline'), { reason: 'on a training call' }));
     expect(declined).toMatchObject({ status: 'waiting', queue: 'billing', agent: null, offer: null });
@@ -114,9 +108,9 @@ describe('a transfer to a named agent', () => {
     const { contactId } = await dispute(dana);
     expect((await dana.post(at(contactId, 'accept'))).status).toBe(200);
     expect((await dana.post(at(contactId, 'transfer'), { agentId: 'marco' })).status).toBe(200);
-    running.advance(30_000);
+    file.app.advance(30_000);
     expect((await mine(marco)).map((c) => c.contactId)).toContain(contactId);
-    running.advance(31_000);
+    file.app.advance(31_000);
     expect((await mine(marco)).map((c) => c.contactId)).not.toContain(contactId);
     expect((await billing(dana)).map((c) => c.contactId)).toContain(contactId);
     const card = await json<{ notes: { agentName: string; text: string }[] }>(dana.get(at(contactId)));

@@ -6,26 +6,20 @@
  * customer's typing reaches the agent live and is never stored.
  */
 import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
-import { startApp, type RunningApp } from '../support/server';
+import { appPerFile } from '../support/server';
 import { webCustomer, type WebCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-let running: RunningApp;
-beforeAll(async () => {
-  running = await startApp();
-});
-afterAll(async () => {
-  await running?.close();
-});
+const file = appPerFile();
 
-const signedIn = (id: string) => signedInDemoAgent(running, id);
+const signedIn = (id: string) => signedInDemoAgent(file.app, id);
 
-const listen = (agent: DeskAgentClient) => deskEvents(running.url, agent);
+const listen = (agent: DeskAgentClient) => deskEvents(file.app.url, agent);
 
 /** Sofia's billing dispute, waiting in Dana's queue; the contact's id. */
 async function disputeWaiting(dana: DeskAgentClient): Promise<{ chat: WebCustomer; contactId: string }> {
-  const chat = await webCustomer(running, 'C1003');
+  const chat = await webCustomer(file.app, 'C1003');
   await chat.say("I've been charged twice on my November bill");
   const { queues } = (await (await dana.get('/api/desk/queues')).json()) as { queues: { waiting: { contactId: string; conversationId: string }[] }[] };
   const contact = queues.flatMap((q) => q.waiting).find((c) => c.conversationId === chat.conversationId)!;
@@ -79,7 +73,7 @@ describe("the customer's typing", () => {
     expect(stream.text()).not.toContain('event: typing');
 
     // Web Chat sends one every 3 seconds while the customer types.
-    running.advance(3000);
+    file.app.advance(3000);
     await chat.typing();
     // The agent's answer comes after it on the same stream: by then the typing has arrived, or never will.
     expect((await dana.post(`/api/desk/contacts/${encodeURIComponent(contactId)}/messages`, { text: 'Take your time' })).status).toBe(200);
@@ -93,7 +87,7 @@ describe("the customer's typing", () => {
     expect((await chat.history()).filter((a) => a.role === 'user').map((a) => a.type)).toEqual(['message']);
     const contact = (await (await dana.get(`/api/desk/contacts/${encodeURIComponent(contactId)}`)).json()) as { sinceHandoff: { text: string }[] };
     expect(contact.sinceHandoff.map((m) => m.text)).toEqual(['Dana from Billing has joined.', 'Take your time']);
-    const state = (await running.app.engine.peek(chat.conversationId))!;
+    const state = (await file.app.app.engine.peek(chat.conversationId))!;
     expect(state.transcript.filter((t) => t.from === 'customer')).toHaveLength(1);
   });
 });

@@ -5,27 +5,21 @@
  * signed-in agent reads it, the outcome in the store's events.
  */
 import { signedInDemoAgent } from '../support/desk-agent';
-import { startApp, type RunningApp } from '../support/server';
+import { appPerFile } from '../support/server';
 import { webCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-let running: RunningApp;
-beforeAll(async () => {
-  running = await startApp();
-});
-afterAll(async () => {
-  await running?.close();
-});
+const file = appPerFile();
 
 type Queues = { queues: { queue: string; waiting: { contactId: string; conversationId: string }[] }[] };
 
 it('"never mind" while waiting takes the customer out of the queue, recorded as abandoned, and the bot serves again', async () => {
-  const dana = await signedInDemoAgent(running, 'dana');
+  const dana = await signedInDemoAgent(file.app, 'dana');
   const waiting = async (conversationId: string) =>
     ((await (await dana.get('/api/desk/queues')).json()) as Queues).queues.flatMap((q) => q.waiting).filter((w) => w.conversationId === conversationId);
 
-  const chat = await webCustomer(running, 'C1003');
+  const chat = await webCustomer(file.app, 'C1003');
   await chat.say("I've been charged twice on my November bill");
   const [contact] = await waiting(chat.conversationId);
   expect(contact).toBeDefined();
@@ -36,7 +30,7 @@ it('"never mind" while waiting takes the customer out of the queue, recorded as 
 
   expect((await chat.say('never mind')).join('\n')).toMatch(/I've cancelled your request to talk to our Billing team/);
   expect(await waiting(chat.conversationId)).toEqual([]);
-  const events = (await running.app.store.events.read(-1, 1000)).map((e) => e.event);
+  const events = (await file.app.app.store.events.read(-1, 1000)).map((e) => e.event);
   expect(events).toContainEqual(expect.objectContaining({ kind: 'abandoned', conversationId: chat.conversationId }));
 
   // The bot is back: a request is served, not added to a contact nobody holds.
@@ -44,8 +38,8 @@ it('"never mind" while waiting takes the customer out of the queue, recorded as 
 });
 
 it('"never mind" once an agent holds the contact goes to the agent: the bot withdraws nothing', async () => {
-  const dana = await signedInDemoAgent(running, 'dana');
-  const chat = await webCustomer(running, 'C1003');
+  const dana = await signedInDemoAgent(file.app, 'dana');
+  const chat = await webCustomer(file.app, 'C1003');
   await chat.say("I've been charged twice on my November bill");
   const { queues } = (await (await dana.get('/api/desk/queues')).json()) as Queues;
   const contactId = queues.flatMap((q) => q.waiting).find((w) => w.conversationId === chat.conversationId)!.contactId;

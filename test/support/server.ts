@@ -89,3 +89,23 @@ export async function startApp(
     },
   };
 }
+
+/**
+ * One app for a whole test file (as the desk tests share one): started before its tests, closed
+ * after them. Read `.app` inside a test or hook.
+ */
+export function appPerFile(env: Record<string, string> = {}): { readonly app: RunningApp } {
+  let running: RunningApp | undefined;
+  beforeAll(async () => {
+    running = await startApp(env);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  return {
+    get app(): RunningApp {
+      if (!running) throw new Error('the app starts in beforeAll');
+      return running;
+    },
+  };
+}
