@@ -279,6 +279,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     // An offer to an agent who signed out, or whose session ends, goes back to its queue then.
     signedInUntil: (agentId, now) => new DeskSessions(store.records, DESK_SESSION_MS).until(agentId, now),
     clock,
+    log,
   });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
   const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });

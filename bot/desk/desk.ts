@@ -8,6 +8,7 @@
  * Every method takes the acting agent: a contact outside the agent's queues
  * is `forbidden` (never shown), whatever id is guessed.
  */
+import type { DueSweeper } from '../engine/due-sweeper';
 import type { Handoff } from '../engine/handoff-record';
 import type { Channel } from '../engine/state';
 
@@ -129,6 +130,8 @@ export interface Desk {
   signedOut?(agent: Agent): Promise<void>;
   /** Ends the offers that are due on every instance (a timer); how many went back. Optional until the service has it. */
   sweepOffers?(): Promise<number>;
+  /** What ends due offers on this instance every second between `start()` and `stop()` (the desk's routes run it). */
+  readonly offerSweep?: Pick<DueSweeper, 'start' | 'stop'>;
   /** Live events for this agent's queues and contacts; the function returned stops them. */
   subscribe(agent: Agent, listener: (event: DeskEvent) => void): () => void;
 }

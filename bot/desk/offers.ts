@@ -11,14 +11,19 @@
  * lease gives each entry to one of them, so an offer lapses on time after a
  * restart, and on any instance, whether or not the named agent looks.
  */
+import { DueSweeper, dueAgain, finished, type DueOutcome } from '../engine/due-sweeper';
+import type { OutboxEntry } from '../engine/outbox';
 import type { Clock } from '../engine/ports';
 import { StaleWriteError, type ContactRecord, type Millis } from '../engine/store';
+import type { Logger } from '../log';
 import { summaryOf, type ContactBook } from './contacts';
 import type { Agent, ContactSummary, DeskRefusal, DeskResult } from './desk';
 
 export const OFFER_TOPIC = 'desk.offer';
 /** How long one sweep holds an entry it took (another instance takes it after). */
 const LEASE_MS = 30_000;
+/** How often each instance looks for offers that are due (an offer lasts DESK_OFFER_SECONDS, at least 5 s). */
+const OFFER_SWEEP_MS = 1000;
 
 /** Why an offer ended without an accept (the outcome's `why`). */
 export type OfferEnd = 'declined' | 'unanswered' | 'signed_out';
@@ -31,12 +36,27 @@ export interface OffersOptions {
   /** When the agent's desk session ends (ms), null when not signed in; undefined: sessions not known (always signed in). */
   signedInUntil?: (agentId: string, now: Millis) => Promise<Millis | null>;
   label: (queue: string) => string;
+  /** Where a failed sweep is said. */
+  log?: Logger;
 }
 
 const refuse = (reason: DeskRefusal) => ({ ok: false as const, reason });
 
 export class Offers {
-  constructor(private readonly opts: OffersOptions) {}
+  /** Ends the offers that are due, on every instance: the desk's routes start it, and stop it with the server. */
+  readonly sweeper: DueSweeper;
+
+  constructor(private readonly opts: OffersOptions) {
+    this.sweeper = new DueSweeper({
+      outbox: opts.book.store.outbox,
+      topic: OFFER_TOPIC,
+      leaseMs: LEASE_MS,
+      now: () => this.ms(),
+      handle: (entry) => this.check(entry),
+      intervalMs: OFFER_SWEEP_MS,
+      failed: (err) => opts.log?.warn('desk.offer_sweep_failed', { error: (err as Error).name }),
+    });
+  }
 
   /** A contact was just offered: its deadline goes in the outbox. */
   async offered(record: ContactRecord): Promise<void> {
@@ -76,27 +96,21 @@ export class Offers {
     return this.end(contactId, false);
   }
 
-  /** Ends every offer that is due; returns how many went back to their queues. Runs on every instance, on a timer. */
+  /** Ends every offer that is due; returns how many went back to their queues. Every instance runs it (`sweeper`, every second). */
   async sweep(): Promise<number> {
-    const outbox = this.store.outbox;
-    let ended = 0;
-    for (const entry of await outbox.take(OFFER_TOPIC, this.ms(), LEASE_MS, 100)) {
-      const found = await this.store.contacts.load(entry.body);
-      // Accepted, declined or offered again since: this entry's offer is over (a new one has its own).
-      if (!found?.record.offer || !found.record.agent || entryId(found.record) !== entry.id) {
-        await outbox.done(OFFER_TOPIC, entry.id);
-        continue;
-      }
-      if (await this.end(entry.body, false)) {
-        ended += 1;
-        await outbox.done(OFFER_TOPIC, entry.id);
-        continue;
-      }
-      const due = await this.dueAt(found.record, found.record.agent.id);
-      // Not due yet (a later session): looked at again when it is.
-      if (typeof due === 'number') await outbox.retryAt(OFFER_TOPIC, entry.id, entry.attempt, due);
-    }
-    return ended;
+    return this.sweeper.sweep();
+  }
+
+  /** One offer's entry is due: its offer is over, ends now, or is looked at again when it could end. */
+  private async check(entry: OutboxEntry): Promise<DueOutcome> {
+    const found = await this.store.contacts.load(entry.body);
+    // Accepted, declined or offered again since: this entry's offer is over (a new one has its own).
+    if (!found?.record.offer || !found.record.agent || entryId(found.record) !== entry.id) return finished();
+    if (await this.end(entry.body, false)) return finished(true);
+    const due = await this.dueAt(found.record, found.record.agent.id);
+    // Not due yet (a later session): looked at again when it is. Due but not ended (the contact changed
+    // meanwhile): looked at again once the lease is over, as an entry nobody settled.
+    return dueAgain(typeof due === 'number' ? due : this.ms() + LEASE_MS);
   }
 
   private async end(contactId: string, signedOut: boolean): Promise<boolean> {

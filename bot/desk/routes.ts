@@ -18,8 +18,6 @@ import { DeskPresence } from './presence';
 import { DESK_SESSION_MS, DeskSessions } from './sessions';
 
 export { DESK_SESSION_MS };
-/** How often each instance looks for offers that are due (an offer lasts DESK_OFFER_SECONDS, at least 5 s). */
-const OFFER_SWEEP_MS = 1000;
 
 export interface DeskRouteOptions {
   desk: Desk;
@@ -124,15 +122,11 @@ export function registerDesk(server: Server, opts: DeskRouteOptions): DeskRoutes
   if (opts.queuesApi) server.get('/api/queues', queues);
   const streams = registerDeskEvents(server, opts.desk, auth, new DeskPresence(opts.records, opts.now));
   // Every instance sweeps offers that are due; the store's outbox lease gives each to one of them.
-  const sweeping = setInterval(
-    () => void opts.desk.sweepOffers?.().catch((err: unknown) => opts.log.warn('desk.offer_sweep_failed', { error: (err as Error).name })),
-    OFFER_SWEEP_MS,
-  );
-  sweeping.unref();
+  opts.desk.offerSweep?.start();
   // Open event streams would hold server.close() forever: end them first.
   const close = server.close.bind(server);
   server.close = ((callback?: () => void) => {
-    clearInterval(sweeping);
+    void opts.desk.offerSweep?.stop();
     streams.closeAll();
     return close(callback);
   }) as Server['close'];

@@ -6,6 +6,7 @@
  * the engine (`takeover`), so the bot stays silent while an agent holds it
  * and answers again, without replaying anything, once handed back.
  */
+import type { DueSweeper } from '../engine/due-sweeper';
 import type { Clock } from '../engine/ports';
 import type { Millis } from '../engine/store';
 import type { OutboundMessage, OutboundResult } from '../engine/outbound';
@@ -14,6 +15,7 @@ import { StaleWriteError, type ContactRecord, type WaitingContact } from '../eng
 import type { TakeoverChange } from '../engine/takeover';
 import type { Reply } from '../engine/turn';
 import type { Channel } from '../engine/state';
+import type { Logger } from '../log';
 import { summaryOf, withSince, type ContactBook, type QueueInfo } from './contacts';
 import { Offers } from './offers';
 import type { Agent, ContactSummary, Desk, DeskContact, DeskEvent, DeskMessage, DeskNote, DeskRefusal, DeskResult, QueueList, TransferTarget } from './desk';
@@ -37,6 +39,8 @@ export interface DeskServiceOptions {
   /** When an agent's desk session ends, null when not signed in (sessions.ts): an offer to them ends then. */
   signedInUntil?: (agentId: string, now: Millis) => Promise<Millis | null>;
   clock: Clock;
+  /** Where a failed offer sweep is said. */
+  log?: Logger;
 }
 
 type Found = { record: ContactRecord; version: number };
@@ -55,6 +59,7 @@ export class DeskService implements Desk {
       clock: opts.clock,
       offerMs: opts.offerMs ?? 60_000,
       label: (queue) => this.label(queue),
+      ...(opts.log ? { log: opts.log } : {}),
       ...(opts.signedInUntil ? { signedInUntil: opts.signedInUntil } : {}),
     });
   }
@@ -176,6 +181,10 @@ export class DeskService implements Desk {
   /** Ends the offers that are due (lapsed, or their agent's session ended); every instance runs it on a timer. */
   async sweepOffers(): Promise<number> {
     return this.offers.sweep();
+  }
+
+  get offerSweep(): DueSweeper {
+    return this.offers.sweeper;
   }
 
   /** The offered agent takes the contact; the customer is told who joined. */

@@ -4,8 +4,10 @@
  * message at once), tries it, and marks it done or due again later with
  * exponential backoff; gives up after `maxAttempts` with an error in the log.
  * Runs after the turns that queued the messages, on any instance, also after
- * a restart. The handoff webhook and TaskRouter task creation stand on it.
+ * a restart: a DueSweeper (bot/engine/due-sweeper.ts) of the topic. The
+ * handoff webhook and TaskRouter task creation stand on it.
  */
+import { DueSweeper, dueAgain, finished, type DueOutcome } from '../../bot/engine/due-sweeper';
 import type { Outbox, OutboxEntry } from '../../bot/engine/outbox';
 import type { Clock } from '../../bot/engine/ports';
 import type { Logger } from '../../bot/log';
@@ -36,82 +38,58 @@ export interface OutboxSenderOptions {
 }
 
 export class OutboxSender {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-  private again = false;
+  private readonly sweeper: DueSweeper;
 
-  constructor(private readonly opts: OutboxSenderOptions) {}
+  constructor(private readonly opts: OutboxSenderOptions) {
+    this.sweeper = new DueSweeper({
+      outbox: opts.outbox,
+      topic: opts.topic,
+      leaseMs: opts.leaseMs,
+      now: () => opts.clock.now().getTime(),
+      handle: (entry) => this.sendOne(entry),
+      intervalMs: opts.pollMs ?? 1000,
+      batch: 20,
+      // One slow receiver must not hold up the other messages.
+      parallel: true,
+      failed: (err) => opts.log.warn(`${opts.name}.outbox_failed`, { error: (err as Error).name }),
+    });
+  }
 
   /** Starts looking for due messages (those left by an earlier run too). */
   start(): this {
-    this.stopped = false;
-    this.timer ??= setInterval(() => this.kick(), this.opts.pollMs ?? 1000);
-    this.timer.unref();
-    this.kick();
+    this.sweeper.start().kick();
     return this;
   }
 
   /** Stops and waits for the tries under way. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.sweeper.stop();
   }
 
   /** Sends everything due now (waiting for a round under way first); resolves when those tries ended. */
   async flush(): Promise<void> {
-    await this.running;
-    await this.round();
+    await this.sweeper.sweep();
   }
 
   /** Something was queued: send it now rather than at the next poll (never while stopped). */
   kick(): void {
-    if (this.stopped) return;
-    // A message queued during a round is sent right after it.
-    if (this.running) this.again = true;
-    else void this.round();
+    this.sweeper.kick();
   }
 
-  private round(): Promise<void> {
-    const round: Promise<void> = this.sendDue().finally(() => {
-      if (this.running !== round) return;
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-    this.running = round;
-    return round;
-  }
-
-  private async sendDue(): Promise<void> {
-    try {
-      const due = await this.opts.outbox.take(this.opts.topic, this.opts.clock.now().getTime(), this.opts.leaseMs, 20);
-      await Promise.all(due.map((entry) => this.sendOne(entry)));
-    } catch (err) {
-      this.opts.log.warn(`${this.opts.name}.outbox_failed`, { error: (err as Error).name });
-    }
-  }
-
-  private async sendOne(entry: OutboxEntry): Promise<void> {
-    const { outbox, log, topic, name } = this.opts;
+  private async sendOne(entry: OutboxEntry): Promise<DueOutcome> {
+    const { log, name } = this.opts;
     const fields = { [this.opts.idField]: entry.id, attempt: entry.attempt };
     const failure = await this.opts.send(entry).catch((err: unknown) => (err as Error).name || 'Error');
     if (failure === null) {
-      await outbox.done(topic, entry.id);
       log.info(`${name}.delivered`, fields);
-      return;
+      return finished(true);
     }
     if (entry.attempt >= (this.opts.maxAttempts ?? 20)) {
-      await outbox.done(topic, entry.id);
       log.error(`${name}.gave_up`, { ...fields, failure, hint: this.opts.hint });
-      return;
+      return finished();
     }
     const delayMs = Math.min((this.opts.retryBaseMs ?? 2000) * 2 ** (entry.attempt - 1), this.opts.maxDelayMs ?? 600_000);
-    await outbox.retryAt(topic, entry.id, entry.attempt, this.opts.clock.now().getTime() + delayMs);
     log.warn(`${name}.retry`, { ...fields, failure, delayMs });
+    return dueAgain(this.opts.clock.now().getTime() + delayMs);
   }
 }

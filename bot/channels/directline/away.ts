@@ -12,6 +12,7 @@
  * instance counts as back, and a holder that died stops counting once its
  * lease lapses.
  */
+import { DueSweeper, dueAgain, finished, type DueOutcome } from '../../engine/due-sweeper';
 import type { Conversations } from '../../engine/conversations';
 import type { Store } from '../../engine/store';
 import type { Logger } from '../../log';
@@ -59,9 +60,24 @@ const streamKey = (id: string) => `directline:stream:${id}`;
 const pollKey = (id: string) => `directline:poll:${id}`;
 
 export class AwayWatch {
+  /** Looks at the conversations whose entries are due, on every instance: the channel starts it, and stops it with the server. */
+  readonly sweeper: DueSweeper;
   private readonly polled = new Map<string, number>();
 
-  constructor(private readonly opts: AwayOptions) {}
+  constructor(private readonly opts: AwayOptions) {
+    this.sweeper = new DueSweeper({
+      outbox: opts.store.outbox,
+      topic: AWAY_TOPIC,
+      leaseMs: LEASE_MS,
+      now: () => this.ms(),
+      handle: (entry, now) => this.check(entry.id, now),
+      // Often enough that a customer gone for the time leaves within a quarter of it more.
+      intervalMs: Math.min(60_000, opts.abandonMs / 4),
+      perRound: SWEEP_MAX,
+      failed: (err) => opts.log.warn('directline.away_sweep_failed', { error: (err as Error).name }),
+      counted: (count) => opts.log.info('directline.customers_left', { count }),
+    });
+  }
 
   /** A stream of the conversation opened (on this instance): it holds the lease, and the sweep will look at the conversation. */
   async opened(id: string, stream: string): Promise<void> {
@@ -96,40 +112,23 @@ export class AwayWatch {
     await this.note(pollKey(id), { open: false, at: now });
   }
 
-  /** Records as left every customer gone for the time; returns how many. Runs on every instance, on a timer. */
+  /** Records as left every customer gone for the time; returns how many. Every instance runs it (`sweeper`, on a timer). */
   async sweep(): Promise<number> {
-    const now = this.ms();
-    const { outbox } = this.opts.store;
-    let left = 0;
-    for (let seen = 0; seen < SWEEP_MAX; ) {
-      const entries = await outbox.take(AWAY_TOPIC, now, LEASE_MS, 100);
-      for (const entry of entries) if (await this.check(entry.id, entry.attempt, now)) left += 1;
-      seen += entries.length;
-      if (entries.length < 100) break;
-    }
-    if (left) this.opts.log.info('directline.customers_left', { count: left });
-    return left;
+    return this.sweeper.sweep();
   }
 
-  /** Looks at one conversation the sweep took: looks again later, lets it go, or records the customer as left. */
-  private async check(id: string, attempt: number, now: number): Promise<boolean> {
-    const { outbox, records } = this.opts.store;
+  /** Looks at one conversation the sweep took: looks again later, lets it go, or records the customer as left (counted). */
+  private async check(id: string, now: number): Promise<DueOutcome> {
+    const { records } = this.opts.store;
     const stream = (await records.get(streamKey(id), now)) as StreamNote | null;
     // A stream holds it (here or on another instance): looked at again once its lease and the time could be up.
-    if (stream && holds(stream, now)) {
-      await outbox.retryAt(AWAY_TOPIC, id, attempt, (stream.until ?? now) + this.opts.abandonMs);
-      return false;
-    }
+    if (stream && holds(stream, now)) return dueAgain((stream.until ?? now) + this.opts.abandonMs);
     const poll = (await records.get(pollKey(id), now)) as StreamNote | null;
     const seen = Math.max(stream?.at ?? 0, poll?.at ?? 0, await this.opts.lastWritten(id));
-    if (now - seen < this.opts.abandonMs) {
-      await outbox.retryAt(AWAY_TOPIC, id, attempt, seen + this.opts.abandonMs);
-      return false;
-    }
+    if (now - seen < this.opts.abandonMs) return dueAgain(seen + this.opts.abandonMs);
     const waiting = (await this.opts.conversations.howItEnded(`directline:${id}`)) === 'handed_off';
     if (waiting) await this.opts.conversations.left(`directline:${id}`);
-    await outbox.done(AWAY_TOPIC, id);
-    return waiting;
+    return finished(waiting);
   }
 
   private async note(key: string, value: StreamNote): Promise<void> {

@@ -33,13 +33,9 @@ export const directLineChannel: ChannelModule<DirectLine> = {
       if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
     });
     // Every instance sweeps; the store's outbox lease gives each gone customer to one of them.
-    const sweeping = setInterval(
-      () => void directLine.away.sweep().catch((err: unknown) => log.warn('directline.away_sweep_failed', { error: (err as Error).name })),
-      Math.min(60_000, (config.WEBCHAT_ABANDON_MINUTES * 60_000) / 4),
-    );
-    sweeping.unref();
+    directLine.away.sweeper.start();
     server.on('close', () => {
-      clearInterval(sweeping);
+      void directLine.away.sweeper.stop();
       directLine.close();
     });
     registerWebChatPage(server, {
