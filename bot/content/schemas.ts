@@ -453,6 +453,15 @@ export const assistantSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * While the customer waits for a person: a short message that ends (or starts) with one of
+     * `goodbye_words` ("thanks, bye") is not added to the contact; the bot asks whether they want
+     * to leave the queue (`wait_leave_question`), and a yes withdraws the request.
+     */
+    waiting: z
+      .object({ goodbye_words: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({}),
     /** "I don't know", "not sure": an answer the customer does not have, offered a way out (never a failed verification). */
     dont_know: z
       .object({ words: z.array(z.string().min(1)).default([]) })

@@ -7,6 +7,7 @@
 export const engineMessages = [
   'welcome', 'welcome_known', 'not_understood', 'not_understood_handoff', 'clarify', 'anything_else', 'ask_phone', 'phone_not_found', 'phone_not_a_number',
   'ask_check', 'check_failed', 'verified', 'verification_handoff', 'handoff', 'handoff_wait', 'handoff_no_wait', 'handoff_unstaffed', 'in_queue', 'wait_cancelled',
+  'wait_leave_question', 'wait_left', 'wait_kept',
   'follow_up_first', 'follow_up_more', 'follow_up_lost',
   'handoff_failed', 'error', 'reprompt', 'too_many_attempts', 'no_input', 'speech_unclear', 'what_now', 'what_else', 'goodbye', 'no_input_handoff',
   'clarify_vague', 'confirm_intent',

@@ -5,11 +5,16 @@
  * Once an agent holds the contact the bot says nothing: the agent answers.
  * "Never mind" (the content's `leave.words`, alone) before anyone took it
  * withdraws the request: the contact leaves its queue and the bot serves again.
+ * A goodbye (`waiting.goodbye_words`, "thanks, bye") is asked about first:
+ * leaving loses the place in the queue, so only a yes withdraws it.
  */
+import type { Content } from '../content/load';
+import { plainWords } from '../domain/text';
 import type { TurnContext } from './context';
 import { leaving } from './interrupt';
 import type { FollowUpReceipt } from './ports';
 import { redact } from './redact';
+import { parseSlot } from './slots';
 
 export async function followUp(ctx: TurnContext): Promise<void> {
   const { state, input } = ctx;
@@ -21,9 +26,33 @@ export async function followUp(ctx: TurnContext): Promise<void> {
     ctx.say('in_queue', { queue_label: queueLabel });
     return;
   }
-  if (input.text && (await withdrawn(ctx, input.text, handed.handoffId))) {
+  const askedToLeave = handed.askedToLeave === true;
+  delete handed.askedToLeave;
+  const answer = askedToLeave ? leaveAnswer(ctx) : null;
+  if (answer === false) {
+    ctx.say('wait_kept', { queue_label: queueLabel });
+    return;
+  }
+  if (answer === true && (await withdraw(ctx, handed.handoffId))) {
+    ctx.say('wait_left', { queue_label: queueLabel });
+    state.ended = true;
+    ctx.output.ended = true;
+    return;
+  }
+  if (input.text && leaving(ctx.content, input.text)?.rest === '' && (await withdraw(ctx, handed.handoffId))) {
     ctx.say('wait_cancelled', { queue_label: queueLabel });
     state.askedAnythingElse = true;
+    return;
+  }
+  if (!askedToLeave && input.text && saysGoodbye(ctx.content, input.text) && (await stillWaiting(ctx, handed.handoffId))) {
+    handed.askedToLeave = true;
+    const question = ctx.message('wait_leave_question', { queue_label: queueLabel });
+    question.choices = [
+      { value: 'yes', label: 'Yes' },
+      { value: 'no', label: 'No' },
+    ];
+    ctx.push(question);
+    ctx.output.expecting = 'choice';
     return;
   }
   let receipt: FollowUpReceipt;
@@ -44,12 +73,38 @@ export async function followUp(ctx: TurnContext): Promise<void> {
   else ctx.say(receipt.count === 1 ? 'follow_up_first' : 'follow_up_more', { queue_label: queueLabel, count: String(receipt.count) });
 }
 
-/** "Never mind" alone while the contact still waits: it leaves the queue (recorded as abandoned by the desk). */
-async function withdrawn(ctx: TurnContext, text: string, contactId: string): Promise<boolean> {
+/** The contact can still be withdrawn: it waits, nobody holds it, and the contact log can take it out. */
+async function stillWaiting(ctx: TurnContext, contactId: string): Promise<boolean> {
   const contacts = ctx.services.contacts;
-  if (leaving(ctx.content, text)?.rest !== '' || !contacts?.left) return false;
-  if (await contacts.heldByPerson?.(contactId)) return false;
-  await contacts.left(contactId, ctx.now.toISOString());
+  return Boolean(contacts?.left) && !(await contacts?.heldByPerson?.(contactId));
+}
+
+/** Takes a contact still waiting out of its queue (recorded as abandoned by the desk). */
+async function withdraw(ctx: TurnContext, contactId: string): Promise<boolean> {
+  if (!(await stillWaiting(ctx, contactId))) return false;
+  await ctx.services.contacts!.left!(contactId, ctx.now.toISOString());
   ctx.state.handedOff = null;
   return true;
+}
+
+/** Words for messages that say goodbye, worked out once per content. */
+const goodbyesOf = new WeakMap<Content['assistant'], string[]>();
+
+/** A short message that ends or starts with a goodbye: "thanks, bye", "ok bye then". */
+function saysGoodbye(content: Content, text: string): boolean {
+  const a = content.assistant;
+  let phrases = goodbyesOf.get(a);
+  if (!phrases) goodbyesOf.set(a, (phrases = a.waiting.goodbye_words.map(plainWords).filter(Boolean)));
+  const said = plainWords(text);
+  if (said.split(' ').length > 5) return false;
+  return phrases.some((p) => said === p || said.endsWith(` ${p}`) || said.startsWith(`${p} `));
+}
+
+/** The answer to "Do you want to leave the queue?": yes (or goodbye again), no, or null for anything else. */
+function leaveAnswer(ctx: TurnContext): boolean | null {
+  const { text, digits } = ctx.input;
+  if (text && saysGoodbye(ctx.content, text)) return true;
+  if (text && plainWords(text).split(' ').length > 3) return null;
+  const parsed = parseSlot('yesno', digits ? { digits } : { text: text ?? '' }, { choices: [], patterns: ctx.patterns, now: ctx.now });
+  return parsed.ok ? parsed.value === true : null;
 }

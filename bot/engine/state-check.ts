@@ -62,6 +62,13 @@ function survey(v: unknown): boolean {
   return 'reasked' in v ? exactly(v, ['contactId', 'askedAt', 'reasked']) && count(v.reasked) : exactly(v, ['contactId', 'askedAt']);
 }
 
+const handoffKeys = ['queue', 'at', 'handoffId'] as const;
+function handedOff(v: unknown): boolean {
+  if (v === null) return true;
+  if (!isObj(v) || !handoffKeys.every((k) => str(v[k]))) return false;
+  return 'askedToLeave' in v ? exactly(v, [...handoffKeys, 'askedToLeave']) && v.askedToLeave === true : exactly(v, handoffKeys);
+}
+
 /** Every field of the state, and what it must be; the transcript is checked by the caller. */
 const fields: Record<string, (v: unknown) => boolean> = {
   conversationId: str,
@@ -85,7 +92,7 @@ const fields: Record<string, (v: unknown) => boolean> = {
   actions: strings,
   words: strings,
   transcript: () => true,
-  handedOff: (v) => v === null || record(['queue', 'at', 'handoffId'])(v),
+  handedOff,
   outcomes: (v) => listOf(v, record(['intent', 'outcome', 'at'])),
   offersMade: (v) => listOf(v, record(['offer', 'intent', 'at'])),
   ended: bool,

@@ -85,7 +85,15 @@ export const conversationStateSchema = z.object({
   words: z.array(z.string()),
   transcript: z.array(transcriptEntrySchema),
   /** Set once the conversation has been handed to a person. */
-  handedOff: z.object({ queue: z.string(), at: z.string(), handoffId: z.string() }).nullable(),
+  handedOff: z
+    .object({
+      queue: z.string(),
+      at: z.string(),
+      handoffId: z.string(),
+      /** The customer said goodbye while waiting and was asked whether to leave the queue: the next message may answer it. */
+      askedToLeave: z.literal(true).optional(),
+    })
+    .nullable(),
   /** How self-service flows ended (`end:` outcomes), for the figures. */
   outcomes: z.array(z.object({ intent: z.string(), outcome: z.string(), at: z.string() })),
   /** Offers the bot made itself (each at most once per conversation), for the figures. */

@@ -48,3 +48,25 @@ it('"never mind" once an agent holds the contact goes to the agent: the bot with
   const view = (await (await dana.get(`/api/desk/contacts/${encodeURIComponent(contactId)}`)).json()) as { status: string };
   expect(view.status).toBe('with_agent');
 });
+
+it('a goodbye while waiting is asked about, not added to the contact: no keeps the place, yes leaves the queue and ends', async () => {
+  const dana = await signedInDemoAgent(file.app, 'dana');
+  const waiting = async (conversationId: string) =>
+    ((await (await dana.get('/api/desk/queues')).json()) as Queues).queues.flatMap((q) => q.waiting).filter((w) => w.conversationId === conversationId);
+  const chat = await webCustomer(file.app, 'C1003');
+  await chat.say("I've been charged twice on my November bill");
+  const [contact] = await waiting(chat.conversationId);
+  const lines = async () =>
+    ((await (await dana.get(`/api/desk/contacts/${encodeURIComponent(contact!.contactId)}`)).json()) as { sinceHandoff: { text: string }[] }).sinceHandoff.map((m) => m.text);
+
+  expect(await chat.say('thanks, bye')).toEqual(["Do you want to leave the queue? If you do, our Billing team won't be able to answer you here."]);
+  expect(await chat.say('no')).toEqual(['OK, you keep your place: our Billing team will answer you here.']);
+  expect(await waiting(chat.conversationId)).toHaveLength(1);
+  expect(await lines()).toEqual([]);
+
+  await chat.say('ok bye');
+  expect(await chat.say('yes')).toEqual(["OK, I've taken you out of the queue for our Billing team. Thanks for contacting Brightwave. Goodbye!"]);
+  expect(await waiting(chat.conversationId)).toEqual([]);
+  const events = (await file.app.app.store.events.read(-1, 1000)).map((e) => e.event);
+  expect(events).toContainEqual(expect.objectContaining({ kind: 'abandoned', conversationId: chat.conversationId }));
+});

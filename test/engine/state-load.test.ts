@@ -77,6 +77,8 @@ function variants(raw: Record<string, unknown>): [string, unknown][] {
   edit('a pending request with a field too many', (s) => (s.pending = [{ intent: 'i', values: {}, x: 1 }]));
   edit('a handoff', (s) => (s.handedOff = { queue: 'q', at: 'now', handoffId: 'h1' }));
   edit('a handoff with a field too many', (s) => (s.handedOff = { queue: 'q', at: 'now', handoffId: 'h1', agent: 'dana' }));
+  edit('a handoff asked whether to leave the queue', (s) => (s.handedOff = { queue: 'q', at: 'now', handoffId: 'h1', askedToLeave: true }));
+  edit('a handoff asked to leave = false', (s) => (s.handedOff = { queue: 'q', at: 'now', handoffId: 'h1', askedToLeave: false }));
   edit('a handoff without its id', (s) => (s.handedOff = { queue: 'q', at: 'now' }));
   edit('an outcome with a field too many', (s) => (s.outcomes = [{ intent: 'i', outcome: 'o', at: 'a', x: 1 }]));
   edit('an offer made', (s) => (s.offersMade = [{ offer: 'o', intent: 'i', at: 'a' }]));
