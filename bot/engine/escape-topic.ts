@@ -3,7 +3,8 @@
  * bill" asks for a person and names a topic, and goes where that topic goes
  * (its queue, its summary sections), as a topic said a turn earlier would.
  * The message is cut after one of the content's `escape.topic_after` words
- * ("about", "regarding") or a comma; when what comes before is a request for
+ * ("about", "regarding"), a comma, or the escape words themselves ("get me a
+ * human I want to cancel", as a caller says it); when what comes before is a request for
  * a person on its own and what follows a request the classifier is sure of,
  * that request is the topic. No content name appears here.
  */
@@ -26,6 +27,17 @@ function escapeExamples(brain: Brain): string[] {
   return list;
 }
 
+const escapeWords = new WeakMap<Brain['content'], string[][]>();
+/** The words up to `i` end with one of the content's `escape.words` ("a human", "agent"). */
+function endsWithEscapeWord(brain: Brain, plain: string[], i: number): boolean {
+  let list = escapeWords.get(brain.content);
+  if (!list) {
+    list = brain.content.assistant.escape.words.map((w) => plainWords(w).split(' ')).filter((w) => w[0]);
+    escapeWords.set(brain.content, list);
+  }
+  return list.some((w) => w.length <= i + 1 && w.every((word, k) => plain[i + 1 - w.length + k] === word));
+}
+
 /**
  * The topic intent a request for a person names besides the person, or null
  * ("I want to talk to a person" names none; "a person about my account"
@@ -37,9 +49,14 @@ export function topicNamedWithEscape(brain: Brain, text: string): Intent | null 
   const markers = new Set(content.assistant.escape.topic_after.map(plainWords));
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length < 2 || words.length > MAX_WORDS) return null;
+  const plain = words.map(plainWords);
   for (let i = 0; i < words.length - 1; i++) {
-    // "… a person about | my bill" (the marker dropped) or "… a human, | I want to cancel".
-    const cut = markers.has(plainWords(words[i]!)) ? { head: i, tail: i + 1 } : /[,;:.!?–—-]$/.test(words[i]!) ? { head: i + 1, tail: i + 1 } : null;
+    // "… a person about | my bill" (the marker dropped), "… a human, | I want to cancel" or, unpunctuated, "… a human | I want to cancel".
+    const cut = markers.has(plain[i]!)
+      ? { head: i, tail: i + 1 }
+      : /[,;:.!?–—-]$/.test(words[i]!) || endsWithEscapeWord(brain, plain, i)
+        ? { head: i + 1, tail: i + 1 }
+        : null;
     if (!cut || cut.head === 0) continue;
     const tail = words.slice(cut.tail).join(' ');
     const u = understand(brain, tail);

@@ -16,6 +16,9 @@ it.each([
   ['talk to someone about my order', 'track_order'],
   ['can I speak to an agent about my internet being down', 'outage_status'],
   ['get me a human, I want to cancel', 'cancel_service'],
+  // As a caller says it: no comma, the request straight after the words for a person.
+  ['get me a human I want to cancel', 'cancel_service'],
+  ['I need to speak to an agent my internet is down', 'outage_status'],
   ['I want to speak to a human about my payment', 'make_payment'],
 ])('"%s" names %s', (text, intent) => {
   expect(named(text)).toBe(intent);
@@ -23,6 +26,9 @@ it.each([
 
 it.each([
   'I want to talk to a person',
+  'get me a human',
+  'get me a human please',
+  'let me talk to a real person right now',
   // "My account" is many requests in many queues: no one topic.
   'I want to talk to a person about my account',
 ])('"%s" names no topic', (text) => {
