@@ -42,6 +42,7 @@ function stepJsonSchema(): object {
         prompt: text,
         speak: text,
         reprompt: text,
+        pattern: text,
         choices: { type: 'array', items: obj(['value', 'label'], { value: text, label: text, synonyms: { type: 'array', items: text } }) },
         choices_from: obj(['list', 'value', 'label'], {
           list: { enum: ['orders', 'products', 'devices', 'campaigns', 'invoices', 'tickets'] },

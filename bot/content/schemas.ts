@@ -141,6 +141,7 @@ export type Step =
       prompt: string;
       speak?: string;
       reprompt?: string;
+      pattern?: string;
       choices?: ChoiceSpec[];
       choices_from?: { list: ProfileList; where?: Condition; value: string; label: string };
       max_attempts: number;
@@ -181,6 +182,16 @@ const confirmSchema = z
   })
   .strict();
 
+/** Why `pattern` is no regular expression (as an ask step's `pattern` compiles it), or null. */
+function regexError(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'iu');
+    return null;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: /, '');
+  }
+}
+
 const stepKinds = {
   say: z.object({ say: z.string(), speak: z.string().optional(), link: linkSchema.optional() }).strict(),
   ask: z
@@ -190,6 +201,12 @@ const stepKinds = {
       prompt: z.string(),
       speak: z.string().optional(),
       reprompt: z.string().optional(),
+      /** A regular expression (case-insensitive, Unicode: `\p{L}` is any letter) the answer must also match, after its type's check. */
+      pattern: z
+        .string()
+        .min(1)
+        .refine((p) => regexError(p) === null, (p) => ({ message: `not a regular expression: ${regexError(p)}` }))
+        .optional(),
       choices: z.array(choiceSchema).optional(),
       choices_from: z
         .object({

@@ -107,6 +107,14 @@ export async function startDialog(ctx: TurnContext, dialogName: string, intent: 
   await runDialog(ctx);
 }
 
+const patterns = new Map<string, RegExp>();
+/** An ask step's `pattern`, compiled once (the content check made sure it compiles). */
+function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source, 'iu')));
+  return re;
+}
+
 function parseAnswer(ctx: TurnContext): { step: AskStep; value: SlotValue } | null {
   if (!ctx.state.dialog?.waiting) return null;
   const step = currentStep(ctx);
@@ -116,7 +124,7 @@ function parseAnswer(ctx: TurnContext): { step: AskStep; value: SlotValue } | nu
     { text: ctx.input.text, digits: ctx.input.digits },
     { choices: choicesOf(ctx, step), patterns: ctx.patterns, now: ctx.now },
   );
-  if (!parsed.ok) return null;
+  if (!parsed.ok || (step.pattern && typeof parsed.value !== 'boolean' && !patternOf(step.pattern).test(String(parsed.value)))) return null;
   return { step, value: step.type === 'yesno' ? parsed.value === true : typeof parsed.value === 'string' ? redact(parsed.value) : parsed.value };
 }
 

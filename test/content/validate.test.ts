@@ -31,7 +31,10 @@ describe('npm run validate', () => {
   it('reports every schema error, not just the first', () => {
     edit('intents/thanks.yaml', (t) => t.replace('topic: false', 'topic: maybe'));
     edit('dialogs/greeting.yaml', (t) => t.replace('- say:', '- sya:'));
+    edit('dialogs/update_address.yaml', (t) => t.replace("pattern: '\\p{L}\\p{L}'", "pattern: '[a-z'"));
     const found = problems();
+    const patternLine = lineOf('dialogs/update_address.yaml', /pattern: '\[a-z'/);
+    expect(found.some((p) => p.startsWith(`dialogs/update_address.yaml:${patternLine} steps[1].pattern: not a regular expression: /[a-z/`))).toBe(true);
     expect(found).toContain(`intents/thanks.yaml:${lineOf('intents/thanks.yaml', /^topic: maybe/)} topic: Expected boolean, received string`);
     expect(found.some((p) => p.startsWith(`dialogs/greeting.yaml:${lineOf('dialogs/greeting.yaml', /sya:/)} steps[0]: a step starts with one of`))).toBe(true);
   });
