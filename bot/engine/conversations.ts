@@ -39,6 +39,8 @@ export interface Conversations {
   content(): ChannelContent;
   /** The customer is typing: the person who holds the conversation is told (never stored); otherwise nothing. */
   customerTyping(conversationId: string): Promise<void>;
+  /** The conversation has a stored state (its customer wrote and it has not expired), whichever instance ran it. */
+  known(conversationId: string): Promise<boolean>;
 }
 
 /**
@@ -79,5 +81,6 @@ export function conversationsOf(engine: Engine): Conversations {
     left: (id) => engine.left(id),
     content: () => channelContentOf(engine.current.content),
     customerTyping: (id) => engine.customerTyping(id),
+    known: async (id) => (await engine.peek(id)) !== null,
   };
 }

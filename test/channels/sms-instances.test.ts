@@ -2,7 +2,8 @@
  * Text messages on a shared store: two instances of the app (as behind a
  * load balancer) on one SQLite file and on one Redis. Twilio delivering the
  * same message (one MessageSid) to both, at once or again later, runs one
- * turn and gets one answer; a number texting both shares one message rate.
+ * turn and gets one answer; a number texting both shares one message rate;
+ * an agent's reply goes out from the instance their desk is on.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,5 +72,14 @@ describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two ins
     expect([await answered(onB), await answered(onA)]).toEqual([false, false]);
     for (const app of [a, b]) app.advance(10_000);
     expect([await answered(onB), await answered(onA)]).toEqual([true, false]);
+  });
+
+  it("sends an agent's reply through the instance the agent's desk is on, not only the one the number texted", async () => {
+    await textingPhone({ baseUrl: a.url }, '+15550100003').text('hi');
+    const agent = { kind: 'agent', name: 'Dana' } as const;
+    expect(await b.app.outbound.send('sms:+15550100003', { text: 'Hello, this is Dana.', from: agent })).toBe('delivered');
+    expect(b.sms.sent.filter((m) => m.to === '+15550100003').map((m) => m.body)).toEqual(['Dana: Hello, this is Dana.']);
+    // Still never to a number that did not write, on either instance.
+    expect(await b.app.outbound.send('sms:+15550199999', { text: 'spam', from: agent })).toBe('unknown_conversation');
   });
 });

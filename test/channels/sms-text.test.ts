@@ -55,6 +55,10 @@ it('lets an agent write to a number that texted in, and to no other', async () =
   expect(await app.app.outbound.send('sms:+15550100004', { text: 'Hello, this is Dana.', from: { kind: 'agent', name: 'Dana' } })).toBe('delivered');
   expect(app.sms.sent.slice(sent)).toEqual([expect.objectContaining({ to: '+15550100004', body: 'Dana: Hello, this is Dana.' })]);
   expect(await app.app.outbound.send('sms:+15550199999', { text: 'spam', from: { kind: 'bot' } })).toBe('unknown_conversation');
+  // The desk reports an agent typing; a text message cannot show it, so nothing is sent.
+  const typed = app.sms.sent.length;
+  expect(await app.app.outbound.send('sms:+15550100004', { text: '', from: { kind: 'agent', name: 'Dana' }, typing: true })).toBe('delivered');
+  expect(app.sms.sent.length).toBe(typed);
 });
 
 it('stops answering a number that texts faster than the settings allow, until the clock says it may again', async () => {

@@ -7,7 +7,6 @@
  * the store's deliveries, channels/once.ts), and a number that floods the bot
  * gets no more answers until its rate allows.
  */
-import { LRUCache } from 'lru-cache';
 import type { Request, Response, Server } from 'restify';
 import type { ChannelDeclaration } from '../../engine/capabilities';
 import type { Conversations } from '../../engine/conversations';
@@ -47,9 +46,6 @@ type Params = Record<string, string>;
 const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 export class SmsTextChannel implements OutboundChannel {
-  /** The numbers that texted this instance: an agent's message goes only to one of them. */
-  private readonly numbers = new LRUCache<string, true>({ max: 50_000 });
-
   constructor(private readonly opts: SmsTextOptions) {}
 
   register(server: Server): void {
@@ -73,11 +69,14 @@ export class SmsTextChannel implements OutboundChannel {
 
   /**
    * An agent's (or the bot's) message to a number that has texted in: by the
-   * SMS sender, the agent's name first. Never to a number that did not write.
+   * SMS sender, the agent's name first. Never to a number that did not write:
+   * its conversation must be in the store, so the agent's desk may be on any
+   * instance. A text cannot show typing, so an agent typing sends nothing.
    */
   async write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
+    if (!(await this.opts.conversations.known(conversationId))) return 'unknown_conversation';
+    if (message.typing) return 'delivered';
     const to = conversationId.slice('sms:'.length);
-    if (!this.numbers.has(to)) return 'unknown_conversation';
     await this.opts.sender.send(to, message.from.kind === 'agent' ? `${message.from.name}: ${message.text}` : message.text);
     return 'delivered';
   }
@@ -94,7 +93,6 @@ export class SmsTextChannel implements OutboundChannel {
 
   private async turn(p: Params): Promise<string> {
     const from = p.From!;
-    this.numbers.set(from, true);
     if (!(await takeMessage(this.opts.buckets, `sms:${from}`, this.opts.now().getTime(), this.opts.messageRate))) {
       this.opts.log.warn('sms.rate_limited', { messageSid: p.MessageSid });
       return EMPTY;
