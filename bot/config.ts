@@ -73,6 +73,8 @@ const schema = z.object({
   DIRECTLINE_MAX_ACTIVITY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024, 'at most 65536: request bodies stop at 64 KB').default(64 * 1024),
   /** A web chat customer waiting for a person whose page is gone (no stream, poll or message) this long has left: abandoned, out of the queue. */
   WEBCHAT_ABANDON_MINUTES: z.coerce.number().positive().default(5),
+  /** Web chat tokens (chats) one client address may get at once, then per minute, on all instances together; more get 429. */
+  WEBCHAT_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Direct Line conversations cached in this process; the store keeps every history (idle ones expire with STATE_TTL_MINUTES). */
   DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
   /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */

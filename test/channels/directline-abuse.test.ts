@@ -58,6 +58,18 @@ it('limits how many chats one address can open per minute', async () => {
   }
 });
 
+it('behind a trusted proxy, counts chats per visitor address, not per proxy', async () => {
+  const app = await startApp({ TRUST_PROXY: '1', WEBCHAT_TOKENS_PER_MINUTE: '2' });
+  try {
+    const token = async (visitor: string) =>
+      (await fetch(`${app.url}/api/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': visitor }, body: '{}' })).status;
+    expect([await token('203.0.113.7'), await token('203.0.113.7'), await token('203.0.113.7')]).toEqual([200, 200, 429]);
+    expect(await token('198.51.100.20')).toBe(200);
+  } finally {
+    await app.close();
+  }
+});
+
 it('answers errors with Direct Line\'s shape, and never with an internal message', async () => {
   const app = await startApp();
   try {

@@ -3,8 +3,9 @@
  * behind a load balancer) serve one conversation. Each reads the history the
  * other wrote, the stream held by one hears the replies the other made, a
  * retried message (same clientActivityID) runs once whichever instance it
- * reaches, an agent writing through either reaches the customer, and a
- * conversation spreading its messages over both gets one message rate.
+ * reaches, an agent writing through either reaches the customer, a
+ * conversation spreading its messages over both gets one message rate, and
+ * an address asking both for web chat tokens gets one budget of chats.
  */
 import WebSocket from 'ws';
 import { REDIS_URL } from '../support/store-backends';
@@ -13,8 +14,8 @@ import { SECRET, startApp, type RunningApp } from '../support/server';
 let a: RunningApp;
 let b: RunningApp;
 beforeAll(async () => {
-  // A small message budget, so a test can spend it: 4 at once, then one every 10 s.
-  const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:dl:${process.pid}:${Date.now()}:`, MESSAGE_RATE_BURST: '4', MESSAGE_RATE_PER_MINUTE: '6' };
+  // Small budgets, so a test can spend them: 4 messages at once, then one every 10 s; 4 chats, then one every 15 s.
+  const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:dl:${process.pid}:${Date.now()}:`, MESSAGE_RATE_BURST: '4', MESSAGE_RATE_PER_MINUTE: '6', WEBCHAT_TOKENS_PER_MINUTE: '4' };
   [a, b] = await Promise.all([startApp(env), startApp(env)]);
 });
 afterAll(async () => {
@@ -130,4 +131,13 @@ it('gives a conversation spreading its messages over both instances one message 
   expect((await send(a, c, { type: 'message', text: 'hello' })).status).toBe(429);
   // Another conversation has its own budget.
   expect((await send(b, await begin(b, 'C1003'), { type: 'message', text: 'hello' })).status).toBe(200);
+});
+
+it('gives an address asking both instances for web chat tokens one budget of chats, not one each', async () => {
+  const token = async (on: RunningApp) => (await fetch(`${on.url}/api/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status;
+  expect([await token(a), await token(b), await token(a), await token(b)]).toEqual([200, 200, 200, 200]);
+  expect([await token(a), await token(b)]).toEqual([429, 429]);
+  // Fifteen seconds later (on both clocks) one more chat, on either instance, and not two.
+  for (const on of [a, b]) on.advance(15_000);
+  expect([await token(b), await token(a)]).toEqual([200, 429]);
 });

@@ -43,6 +43,10 @@ export const directLineChannel: ChannelModule<DirectLine> = {
       title: app.conversations.content().botName,
       locale: app.conversations.content().language,
       demoCustomers: app.channels.demoCustomers,
+      tokensPerMinute: config.WEBCHAT_TOKENS_PER_MINUTE,
+      buckets: app.store.records,
+      now: () => app.clock.now().getTime(),
+      trustProxy: config.TRUST_PROXY,
     });
     return directLine;
   },

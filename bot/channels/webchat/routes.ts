@@ -11,8 +11,9 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
+import { clientAddress } from '../../client-address';
+import type { KeyedRecords } from '../../engine/store';
 import { anonymousUser, type DirectLine } from '../directline/routes';
-import { RateLimit } from './rate-limit';
 
 export interface WebChatPageOptions {
   directLine: DirectLine;
@@ -20,8 +21,14 @@ export interface WebChatPageOptions {
   locale: string;
   /** Demo customers a visitor may sign in as; empty turns the demo sign-in off. */
   demoCustomers: readonly { id: string; name: string }[];
-  /** Tokens one client address may get per minute. */
-  tokensPerMinute?: number;
+  /** Tokens one client address may get: this many at once, then so many a minute (WEBCHAT_TOKENS_PER_MINUTE). */
+  tokensPerMinute: number;
+  /** Where each address's token budget is kept (the store's records: one budget on every instance). */
+  buckets: Pick<KeyedRecords, 'take'>;
+  /** The injected clock, in milliseconds. */
+  now: () => number;
+  /** How many proxies' X-Forwarded-For entries to believe for the client's address (TRUST_PROXY). */
+  trustProxy: number;
 }
 
 /** The UMD bundle in the installed package (its `exports` hide dist/, so it is found from the entry point). */
@@ -70,10 +77,12 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
     res.send(200, { title: opts.title, locale: opts.locale, botInitials: initials, demoCustomers: opts.demoCustomers });
   });
 
-  // The page asks once per visit; more than this from one address is not a visitor.
-  const limit = new RateLimit(opts.tokensPerMinute ?? 30, 60_000);
+  // The page asks once per visit; more than this from one address is not a visitor. A token bucket in the
+  // store (one round trip), so an address spreading its requests over several instances gets one budget.
+  const interval = Math.ceil(60_000 / opts.tokensPerMinute);
   server.post('/api/webchat/token', async (req: Request, res: Response) => {
-    if (!limit.allow(req.socket.remoteAddress ?? 'unknown')) {
+    const address = clientAddress(req, opts.trustProxy);
+    if (!(await opts.buckets.take(`rate:webchat-token:${address}`, opts.tokensPerMinute, interval, opts.now()))) {
       res.send(429, { error: { code: 'TooManyRequests', message: 'too many chats from this address; try again in a minute' } });
       return;
     }
