@@ -3,12 +3,11 @@
  * speech and keypad together, or — on a handoff — spoken and then enqueued
  * (TaskRouter with the handoff as task attributes, a named queue, or a dial).
  */
-// TwiML's module alone: the package's index loads every REST client (a third of a second at start-up).
-import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import type { Escalation } from '../../engine/escalation';
 import { routingAttributes } from '../../engine/handoff-record';
 import type { TurnOutput } from '../../engine/turn';
 import { spokenLines, type ChoiceWording } from './spoken';
+import { element, twimlDocument, xmlText, type XmlAttributes } from './twiml-xml';
 
 export type VoiceHandoffMode =
   | { kind: 'taskrouter'; workflowSid: string; timeoutSeconds: number }
@@ -28,47 +27,48 @@ export interface TwimlOptions {
 }
 
 /** The way to a person: TaskRouter with the routing attributes, a dial, or a queue by name. */
-function enqueue(r: VoiceResponse, to: { queue: string; priority: number; attributes: object }, mode: VoiceHandoffMode): void {
-  if (mode.kind === 'dial') r.dial(mode.number);
-  else if (mode.kind === 'taskrouter')
-    r.enqueue({ workflowSid: mode.workflowSid }).task({ priority: to.priority, timeout: mode.timeoutSeconds }, JSON.stringify(to.attributes));
-  else r.enqueue(to.queue);
+function enqueue(to: { queue: string; priority: number; attributes: object }, mode: VoiceHandoffMode): string {
+  if (mode.kind === 'dial') return element('Dial', {}, xmlText(mode.number));
+  if (mode.kind === 'taskrouter')
+    return element('Enqueue', { workflowSid: mode.workflowSid }, element('Task', { priority: to.priority, timeout: mode.timeoutSeconds }, xmlText(JSON.stringify(to.attributes))));
+  return element('Enqueue', {}, xmlText(to.queue));
 }
 
-const sayAttributes = (opts: TwimlOptions) => ({ language: opts.language as never, ...(opts.voice ? { voice: opts.voice as never } : {}) });
+const sayAttributes = (opts: TwimlOptions): XmlAttributes => ({ language: opts.language, ...(opts.voice ? { voice: opts.voice } : {}) });
+const say = (attributes: XmlAttributes, line: string) => element('Say', attributes, xmlText(line));
 
-/** @param linkNotice what the caller hears right after a reply whose link went by text message. */
+/**
+ * The TwiML of a turn (written by hand, as Twilio's `VoiceResponse` writes it: twiml-xml.ts).
+ * @param linkNotice what the caller hears right after a reply whose link went by text message.
+ */
 export function renderTwiml(output: TurnOutput, opts: TwimlOptions, linkNotice = ''): string {
-  const r = new VoiceResponse();
   const sayAttrs = sayAttributes(opts);
-  const lines = spokenLines(output.replies, opts.choices, linkNotice);
+  const said = spokenLines(output.replies, opts.choices, linkNotice).map((line) => say(sayAttrs, line));
   if (output.handoff || output.ended) {
-    for (const line of lines) r.say(sayAttrs, line);
     const h = output.handoff?.handoff;
-    if (h) enqueue(r, { queue: h.queue, priority: h.priority, attributes: routingAttributes(h) }, opts.handoff);
-    else r.hangup();
-    return r.toString();
+    const then = h ? enqueue({ queue: h.queue, priority: h.priority, attributes: routingAttributes(h) }, opts.handoff) : element('Hangup');
+    return twimlDocument(...said, then);
   }
-  const gather = r.gather({
-    input: ['dtmf', 'speech'],
-    action: opts.action,
-    method: 'POST',
-    speechTimeout: 'auto',
-    actionOnEmptyResult: true,
-    language: opts.language as never,
-    timeout: output.expecting === 'digits' ? 8 : 5,
-    finishOnKey: '#',
-    ...(output.expecting === 'choice' ? { numDigits: 1 } : {}),
-    ...(opts.hints.length ? { hints: opts.hints.join(', ') } : {}),
-  });
-  for (const line of lines) gather.say(sayAttrs, line);
-  return r.toString();
+  const gather = element(
+    'Gather',
+    {
+      input: ['dtmf', 'speech'],
+      action: opts.action,
+      method: 'POST',
+      speechTimeout: 'auto',
+      actionOnEmptyResult: true,
+      language: opts.language,
+      timeout: output.expecting === 'digits' ? 8 : 5,
+      finishOnKey: '#',
+      ...(output.expecting === 'choice' ? { numDigits: 1 } : {}),
+      ...(opts.hints.length ? { hints: opts.hints.join(', ') } : {}),
+    },
+    ...said,
+  );
+  return twimlDocument(gather);
 }
 
 /** The short line and the way to a person the engine chose, when a turn misses its deadline. */
 export function deadlineTwiml(opts: TwimlOptions, line: string, route: Escalation): string {
-  const r = new VoiceResponse();
-  if (line) r.say(sayAttributes(opts), line);
-  enqueue(r, route, opts.handoff);
-  return r.toString();
+  return twimlDocument(...(line ? [say(sayAttributes(opts), line)] : []), enqueue(route, opts.handoff));
 }
