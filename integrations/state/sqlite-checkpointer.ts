@@ -51,6 +51,8 @@ export class WalCheckpointer {
     private readonly file: string,
     private readonly db: Database.Database,
     private readonly options: CheckpointerOptions = {},
+    /** Where a checkpoint made here runs: a connection never inside the writer's open transaction. */
+    private readonly idle: Database.Database = db,
   ) {
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     db.pragma('wal_autocheckpoint = 0');
@@ -133,7 +135,7 @@ export class WalCheckpointer {
   }
 
   private passiveHere(): CheckpointResult {
-    if (!this.db.open) return { busy: 0, log: -1, checkpointed: -1 };
-    return (this.db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]!;
+    if (!this.idle.open) return { busy: 0, log: -1, checkpointed: -1 };
+    return (this.idle.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]!;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The embedded durable store: one SQLite file under DATA_DIR, in WAL mode.
- * Every write is one transaction, so a `kill -9` leaves exactly what was
- * committed. Several processes may open the same file (SQLite locks it);
- * several machines need Redis.
+ * Writes share one transaction per turn of the event loop (group commit,
+ * sqlite-commit.ts) and each resolves only once committed, so a `kill -9`
+ * leaves everything a caller was told was written. Reads use a second
+ * connection that sees committed data only. Several processes may open the
+ * same file (SQLite locks it); several machines need Redis.
  */
 import type { Bus } from '../../bot/engine/bus';
 import { LocalBus } from './local-bus';
@@ -34,6 +36,7 @@ import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRecords } from './sqlite-records';
 import { WalCheckpointer, type CheckpointerOptions } from './sqlite-checkpointer';
 import { statementCache, type Sql } from './sqlite-statements';
+import { GroupCommit, type GroupCommitOptions, type SqliteAccess } from './sqlite-commit';
 
 type Row = Record<string, unknown>;
 
@@ -41,10 +44,15 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly bus: Bus = new LocalBus();
   readonly outbox: SqliteOutbox;
+  /** The writing connection: only inside `commits.write`. */
   private readonly db: Database.Database;
+  /** The reading connection: committed data only, never a write in flight. */
+  private readonly reader: Database.Database;
+  private readonly commits: GroupCommit;
   readonly contacts: SqliteContacts;
   readonly records: SqliteRecords;
   private readonly sql: Sql;
+  private readonly read: Sql;
   /** Checkpoints the WAL from a worker thread, off the event loop. */
   readonly checkpointer: WalCheckpointer;
 
@@ -53,6 +61,7 @@ export class SqliteStore implements Store {
     readonly dir: string,
     private readonly options: StoreOptions,
     checkpoints: CheckpointerOptions = {},
+    commits: GroupCommitOptions = {},
   ) {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'frontline.db');
@@ -66,11 +75,19 @@ export class SqliteStore implements Store {
     if (version > SCHEMA_VERSION) throw new Error(`${dir}/frontline.db was written by a newer Frontline (schema ${version})`);
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.contacts = new SqliteContacts(this.db);
+    this.reader = new Database(file);
+    this.reader.pragma('busy_timeout = 5000');
+    this.commits = new GroupCommit(this.db, commits);
+    const access: SqliteAccess = { db: this.db, write: (work) => this.commits.write(work), read: statementCache(this.reader) };
+    this.contacts = new SqliteContacts(access);
     this.sql = statementCache(this.db);
-    this.outbox = new SqliteOutbox(this.db);
-    this.records = new SqliteRecords(this.db);
-    this.checkpointer = new WalCheckpointer(file, this.db, checkpoints);
+    this.read = access.read;
+    this.outbox = new SqliteOutbox(access);
+    this.records = new SqliteRecords(access);
+    // The tables are there: from here on no busy wait on the writer, which would sleep on the event loop;
+    // GroupCommit tries BEGIN again on a timer.
+    this.db.pragma('busy_timeout = 0');
+    this.checkpointer = new WalCheckpointer(file, this.db, checkpoints, this.reader);
     this.saveState = this.db.transaction((state: ConversationState, expected: number, now: Millis): number => {
       const row = this.sql('SELECT version FROM states WHERE id = ? AND expires_at > ?').get(state.conversationId, now) as Row | undefined;
       const actual = (row?.version as number | undefined) ?? 0;
@@ -92,10 +109,10 @@ export class SqliteStore implements Store {
       const row = this.sql('SELECT answer FROM deliveries WHERE id = ?').get(id) as Row;
       return row.answer === null ? { status: 'pending' } : { status: 'done', answer: JSON.parse(row.answer as string) as Json };
     });
-    this.readHistory = this.db.transaction((id: string, watermark: number, now: Millis, limit: number) => {
+    this.readHistory = this.reader.transaction((id: string, watermark: number, now: Millis, limit: number) => {
       const count = this.historyCount(id, now);
       if (count === 0) return { entries: [], watermark: 0 };
-      const rows = this.sql('SELECT seq, item FROM history_items WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, watermark, limit) as Row[];
+      const rows = this.read('SELECT seq, item FROM history_items WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, watermark, limit) as Row[];
       return { entries: rows.map((r) => ({ seq: r.seq as number, item: JSON.parse(r.item as string) as Json })), watermark: count };
     });
     this.appendItems = this.db.transaction((id: string, items: readonly Json[], ttlMs: number, now: Millis): number => {
@@ -120,52 +137,56 @@ export class SqliteStore implements Store {
 
   readonly states = {
     load: async (id: string, now: Millis): Promise<VersionedState | null> => {
-      const row = this.sql('SELECT json, version FROM states WHERE id = ? AND expires_at > ?').get(id, now) as Row | undefined;
+      const row = this.read('SELECT json, version FROM states WHERE id = ? AND expires_at > ?').get(id, now) as Row | undefined;
       return row ? { state: JSON.parse(row.json as string) as ConversationState, version: row.version as number } : null;
     },
-    save: async (state: ConversationState, expected: number, now: Millis): Promise<number> => this.saveState.immediate(state, expected, now),
+    save: (state: ConversationState, expected: number, now: Millis): Promise<number> => this.commits.write(() => this.saveState(state, expected, now)),
   };
 
   readonly leases = {
-    acquire: async (key: string, ttlMs: number, now: Millis): Promise<Lease | null> => {
-      const lease = { key, token: randomUUID(), expiresAt: now + ttlMs };
-      const taken = this.sql(
-        `INSERT INTO leases (key, token, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE leases.expires_at <= ?`,
-      ).run(key, lease.token, lease.expiresAt, now);
-      return taken.changes === 1 ? lease : null;
-    },
+    acquire: (key: string, ttlMs: number, now: Millis): Promise<Lease | null> =>
+      this.commits.write(() => {
+        const lease = { key, token: randomUUID(), expiresAt: now + ttlMs };
+        const taken = this.sql(
+          `INSERT INTO leases (key, token, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE leases.expires_at <= ?`,
+        ).run(key, lease.token, lease.expiresAt, now);
+        return taken.changes === 1 ? lease : null;
+      }),
     renew: async (lease: Lease, ttlMs: number, now: Millis): Promise<boolean> => {
-      const renewed = this.sql('UPDATE leases SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ?').run(now + ttlMs, lease.key, lease.token, now);
-      if (renewed.changes === 1) lease.expiresAt = now + ttlMs;
-      return renewed.changes === 1;
+      const renewed = await this.commits.write(
+        () => this.sql('UPDATE leases SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ?').run(now + ttlMs, lease.key, lease.token, now).changes === 1,
+      );
+      if (renewed) lease.expiresAt = now + ttlMs;
+      return renewed;
     },
-    release: async (lease: Lease): Promise<boolean> =>
-      this.sql('DELETE FROM leases WHERE key = ? AND token = ?').run(lease.key, lease.token).changes === 1,
+    release: (lease: Lease): Promise<boolean> =>
+      this.commits.write(() => this.sql('DELETE FROM leases WHERE key = ? AND token = ?').run(lease.key, lease.token).changes === 1),
   };
 
   readonly deliveries = {
-    claim: async (id: string, ttlMs: number, now: Millis): Promise<DedupeRecord> => this.claimDelivery.immediate(id, ttlMs, now),
+    claim: (id: string, ttlMs: number, now: Millis): Promise<DedupeRecord> => this.commits.write(() => this.claimDelivery(id, ttlMs, now)),
     answer: async (id: string, answer: Json, ttlMs: number, now: Millis): Promise<void> => {
-      this.sql(
-        `INSERT INTO deliveries (id, answer, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET answer = excluded.answer, expires_at = excluded.expires_at
-         WHERE deliveries.answer IS NULL OR deliveries.expires_at <= ?`,
-      ).run(id, JSON.stringify(answer), now + ttlMs, now);
+      await this.commits.write(() =>
+        this.sql(
+          `INSERT INTO deliveries (id, answer, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET answer = excluded.answer, expires_at = excluded.expires_at
+           WHERE deliveries.answer IS NULL OR deliveries.expires_at <= ?`,
+        ).run(id, JSON.stringify(answer), now + ttlMs, now),
+      );
     },
   };
 
   readonly histories: Histories = {
-    append: async (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => this.appendItems.immediate(id, [item], ttlMs, now),
-    // One transaction, one commit, however many items.
-    appendAll: async (id: string, items: readonly Json[], ttlMs: number, now: Millis): Promise<number> => this.appendItems.immediate(id, items, ttlMs, now),
+    append: (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => this.commits.write(() => this.appendItems(id, [item], ttlMs, now)),
+    appendAll: (id: string, items: readonly Json[], ttlMs: number, now: Millis): Promise<number> => this.commits.write(() => this.appendItems(id, items, ttlMs, now)),
     since: async (id: string, watermark: number, now: Millis, limit = 1000) => this.readHistory(id, watermark, now, limit),
   };
 
   readonly waiting = {
     enqueue: async (handoff: Handoff): Promise<void> => {
       const contact: WaitingContact = { id: handoff.id, queue: handoff.queue, priority: handoff.priority, enqueuedAt: handoff.createdAt, handoff };
-      this.db.transaction(() => {
+      const enqueue = this.db.transaction(() => {
         this.sql('DELETE FROM waiting WHERE conversation_id = ? OR id = ?').run(handoff.conversationId, handoff.id);
         this.sql('INSERT INTO waiting (id, conversation_id, queue, priority, enqueued_at, contact) VALUES (?, ?, ?, ?, ?, ?)').run(
           contact.id,
@@ -175,36 +196,39 @@ export class SqliteStore implements Store {
           contact.enqueuedAt,
           JSON.stringify(contact),
         );
-      })();
+      });
+      await this.commits.write(() => enqueue());
     },
     list: async (queue: string): Promise<WaitingContact[]> =>
-      (this.sql('SELECT contact FROM waiting WHERE queue = ? ORDER BY priority DESC, enqueued_at, seq').all(queue) as Row[]).map(
+      (this.read('SELECT contact FROM waiting WHERE queue = ? ORDER BY priority DESC, enqueued_at, seq').all(queue) as Row[]).map(
         (r) => JSON.parse(r.contact as string) as WaitingContact,
       ),
     // One statement each: the row is chosen and deleted atomically, so two claimers never share it.
-    claimNext: async (queue: string): Promise<WaitingContact | null> =>
-      contactOf(
-        this.sql(
-          `DELETE FROM waiting WHERE seq = (SELECT seq FROM waiting WHERE queue = ? ORDER BY priority DESC, enqueued_at, seq LIMIT 1)
-           RETURNING contact`,
-        ).get(queue),
+    claimNext: (queue: string): Promise<WaitingContact | null> =>
+      this.commits.write(() =>
+        contactOf(
+          this.sql(
+            `DELETE FROM waiting WHERE seq = (SELECT seq FROM waiting WHERE queue = ? ORDER BY priority DESC, enqueued_at, seq LIMIT 1)
+             RETURNING contact`,
+          ).get(queue),
+        ),
       ),
-    claim: async (id: string): Promise<WaitingContact | null> => contactOf(this.sql('DELETE FROM waiting WHERE id = ? RETURNING contact').get(id)),
-    remove: async (id: string): Promise<boolean> => this.sql('DELETE FROM waiting WHERE id = ?').run(id).changes === 1,
+    claim: (id: string): Promise<WaitingContact | null> => this.commits.write(() => contactOf(this.sql('DELETE FROM waiting WHERE id = ? RETURNING contact').get(id))),
+    remove: (id: string): Promise<boolean> => this.commits.write(() => this.sql('DELETE FROM waiting WHERE id = ?').run(id).changes === 1),
   };
 
   readonly events = {
-    append: async (event: OutcomeEvent): Promise<number> =>
-      Number(this.sql('INSERT INTO events (json) VALUES (?)').run(JSON.stringify(event)).lastInsertRowid) - 1,
+    append: (event: OutcomeEvent): Promise<number> =>
+      this.commits.write(() => Number(this.sql('INSERT INTO events (json) VALUES (?)').run(JSON.stringify(event)).lastInsertRowid) - 1),
     read: async (after: number, limit = 1000) =>
-      (this.sql('SELECT seq, json FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(after + 1, limit) as Row[]).map((r) => ({
+      (this.read('SELECT seq, json FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(after + 1, limit) as Row[]).map((r) => ({
         seq: (r.seq as number) - 1,
         event: JSON.parse(r.json as string) as OutcomeEvent,
       })),
   };
 
   async purge(now: Millis): Promise<PurgeCounts> {
-    return this.db.transaction(() => {
+    const purge = this.db.transaction(() => {
       this.sql('DELETE FROM history_items WHERE conversation_id IN (SELECT conversation_id FROM histories WHERE expires_at <= ?)').run(now);
       return {
         states: this.sql('DELETE FROM states WHERE expires_at <= ?').run(now).changes,
@@ -214,21 +238,24 @@ export class SqliteStore implements Store {
         records: this.records.purge(now),
         contacts: this.contacts.purge(now, this.options.contactRetentionMs ?? DEFAULT_CONTACT_RETENTION_MS),
       };
-    })();
+    });
+    return this.commits.write(() => purge());
   }
 
   async ping(): Promise<void> {
-    this.sql('SELECT 1').get();
+    this.read('SELECT 1').get();
   }
 
   async close(): Promise<void> {
-    // The worker's connection first: the last one to close folds the WAL into the file.
+    // What was written is committed first; then the worker's connection and the reader: the last one to close folds the WAL into the file.
+    await this.commits.flushed();
     await this.checkpointer.close();
+    if (this.reader.open) this.reader.close();
     if (this.db.open) this.db.close();
   }
 
   private historyCount(id: string, now: Millis): number {
-    const row = this.sql('SELECT count FROM histories WHERE conversation_id = ? AND expires_at > ?').get(id, now) as Row | undefined;
+    const row = this.read('SELECT count FROM histories WHERE conversation_id = ? AND expires_at > ?').get(id, now) as Row | undefined;
     return (row?.count as number | undefined) ?? 0;
   }
 }
