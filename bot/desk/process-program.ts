@@ -44,8 +44,10 @@ export function compile(process: Process): Instruction[] {
 export interface FieldBound {
   /** The number, when it does not follow a choice of this form (null: not known for this customer). */
   value: number | null;
-  /** It follows the choice in `field` of this form: the bound for each choice value. */
-  byChoice: { field: string; values: Record<string, number> } | null;
+  /** It follows the choice in `field` of this form: the bound for each choice value, and as the desk writes it ("$80.00"). */
+  byChoice: { field: string; values: Record<string, number>; shown: Record<string, string> } | null;
+  /** `value` as the desk writes it ("$80.00" for an amount); null when it follows a choice or is not known. */
+  shown: string | null;
   /** What it is, for the agent ("the amount of the invoice", "balance"); null for a number written in the process. */
   what: string | null;
 }
@@ -117,20 +119,22 @@ export function choicesOf(field: FormField, profile: Profile | null, wording: Wo
 }
 
 /** A bound as the form applies it: a number, a fact or earlier value now, or per choice of a field of this form. */
-function boundOf(spec: FormField['max'], step: FormStep, profile: Profile | null, wording: Wording): FieldBound | null {
+function boundOf(spec: FormField['max'], step: FormStep, profile: Profile | null, write: (n: number) => string, wording: Wording): FieldBound | null {
   if (spec === undefined) return null;
-  if (typeof spec === 'number') return { value: spec, byChoice: null, what: null };
+  if (typeof spec === 'number') return { value: spec, byChoice: null, what: null, shown: write(spec) };
   const [head = '', prop] = spec.split('.');
   const choice = step.fields.find((f) => f.field === head && f.choices_from);
   if (choice?.choices_from && prop) {
     const values: Record<string, number> = {};
+    const shown: Record<string, string> = {};
     for (const { value, item } of itemsOf(choice.choices_from, profile)) {
       const n = item[prop];
-      if (typeof n === 'number' && Number.isFinite(n)) values[value] = n;
+      if (typeof n === 'number' && Number.isFinite(n)) [values[value], shown[value]] = [n, write(n)];
     }
-    return { value: null, byChoice: { field: head, values }, what: `the ${prop} of the ${choice.label.toLowerCase()}` };
+    return { value: null, byChoice: { field: head, values, shown }, what: `the ${prop} of the ${choice.label.toLowerCase()}`, shown: null };
   }
-  return { value: wording.number(spec), byChoice: null, what: spec };
+  const value = wording.number(spec);
+  return { value, byChoice: null, what: spec, shown: value === null ? null : write(value) };
 }
 
 export function formView(step: FormStep, profile: Profile | null, wording: Wording): FormView {
@@ -139,18 +143,21 @@ export function formView(step: FormStep, profile: Profile | null, wording: Wordi
     title: wording.text(step.title),
     text: step.text ? wording.text(step.text) : null,
     submit: step.submit,
-    fields: step.fields.map((f) => ({
-      field: f.field,
-      label: wording.text(f.label),
-      type: f.type,
-      required: f.required,
-      value: f.default ? wording.text(f.default) || null : null,
-      help: f.help ? wording.text(f.help) : null,
-      choices: choicesOf(f, profile, wording),
-      min: boundOf(f.min, step, profile, wording),
-      max: boundOf(f.max, step, profile, wording),
-      maxLength: f.max_length,
-    })),
+    fields: step.fields.map((f) => {
+      const write = (n: number) => (f.type === 'amount' ? wording.format.money(n).text : String(n));
+      return {
+        field: f.field,
+        label: wording.text(f.label),
+        type: f.type,
+        required: f.required,
+        value: f.default ? wording.text(f.default) || null : null,
+        help: f.help ? wording.text(f.help) : null,
+        choices: choicesOf(f, profile, wording),
+        min: boundOf(f.min, step, profile, write, wording),
+        max: boundOf(f.max, step, profile, write, wording),
+        maxLength: f.max_length,
+      };
+    }),
   };
 }
 

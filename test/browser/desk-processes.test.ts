@@ -68,12 +68,20 @@ it('an agent credits a disputed charge from the card, after the form refuses mor
   await expect(form.locator('.process-text').textContent()).resolves.toBe('Balance $80.00. Find the charge with the customer, then credit what was wrong.');
   // The form opens on its first field: the agent types straight away.
   expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("name")')).toBe('invoice');
+  const hint = form.locator('[data-field="amount"] .muted');
+  const amount = form.locator('input[name="amount"]');
+  await expect(hint.textContent()).resolves.toBe('Never more than the invoice the customer disputes. (from $0.01 up to the amount of the invoice)');
+  // The invoice picked sets the limit the agent reads and the box's max, before anything is sent.
   await form.locator('select[name="invoice"]').selectOption('INV-C1003-202611');
-  await form.locator('input[name="amount"]').fill('120');
+  await expect(hint.textContent()).resolves.toBe('Never more than the invoice the customer disputes. (from $0.01 up to $80.00, the amount of the invoice)');
+  await expect(amount.getAttribute('max')).resolves.toBe('80');
+  await form.locator('select[name="invoice"]').selectOption('INV-C1003-202610');
+  await expect(amount.getAttribute('max')).resolves.toBe('40');
+  await form.locator('select[name="invoice"]').selectOption('INV-C1003-202611');
+  await amount.fill('120');
   await form.locator('select[name="reason"]').selectOption('charged_twice');
   await form.getByRole('button', { name: 'Credit it' }).click();
   // Checked against the invoice chosen, under the field, before the back office is called.
-  await expect(form.locator('[data-field="amount"] .muted').textContent()).resolves.toBe('Never more than the invoice the customer disputes. (from 0.01 up to the amount of the invoice)');
   await form.locator('[data-field="amount"] .field-error').getByText('at most $80.00 (the amount of the invoice)').waitFor();
   await page.screenshot({ path: join(shots, 'process-refused.png') });
 

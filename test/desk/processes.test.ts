@@ -130,8 +130,13 @@ it('checks every field before anything happens, the amount against the invoice c
   expect(await over('INV-C1003-202610', '60')).toEqual([400, refusal('$40.00')]);
   expect(form.fields.find((f) => f.field === 'amount')!.max).toEqual({
     value: null,
-    byChoice: { field: 'invoice', values: { 'INV-C1003-202611': 80, 'INV-C1003-202610': 40, 'INV-C1003-202609': 40, 'INV-C1003-202608': 40 } },
+    byChoice: {
+      field: 'invoice',
+      values: { 'INV-C1003-202611': 80, 'INV-C1003-202610': 40, 'INV-C1003-202609': 40, 'INV-C1003-202608': 40 },
+      shown: { 'INV-C1003-202611': '$80.00', 'INV-C1003-202610': '$40.00', 'INV-C1003-202609': '$40.00', 'INV-C1003-202608': '$40.00' },
+    },
     what: 'the amount of the invoice',
+    shown: null,
   });
   expect((await ok(marco.get(path('h-sofia')))).running?.form?.form).toBe('choose_charge');
   expect(await completed()).not.toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ contact: 'h-sofia' }) }));

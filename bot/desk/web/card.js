@@ -109,7 +109,7 @@ function transcript(contact) {
   return h(
     'details',
     { class: 'card-section transcript' },
-    h('summary', {}, `Full transcript with the bot (${lines.length} lines)`),
+    h('summary', {}, `Full transcript with the bot (${lines.length} ${lines.length === 1 ? 'line' : 'lines'})`),
     h(
       'ol',
       {},

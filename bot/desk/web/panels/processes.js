@@ -90,6 +90,7 @@ window.FrontlineDesk.registerPanel({
         h('div', { class: 'process-buttons' }, h('button', { type: 'submit', class: 'primary', disabled: !canAct }, run.form.submit), cancel),
       );
       form.addEventListener('input', () => drafts.set(key, valuesOf(form, run.form.fields)));
+      liveBounds(form, run.form.fields);
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         void act('submit', { form: run.form.form, values: valuesOf(form, run.form.fields) }, form.querySelector('button[type=submit]')).then(() => {
@@ -140,17 +141,73 @@ function fieldView(f, drafted) {
   else if (f.type === 'amount') input = h('input', { ...common, type: 'text', inputmode: 'decimal', value, pattern: '\\$?[0-9,]+(\\.[0-9]{1,2})?' });
   else if (f.type === 'postcode') input = h('input', { ...common, type: 'text', inputmode: 'numeric', autocomplete: 'off', value });
   else input = h('input', { ...common, type: 'text', maxlength: f.maxLength, value });
-  // A bound is a number, or names what it follows ("up to the amount of the invoice"); the server checks either.
-  const bound = (b) => (b.value !== null && !b.what ? String(b.value) : b.value !== null ? `${b.value}, ${b.what}` : b.what || '');
-  const bounds = f.min || f.max ? ` (${[f.min ? `from ${bound(f.min)}` : '', f.max ? `up to ${bound(f.max)}` : ''].filter(Boolean).join(' ')})` : '';
+  const hint = f.help || f.min || f.max ? h('p', { class: 'muted small field-hint' }, hintText(f, {})) : null;
   return h(
     'div',
     { class: 'process-field', 'data-field': f.field },
     f.type === 'yesno' ? h('p', { id: `${id}-label`, class: 'field-label' }, f.label) : h('label', { for: id, class: 'field-label' }, f.label, f.required ? '' : ' (optional)'),
     input,
-    f.help || bounds ? h('p', { class: 'muted small' }, `${f.help || ''}${bounds}`.trim()) : null,
+    hint,
     h('p', { id: `${id}-error`, class: 'field-error', role: 'alert' }),
   );
+}
+
+/**
+ * A bound for what the form holds now: a number, or the one that follows the choice made in its
+ * field ("up to the amount of the invoice": $80.00 once the invoice is picked). Null: not known yet.
+ */
+function boundNow(b, values) {
+  if (!b) return null;
+  if (!b.byChoice) return b.value === null ? null : { value: b.value, shown: b.shown ?? String(b.value) };
+  const chosen = values[b.byChoice.field];
+  return chosen && chosen in b.byChoice.values ? { value: b.byChoice.values[chosen], shown: b.byChoice.shown?.[chosen] ?? String(b.byChoice.values[chosen]) } : null;
+}
+
+/** The help under a field, with its bounds as they stand for the form's values: "(from $0.01 up to $80.00, the amount of the invoice)". */
+function hintText(f, values) {
+  const bound = (b) => {
+    const now = boundNow(b, values);
+    return now ? [now.shown, b.what].filter(Boolean).join(', ') : b.what || '';
+  };
+  const bounds = f.min || f.max ? ` (${[f.min ? `from ${bound(f.min)}` : '', f.max ? `up to ${bound(f.max)}` : ''].filter(Boolean).join(' ')})` : '';
+  return `${f.help || ''}${bounds}`.trim();
+}
+
+/**
+ * Keeps each bounded field's hint, min and max in step with the form (the invoice picked sets the
+ * credit's limit), and refuses an amount over it before the form is sent; the server checks again.
+ */
+function liveBounds(form, fields) {
+  const bounded = fields.filter((f) => (f.type === 'amount' || f.type === 'number') && (f.min || f.max));
+  if (!bounded.length) return;
+  const update = () => {
+    const values = valuesOf(form, fields);
+    for (const f of bounded) {
+      const box = form.querySelector(`[data-field="${CSS.escape(f.field)}"]`);
+      const input = box?.querySelector('input');
+      if (!input) continue;
+      const [min, max] = [boundNow(f.min, values), boundNow(f.max, values)];
+      for (const [attr, b] of [['min', min], ['max', max]]) b ? input.setAttribute(attr, String(b.value)) : input.removeAttribute(attr);
+      box.querySelector('.field-hint').textContent = hintText(f, values);
+      // A text box (amounts take "$40") has no max of its own: say it, as the server would.
+      const n = Number(String(input.value).trim().replace(/^\$/, '').replace(/,/g, ''));
+      const problem =
+        input.value.trim() === '' || !Number.isFinite(n)
+          ? ''
+          : max && n > max.value
+            ? `at most ${max.shown}${f.max.what ? ` (${f.max.what})` : ''}`
+            : min && n < min.value
+              ? `at least ${min.shown}${f.min.what ? ` (${f.min.what})` : ''}`
+              : '';
+      input.setCustomValidity(problem);
+      const error = box.querySelector('.field-error');
+      if (problem || error.dataset.live) error.textContent = problem;
+      error.dataset.live = problem ? '1' : '';
+    }
+  };
+  form.addEventListener('input', update);
+  form.addEventListener('change', update);
+  update();
 }
 
 function valuesOf(form, fields) {
