@@ -34,6 +34,13 @@ export async function serve(config: Config, log: Logger, options: { overrides?: 
     app.store.purge(app.clock.now().getTime()).catch((err: unknown) => log.warn('store.purge_failed', { error: (err as Error).name }));
   }, 60_000);
   purge.unref();
+  // A port another process holds is a start-up mistake to name, not a stack trace.
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+    const why = err.code === 'EADDRINUSE' ? 'is in use by another process' : 'needs privileges this process does not have';
+    process.stderr.write(`Frontline cannot start: port ${config.PORT} on ${config.HOST} ${why}: stop that process, or set PORT (PORT=3979 npm start)\n`);
+    process.exit(1);
+  });
   server.listen(config.PORT, config.HOST, () => {
     const base = baseUrl(config, server.address().port);
     log.info('listening', { url: base, mode: config.FRONTLINE_MODE, trainMs: app.trainMs });
