@@ -153,10 +153,13 @@ export class TurnContext {
     return listed;
   }
 
-  /** A message from rules/assistant.yaml; the voice variant (`name_voice`) where replies are heard, when there is one. */
+  /**
+   * A message from rules/assistant.yaml: the channel's own variant (`name_sms`) when there is one,
+   * else the voice variant (`name_voice`) where replies are heard, else the message.
+   */
   message(name: MessageName, vars: Vars = {}): Reply {
     const messages = this.content.assistant.messages;
-    const template = (this.can('speech') && messages[`${name}_voice`]) || messages[name] || '';
+    const template = messages[`${name}_${this.state.channel}`] || (this.can('speech') && messages[`${name}_voice`]) || messages[name] || '';
     return this.toReply(template, undefined, vars);
   }
 

@@ -74,3 +74,14 @@ it('stops answering a number that texts faster than the settings allow, until th
     await limited.close();
   }
 });
+
+it('hands a texter to a team in words for a text (no chat to keep open), and asks before a "bye" takes them out of the queue', async () => {
+  const texter = phone('+15550100007');
+  await texter.text('hi');
+  const handed = (await texter.text('I want to talk to a person')).messages.join('\n');
+  expect(handed).toContain("They'll text you back at this number as soon as someone is back.");
+  expect(handed).not.toContain('chat');
+  expect((await texter.text('ok thanks bye')).messages.join('\n')).toBe("Do you want to leave the queue? If you do, our Customer Care team won't be able to answer you here.\nReply Yes or No.");
+  expect((await texter.text('yes')).messages.join('\n')).toContain("I've taken you out of the queue for our Customer Care team.");
+  expect((await app.app.engine.peek('sms:+15550100007'))?.handedOff).toBeNull();
+});
