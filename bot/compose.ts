@@ -17,6 +17,7 @@ import type { Brain } from './engine/context';
 import { conversationsOf, type Conversations } from './engine/conversations';
 import { Engine } from './engine/engine';
 import { OutboundRegistry } from './engine/outbound';
+import { AwayWatch } from './desk/away';
 import { ContactBook } from './desk/contacts';
 import type { Desk } from './desk/desk';
 import { DeskService } from './desk/service';
@@ -75,6 +76,8 @@ export interface App {
   queue: ContactBook;
   /** The agent desk (bot/desk/desk.ts) on the store and the outbound port. */
   desk: Desk;
+  /** The desk's watch on customers who go without a word (a closed web chat page); channels report to it. */
+  away: AwayWatch;
   /** The signed handoff webhook's sender (HANDOFF_WEBHOOK_URL), or null; `stop()` it on shutdown. */
   handoffWebhook: HandoffWebhook | null;
   /** TaskRouter (TWILIO_WORKSPACE_SID …), whose sender creates chat tasks; `stop()` it on shutdown. */
@@ -281,9 +284,19 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     clock,
     log,
   });
+  const conversations = conversationsOf(engine);
+  const away = new AwayWatch({
+    store,
+    conversations,
+    abandonMs: config.WEBCHAT_ABANDON_MINUTES * 60_000,
+    streamLeaseMs: config.WEBCHAT_STREAM_LEASE_SECONDS * 1000,
+    keepMs: config.STATE_TTL_MINUTES * 60_000,
+    clock,
+    log,
+  });
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
   const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });
-  return { config, engine, conversations: conversationsOf(engine), outbound, desk, channels: await channelChoices(config, log, demoProfiles, store, clock, seed), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
+  return { config, engine, conversations, outbound, desk, away, channels: await channelChoices(config, log, demoProfiles, store, clock, seed), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -75,6 +75,11 @@ const schema = z.object({
   WEBCHAT_ABANDON_MINUTES: z.coerce.number().positive().default(5),
   /** Web chat tokens (chats) one client address may get at once, then per minute, on all instances together; more get 429. */
   WEBCHAT_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * How long an open web chat stream counts as "here" in the store unless its instance renews it (every third of
+   * it): a customer whose instance was killed counts as gone from then. Shorter: found sooner, more store writes.
+   */
+  WEBCHAT_STREAM_LEASE_SECONDS: z.coerce.number().int().min(15).max(600).default(45),
   /** Direct Line conversations cached in this process; the store keeps every history (idle ones expire with STATE_TTL_MINUTES). */
   DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
   /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */

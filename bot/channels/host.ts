@@ -8,6 +8,7 @@ import type { Server } from 'restify';
 import type { Config } from '../config';
 import type { ChannelDeclaration } from '../engine/capabilities';
 import type { Conversations } from '../engine/conversations';
+import type { CustomerStreams } from '../engine/customer-streams';
 import type { OutboundRegistry } from '../engine/outbound';
 import type { Clock, SmsSender } from '../engine/ports';
 import type { Store } from '../engine/store';
@@ -39,6 +40,8 @@ export interface ChannelHost {
   sms: SmsSender;
   /** Histories, delivery records and the bus shared by every instance. */
   store: Pick<Store, 'histories' | 'deliveries' | 'bus' | 'records' | 'outbox'>;
+  /** Where a channel whose customers can go without a word (a closed page) reports their streams: the desk's rule. */
+  away: CustomerStreams;
 }
 
 /** A channel folder's one export: its declaration, and how it mounts (returning what tests may reach into). */

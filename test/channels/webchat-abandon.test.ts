@@ -2,11 +2,14 @@
  * A web chat customer who closes the page while waiting for a person (Web
  * Chat sends nothing): once gone for WEBCHAT_ABANDON_MINUTES (no stream, no
  * poll, no message) the sweep records them as left: abandoned, out of the
- * queue. One who comes back in time keeps the place. The clock is the app's.
+ * queue. One who comes back in time keeps the place; an open stream whose
+ * instance stops renewing it holds it for WEBCHAT_STREAM_LEASE_SECONDS. The
+ * clock is the app's.
  */
-import WebSocket from 'ws';
-import type { Agent } from '../../bot/desk/desk';
-import { SECRET, startApp, type RunningApp } from '../support/server';
+import type WebSocket from 'ws';
+import { readConfig } from '../../bot/config';
+import { startApp, type RunningApp } from '../support/server';
+import { auth, closePage as closeOn, cutStreams, minutesPass, pageStream, streamNote, until, waitingSofia } from '../support/web-waiting';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -14,48 +17,16 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const dana: Agent = { id: 'dana', name: 'Dana', roles: ['agent'], queues: ['billing', 'premium'] };
 const dl = (path: string) => `${app.url}/v3/directline${path}`;
-const auth = (t: string) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });
 /** Time passes; the streams still open renewed their leases meanwhile (their heartbeat). */
-const minutes = async (n: number) => {
-  app.advance(n * 60_000);
-  await app.directLine.streams.renew();
-};
-
-const until = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
-};
-
-async function stream(id: string, token: string): Promise<WebSocket> {
-  const { streamUrl } = (await (await fetch(dl(`/conversations/${id}`), { headers: auth(token) })).json()) as { streamUrl: string };
-  const ws = new WebSocket(streamUrl);
-  await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
-  return ws;
-}
-
-/** The page closes: its stream's note in the store says so. */
-async function closePage(ws: WebSocket, id: string): Promise<void> {
-  ws.close();
-  await until(async () => ((await app.app.store.records.get(`directline:stream:${id}`, app.app.clock.now().getTime())) as { open?: boolean } | null)?.open === false);
-}
+const minutes = (n: number) => minutesPass([app], n);
+const stream = async (id: string, token: string) => (await pageStream(app.url, { id, token })).ws;
+const closePage = (ws: WebSocket, id: string) => closeOn(app, ws, id);
 
 /** Sofia, on the page with its stream, waiting in the billing queue. */
 async function waiting() {
-  const gen = (await (await fetch(dl('/tokens/generate'), { method: 'POST', headers: auth(SECRET), body: JSON.stringify({ user: { id: 'C1003' } }) })).json()) as { token: string; conversationId: string };
-  const { conversationId: id, token } = gen;
-  await fetch(dl('/conversations'), { method: 'POST', headers: auth(token) });
-  const ws = await stream(id, token);
-  const say = (text: string) => fetch(dl(`/conversations/${id}/activities`), { method: 'POST', headers: auth(token), body: JSON.stringify({ type: 'message', text }) });
-  await say("I've been charged twice on my November bill");
-  const contact = (await app.app.desk.queues(dana)).flatMap((q) => q.waiting).find((c) => c.conversationId === `directline:${id}`)!;
-  expect(contact).toBeDefined();
-  const status = async () => {
-    const found = await app.app.desk.contact(dana, contact.contactId);
-    return found.ok ? found.value.status : 'gone';
-  };
-  const queued = async () => (await app.app.desk.queues(dana)).flatMap((q) => q.waiting).some((c) => c.contactId === contact.contactId);
-  return { id, token, ws, say, contactId: contact.contactId, status, queued };
+  const sofia = await waitingSofia(app.url, app);
+  return { ...sofia, ws: await stream(sofia.id, sofia.token) };
 }
 
 it('a customer whose page stays closed for the time leaves the queue, recorded as abandoned', async () => {
@@ -102,4 +73,27 @@ it('a message or a poll without a stream counts as being there', async () => {
   await minutes(2);
   await app.directLine.away.sweep();
   expect(await sofia.status()).toBe('abandoned');
+});
+
+it('an open stream its instance no longer renews holds the place for WEBCHAT_STREAM_LEASE_SECONDS, then the customer is gone', async () => {
+  const slow = await startApp({ WEBCHAT_ABANDON_MINUTES: '5', WEBCHAT_STREAM_LEASE_SECONDS: '600' });
+  try {
+    const sofia = await waitingSofia(slow.url, slow);
+    await pageStream(slow.url, sofia);
+    await until(async () => (await streamNote(slow, sofia.id))?.open === true);
+    // No heartbeat (as if the instance holding the stream were killed): its 10-minute lease still says "here".
+    slow.advance(6 * 60_000);
+    await slow.directLine.away.sweep();
+    expect(await sofia.status()).toBe('waiting');
+    slow.advance(10 * 60_000);
+    await slow.directLine.away.sweep();
+    expect(await sofia.status()).toBe('abandoned');
+  } finally {
+    cutStreams();
+    await slow.close();
+  }
+});
+
+it('refuses a stream lease shorter than 15 s', () => {
+  expect(() => readConfig({ FRONTLINE_MODE: 'demo', WEBCHAT_STREAM_LEASE_SECONDS: '10' })).toThrow(/WEBCHAT_STREAM_LEASE_SECONDS/);
 });

@@ -7,22 +7,18 @@
  * whose page is gone is recorded as abandoned, once, by the survivor's
  * sweep; the customer who reconnected to the survivor keeps their place.
  */
-import WebSocket from 'ws';
-import type { Agent } from '../../bot/desk/desk';
 import { startApp, type RunningApp } from '../support/server';
 import { startBot, type StartedBot } from '../support/spawn';
 import { REDIS_URL } from '../support/store-backends';
+import { cutStreams, pageStream, streamNote, waitingSofia } from '../support/web-waiting';
 
 jest.setTimeout(120_000);
 
 const SECRET = 'two-instances-away-directline-secret-0123456789';
-const dana: Agent = { id: 'dana', name: 'Dana', roles: ['agent'], queues: ['billing', 'premium'] };
-const auth = (t: string) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });
 
 let killed: StartedBot;
 let survivor: RunningApp;
 let aUrl = '';
-const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
   const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:two-away:${process.pid}:${Date.now()}:`, DIRECTLINE_SECRET: SECRET, WEBCHAT_ABANDON_MINUTES: '5' };
@@ -33,46 +29,19 @@ beforeAll(async () => {
   aUrl = (await killed.listening).replace(/\/+$/, '');
 });
 afterAll(async () => {
-  for (const ws of sockets) ws.terminate();
+  cutStreams();
   await killed.stop();
   await survivor.close();
   await survivor.app.store.close();
 });
 
 /** A customer who started on `base`, told it about a double charge, and waits in the billing queue. */
-async function waiting(base: string) {
-  const gen = (await (await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST', headers: auth(SECRET), body: JSON.stringify({ user: { id: 'C1003' } }) })).json()) as { token: string; conversationId: string };
-  const { conversationId: id, token } = gen;
-  expect((await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: auth(token) })).status).toBe(201);
-  const said = await fetch(`${base}/v3/directline/conversations/${id}/activities`, { method: 'POST', headers: auth(token), body: JSON.stringify({ type: 'message', text: "I've been charged twice on my November bill" }) });
-  expect(said.status).toBe(200);
-  const contact = (await survivor.app.desk.queues(dana)).flatMap((q) => q.waiting).find((c) => c.conversationId === `directline:${id}`)!;
-  expect(contact).toBeDefined();
-  return {
-    id,
-    token,
-    status: async () => {
-      const found = await survivor.app.desk.contact(dana, contact.contactId);
-      return found.ok ? found.value.status : 'gone';
-    },
-    abandonments: async () =>
-      (await survivor.app.store.events.read(-1)).map((e) => e.event).filter((e) => e.kind === 'abandoned' && e.detail.contactId === contact.contactId).length,
-  };
-}
-
+const waiting = (base: string) => waitingSofia(base, survivor, SECRET);
 /** Web Chat's stream of the conversation on `base`; resolves once open, with how it ends. */
-async function stream(base: string, c: { id: string; token: string }) {
-  const { streamUrl } = (await (await fetch(`${base}/v3/directline/conversations/${c.id}`, { headers: auth(c.token) })).json()) as { streamUrl: string };
-  const ws = new WebSocket(streamUrl);
-  sockets.push(ws);
-  const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)));
-  await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
-  return { ws, closed };
-}
+const stream = pageStream;
 
 /** Whether the store says a stream holds the conversation now (any instance reads it). */
-const held = async (id: string) =>
-  ((await survivor.app.store.records.get(`directline:stream:${id}`, survivor.app.clock.now().getTime())) as { open?: boolean } | null)?.open === true;
+const held = async (id: string) => (await streamNote(survivor, id))?.open === true;
 
 it('abandons, once, the customer whose instance was killed with their page gone, and keeps the one who reconnected elsewhere', async () => {
   const gone = await waiting(aUrl);

@@ -24,7 +24,7 @@ export const directLineChannel: ChannelModule<DirectLine> = {
       messageRate: { burst: config.MESSAGE_RATE_BURST, perMinute: config.MESSAGE_RATE_PER_MINUTE },
       maxConversations: config.DIRECTLINE_MAX_CONVERSATIONS,
       idleMinutes: config.STATE_TTL_MINUTES,
-      abandonMinutes: config.WEBCHAT_ABANDON_MINUTES,
+      away: app.away,
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     });
     directLine.register(server);
@@ -33,9 +33,9 @@ export const directLineChannel: ChannelModule<DirectLine> = {
       if (!directLine.streams.handleUpgrade(req, socket, head)) socket.destroy();
     });
     // Every instance sweeps; the store's outbox lease gives each gone customer to one of them.
-    directLine.away.sweeper.start();
+    directLine.away.start();
     server.on('close', () => {
-      void directLine.away.sweeper.stop();
+      void directLine.away.stop();
       directLine.close();
     });
     registerWebChatPage(server, {

@@ -14,6 +14,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Conversations } from '../../engine/conversations';
+import { unwatched, type CustomerStreams, type WatchedChannel } from '../../engine/customer-streams';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../engine/outbound';
 import type { IdentityHint } from '../../engine/ports';
 import { redact } from '../../engine/redact';
@@ -22,7 +23,6 @@ import { chat, inboundText, outboundActivities, type Activity, type ChannelAccou
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { runOnce, type OnceOptions } from '../once';
 import { DirectLineConversations, type DirectLineConversation, type DirectLineStore } from './conversations';
-import { AwayWatch, STREAM_RENEW_MS } from './away';
 import { DirectLineStreams } from './stream';
 import { TokenSigner } from './tokens';
 
@@ -46,8 +46,8 @@ export interface DirectLineOptions {
   publicUrl?: string;
   /** Messages one conversation may send: a burst, then so many a minute (default 20, then 30). */
   messageRate?: MessageRate;
-  /** How long a customer waiting for a person may be gone (no stream, poll or message) before leaving the queue (WEBCHAT_ABANDON_MINUTES, default 5). */
-  abandonMinutes?: number;
+  /** Told of the streams and polls: the desk finds who left while waiting (bot/desk/away.ts); default: nobody watches. */
+  away?: CustomerStreams;
 }
 
 /** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
@@ -71,8 +71,8 @@ export class DirectLine implements OutboundChannel {
   readonly signer: TokenSigner;
   readonly conversations: DirectLineConversations;
   readonly streams: DirectLineStreams;
-  /** Customers who closed the page while waiting: `sweep()` runs on a timer (channel.ts) on every instance. */
-  readonly away: AwayWatch;
+  /** Where streams and polls are reported: the desk's watch on customers who closed the page while waiting (started in channel.ts). */
+  readonly away: WatchedChannel;
   private readonly now: () => Date;
   private readonly secret: Buffer;
   private readonly onceOptions: OnceOptions;
@@ -87,17 +87,8 @@ export class DirectLine implements OutboundChannel {
       this.now,
     );
     this.onceOptions = { ttlMs: (opts.idleMinutes ?? 60) * 60_000, now: () => this.now().getTime() };
-    const idleMs = (opts.idleMinutes ?? 60) * 60_000;
-    this.away = new AwayWatch({
-      store: opts.store,
-      conversations: opts.conversations,
-      abandonMs: (opts.abandonMinutes ?? 5) * 60_000,
-      keepMs: idleMs,
-      lastWritten: (id) => this.conversations.lastFromUser(id),
-      now: this.now,
-      log: opts.log,
-    });
-    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log, undefined, this.away, STREAM_RENEW_MS);
+    this.away = (opts.away ?? unwatched).watch('directline', (id) => this.conversations.lastFromUser(id));
+    this.streams = new DirectLineStreams(this.conversations, opts.store.bus, this.signer, (id, user) => this.recover(id, user), opts.log, undefined, this.away, this.away.renewMs);
   }
 
   /**
@@ -242,7 +233,7 @@ export class DirectLine implements OutboundChannel {
       if (!conversation) return;
       const watermark = Number((req.query as { watermark?: string } | undefined)?.watermark ?? 0);
       if (!Number.isInteger(watermark) || watermark < 0) return fail(res, 400, 'BadArgument', 'watermark must be a whole number');
-      await this.away.polledNow(conversation.id);
+      await this.away.polled(conversation.id);
       res.send(200, await this.conversations.since(conversation.id, watermark));
     });
   }
