@@ -2,6 +2,8 @@
  * The Azure Bot Service channel: `POST /api/messages` through botbuilder's
  * CloudAdapter. This is the only file that imports the Bot Framework SDK
  * (archived upstream), so swapping it for its successor touches nothing else.
+ * botframework-channel.ts requires it on the channel's first request or
+ * outbound message, not at start.
  *
  * Authentication is on whenever `MicrosoftAppId` is set (the SDK turns it
  * off when the id is empty; only demo mode starts that way, see config.ts,
@@ -22,7 +24,7 @@ import {
   type ConversationReference,
   type Transcript,
 } from 'botbuilder';
-import type { Request, Response, Server } from 'restify';
+import type { Request, Response } from 'restify';
 import type { Conversations } from '../engine/conversations';
 import type { OutboundChannel, OutboundMessage, OutboundResult } from '../engine/outbound';
 import type { Handoff } from '../engine/handoff-record';
@@ -69,8 +71,13 @@ class CapturedResponse {
   }
 }
 
-/** Mounts `POST /api/messages`; returns the channel's outbound side (conversation ids `botframework:<channelId>:<id>`). */
-export function registerBotFramework(server: Server, opts: BotFrameworkOptions): OutboundChannel {
+/** What answers `POST /api/messages`, and the channel's outbound side (conversation ids `botframework:<channelId>:<id>`). */
+export interface BotFramework extends OutboundChannel {
+  handle(req: Request, res: Response): Promise<void>;
+}
+
+/** The adapter with its turn logic. */
+export function botFramework(opts: BotFrameworkOptions): BotFramework {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: opts.appId,
     MicrosoftAppPassword: opts.appPassword,
@@ -126,7 +133,7 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
     return activities;
   };
 
-  server.post('/api/messages', async (req: Request, res: Response) => {
+  const handle = async (req: Request, res: Response): Promise<void> => {
     if (!opts.appId && !repliesStayLocal(req.body)) {
       // Unauthenticated, the adapter would POST replies wherever `serviceUrl` points, internal addresses included.
       opts.log.warn('botframework.service_url_refused', { hint: 'without MicrosoftAppId, replies go only to a loopback serviceUrl or in the response (deliveryMode expectReplies)' });
@@ -153,9 +160,10 @@ export function registerBotFramework(server: Server, opts: BotFrameworkOptions):
       res.status(status);
       res.end();
     }
-  });
+  };
 
   return {
+    handle,
     async write(conversationId: string, message: OutboundMessage): Promise<OutboundResult> {
       const reference = await references.latest(conversationId);
       if (!reference) return 'unknown_conversation';
