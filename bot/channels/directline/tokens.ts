@@ -38,7 +38,10 @@ export class TokenSigner {
   issue(user: string, conversation: string): string {
     const claims: TokenClaims = { user, conversation, exp: Math.floor(this.now() / 1000) + this.ttlSeconds };
     const body = b64(JSON.stringify(claims));
-    return `${body}.${this.sign(body)}`;
+    const token = `${body}.${this.sign(body)}`;
+    // Signed here: its first use (the stream's upgrade, the first message) needs no HMAC either.
+    this.verified.set(token, claims);
+    return token;
   }
 
   /** The claims of a valid, unexpired token; null for anything else. */
