@@ -18,6 +18,8 @@
  *   --turns T         turns of each chat conversation (default 7: the script once); with T >= 20,
  *                     the p50 of turns 2-11 and of the last 10 show whether a turn costs more late
  *   --max-conversations M  closed loop: stop after M conversations (e.g. RSS after 20,000)
+ *   --settle S        after the load, wait S seconds idle and read the RSS again ("after": what stays held;
+ *                     `npm run bench:memory` is 20,000 chat conversations with --workers 1 --settle 30)
  *   --no-baseline     skip the bare handler
  *   --json            one JSON object instead of the table
  *
@@ -44,13 +46,16 @@ interface Args {
   maxConversations: number | null;
   baseline: boolean;
   json: boolean;
+  /** Seconds idle after the load before the "after" RSS; 0: not read. */
+  settleS: number;
   /** Start the bot as `npm start` does with WORKERS=N (a process tree); null: in this process. */
   workers: number | null;
 }
 
 function parseArgs(argv: string[]): Args {
+  // The last of a flag given twice counts: `npm run bench:memory -- --max-conversations 500` overrides the script's.
   const value = (flag: string) => {
-    const i = argv.indexOf(flag);
+    const i = argv.lastIndexOf(flag);
     return i >= 0 && argv[i + 1] && !argv[i + 1]!.startsWith('--') ? argv[i + 1]! : null;
   };
   const number = (flag: string, fallback: number) => {
@@ -74,6 +79,7 @@ function parseArgs(argv: string[]): Args {
     maxConversations: argv.includes('--max-conversations') ? number('--max-conversations', 1) : null,
     baseline: !argv.includes('--no-baseline'),
     json: argv.includes('--json'),
+    settleS: argv.includes('--settle') ? number('--settle', 10) : 0,
     workers: argv.includes('--workers') ? number('--workers', 1) : null,
   };
 }
@@ -93,6 +99,12 @@ function summary(r: LoadResult) {
     p99_ms: round(percentile(sorted, 99)),
     errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
   };
+}
+
+/** `n` readings of `xs` spread evenly over it, the last one included. */
+function spread(xs: number[], n: number): number[] {
+  if (xs.length <= n) return xs;
+  return Array.from({ length: n }, (_, i) => xs[Math.round(((i + 1) * (xs.length - 1)) / n)]!);
 }
 
 /** The p50 latency of the turns at these places in their conversations. */
@@ -145,7 +157,14 @@ async function main(): Promise<void> {
 
   const rssBefore = bot.rss();
   let peakRss = rssBefore;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, bot.rss())), args.workers ? 200 : 50);
+  // RSS once a second as well, so a figure that climbs to the end (unbounded) shows apart from a plateau.
+  const timeline: number[] = [];
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    const rss = bot.rss();
+    peakRss = Math.max(peakRss, rss);
+    if (++ticks % (args.workers ? 5 : 20) === 0) timeline.push(rss);
+  }, args.workers ? 200 : 50);
   const cpuBefore = bot.cpuMs();
   const primaryBefore = bot.primaryCpuMs?.() ?? 0;
   const result = await runForked(plan(bot.url));
@@ -153,6 +172,11 @@ async function main(): Promise<void> {
   const primaryMs = (bot.primaryCpuMs?.() ?? 0) - primaryBefore;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, bot.rss());
+  let rssAfter: number | null = null;
+  if (args.settleS) {
+    await new Promise((resolve) => setTimeout(resolve, args.settleS * 1000));
+    rssAfter = bot.rss();
+  }
   await bot.close();
 
   let baseline: LoadResult | null = null;
@@ -178,6 +202,10 @@ async function main(): Promise<void> {
     error_kinds: result.errors,
     peak_rss_mb: round(peakRss / 2 ** 20),
     rss_before_mb: round(rssBefore / 2 ** 20),
+    rss_after_mb: rssAfter === null ? null : round(rssAfter / 2 ** 20),
+    settle_s: args.settleS,
+    // Ten RSS readings spread over the load, in MB: a plateau is a bounded cache, a climb to the end is not.
+    rss_timeline_mb: spread(timeline, 10).map((r) => round(r / 2 ** 20, 0)),
     cpu_ms_per_turn: b.turns ? round(cpuMs / b.turns, 2) : null,
     ...(args.workers ? { primary_cpu_ms_per_turn: b.turns ? round(primaryMs / b.turns, 2) : null } : {}),
     client_cpu_ms_per_turn: result.sent ? round(result.clientCpuMs / result.sent, 2) : null,
@@ -200,6 +228,7 @@ async function main(): Promise<void> {
   console.log(`bench:load — ${args.mode === 'closed' ? `closed loop, ${args.concurrency} customers` : `open loop, ${args.rate} turns/s over ${args.conversations}+ conversations`}, ${args.durationS} s, ${Math.round(args.voice * 100)}% on the phone, store ${report.store}${args.workers ? `, ${args.workers} workers` : ''}`);
   console.log(`  bot:       ${b.turns_per_s} turns/s  p50 ${b.p50_ms} ms  p95 ${b.p95_ms} ms  p99 ${b.p99_ms} ms  errors ${b.errors}${b.errors ? ` ${JSON.stringify(result.errors)}` : ''}`);
   console.log(`             ${result.turns.chat} chat turns, ${result.turns.voice} voice turns in ${result.conversations} conversations; peak RSS ${report.peak_rss_mb} MB (${report.rss_before_mb} MB before); ${report.cpu_ms_per_turn} ms CPU a turn${args.workers ? `, the primary's ${report.primary_cpu_ms_per_turn} ms of it` : ''} (the load client ${report.client_cpu_ms_per_turn} ms)`);
+  if (rssAfter !== null) console.log(`             RSS ${report.rss_before_mb} MB before, ${report.peak_rss_mb} MB at the peak, ${report.rss_after_mb} MB ${args.settleS} s after the load; during it: ${report.rss_timeline_mb.join(' → ')} MB`);
   if (args.mode === 'open') console.log(`             offered ${report.offered_turns_per_s} turns/s; the last answers came ${report.drain_ms} ms after the last turn was sent`);
   if (report.early_p50_ms !== undefined) console.log(`             p50 of turns 2-11 ${report.early_p50_ms} ms, of turns ${turns - 9}-${turns} ${report.late_p50_ms} ms`);
   if (base) console.log(`  bare:      ${base.turns_per_s} turns/s  p50 ${base.p50_ms} ms  p99 ${base.p99_ms} ms  errors ${base.errors}`);
