@@ -19,6 +19,11 @@ const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
 const RESTART_WINDOW_MS = 60_000;
 
+/** How long to wait before starting a worker again, given the deaths in the last minute (this one included). */
+export function restartDelayMs(recentDeaths: number): number {
+  return Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** Math.max(0, recentDeaths - 1));
+}
+
 /** This start's seed: the primary's (in a worker), else fresh. */
 export function startSeed(): Buffer {
   const given = cluster.isWorker ? process.env[SEED_ENV] : undefined;
@@ -88,7 +93,7 @@ export function runPrimary(options: PrimaryOptions): void {
     }
     const now = Date.now();
     deaths = [...deaths.filter((t) => now - t < RESTART_WINDOW_MS), now];
-    const restartInMs = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** (deaths.length - 1));
+    const restartInMs = restartDelayMs(deaths.length);
     log.error('worker.died', { worker: worker.id, pid, code, signal, restartInMs });
     const timer = setTimeout(() => {
       restarts.delete(timer);

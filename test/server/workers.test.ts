@@ -11,9 +11,12 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { restartDelayMs } from '../../bot/cluster';
+import { readConfig } from '../../bot/config';
+import { root } from '../support/harness';
 import { startBot, type StartedBot } from '../support/spawn';
 
 jest.setTimeout(120_000);
@@ -177,7 +180,8 @@ it('replaces a worker killed with kill -9, and the conversation goes on', async 
   await chat.botMessages(1);
   const [victim, survivor] = started();
   process.kill(victim!, 'SIGKILL');
-  await bot.waitFor(new RegExp(`"event":"worker\\.died","worker":\\d+,"pid":${victim}`));
+  // Started again after half a second: the first death this minute.
+  await bot.waitFor(new RegExp(`"event":"worker\\.died","worker":\\d+,"pid":${victim},[^\\n]*"restartInMs":500`));
   await bot.waitFor(/"event":"worker\.started"[^]*"event":"worker\.started"[^]*"event":"worker\.started"/);
   const replacement = started()[2]!;
   await bot.waitFor(new RegExp(`"pid":${replacement},"event":"listening"`));
@@ -193,6 +197,14 @@ it('replaces a worker killed with kill -9, and the conversation goes on', async 
   const history = (await call('GET', `/v3/directline/conversations/${chat.conversationId}/activities`, { bearer: chat.token })).json as Frame;
   expect(history.activities.filter((a) => a.type === 'message' && a.text?.startsWith('Your balance is'))).toHaveLength(4);
   chat.ws.close();
+});
+
+it('waits longer before each restart while workers keep dying: 0.5 s, doubled per death in the last minute, at most 30 s', () => {
+  expect([1, 2, 3, 4, 6, 7, 20].map(restartDelayMs)).toEqual([500, 1000, 2000, 4000, 16_000, 30_000, 30_000]);
+});
+
+it('WORKERS=auto starts one worker per CPU', () => {
+  expect(readConfig({ WORKERS: 'auto', DATA_DIR: dataDir }, root, 'demo').WORKERS).toBe(availableParallelism());
 });
 
 it('SIGTERM to the primary: every worker finishes its graceful shutdown, then the primary exits 0', async () => {
