@@ -32,13 +32,15 @@ it('closed loop over chat and phone prints the figures, against the bot and the 
 }, 180_000);
 
 it('--workers 2 starts the bot as npm start does with WORKERS=2 and sums memory and CPU over its processes', async () => {
-  const run = await bench(['--json', '--workers', '2', '--concurrency', '2', '--duration', '1', '--no-baseline']);
+  // --settle (bench:memory's): the RSS read again once the load is over.
+  const run = await bench(['--json', '--workers', '2', '--concurrency', '2', '--duration', '1', '--no-baseline', '--settle', '1']);
   expect({ status: run.status, stderr: run.status ? run.stderr : '' }).toEqual({ status: 0, stderr: '' });
   const report = JSON.parse(run.stdout.trim()) as Record<string, number | string>;
   expect(report).toMatchObject({ mode: 'closed', store: 'sqlite', workers: 2, errors: 0 });
   expect(report.chat_turns as number).toBeGreaterThan(0);
   // Read from /proc over the tree (figures not checked).
   expect(report.peak_rss_mb as number).toBeGreaterThan(0);
+  expect(report.rss_after_mb as number).toBeGreaterThan(0);
   expect(report.primary_cpu_ms_per_turn).toEqual(expect.any(Number));
   // The workers' turns are counted, not the primary's CPU alone.
   expect(report.cpu_ms_per_turn as number).toBeGreaterThan(report.primary_cpu_ms_per_turn as number);
