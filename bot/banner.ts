@@ -11,7 +11,7 @@ import type { Logger } from './log';
 export function announceDemo(config: Config, log: Logger): void {
   const conveniences = [
     config.DEMO_SIGN_IN === 'true' && 'demo sign-in',
-    config.QUEUES_API === 'on' && 'GET /api/queues (personal data)',
+    config.QUEUES_API === 'on' && 'GET /api/queues (the waiting contacts, for signed-in agents)',
     config.BOTFRAMEWORK_CHANNEL === 'on' && !config.MicrosoftAppId && 'unauthenticated /api/messages (loopback replies only)',
     !config.DIRECTLINE_SECRET && 'a made-up Direct Line secret',
     !config.CI_API_URL && 'the demo customers file',

@@ -85,7 +85,7 @@ const schema = z.object({
   /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */
   DEMO_SIGN_IN: z.enum(['true', 'false', '']).optional(),
   BOTFRAMEWORK_CHANNEL: z.enum(['on', 'off']).default('on'),
-  /** GET /api/queues lists waiting contacts with their summaries (personal data): default on in demo mode, refused in production. */
+  /** GET /api/queues lists waiting contacts with their summaries (personal data) to signed-in agents: default on in demo mode, off in production, where on needs AGENTS_FILE. */
   QUEUES_API: z.enum(['on', 'off', '']).optional(),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
