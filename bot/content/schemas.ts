@@ -79,6 +79,8 @@ export const intentSchema = z
     intent: name,
     /** How the bot names this request to a customer ("check your balance"). */
     label: z.string().min(1),
+    /** How the agent reads it ("The customer asked to change their plan"); default: `label`. */
+    agent_label: z.string().min(1).optional(),
     description: z.string().optional(),
     examples: z
       .array(z.string().min(1))
@@ -114,6 +116,11 @@ export const intentSchema = z
       ctx.addIssue({ code: 'custom', path: ['queue'], message: 'a handoff intent needs its queue' });
   });
 export type Intent = z.infer<typeof intentSchema>;
+
+/** An intent as the agent reads it: `agent_label`, else the customer's `label`. */
+export function agentLabel(intent: Intent): string {
+  return intent.agent_label ?? intent.label;
+}
 
 export type ProfileList = 'orders' | 'products' | 'devices' | 'campaigns' | 'invoices' | 'tickets';
 

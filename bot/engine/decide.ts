@@ -4,6 +4,7 @@
  * question (in-flow.ts), clarification, understanding, a self-service dialog
  * or a handoff (serve.ts); then requests still pending.
  */
+import { agentLabel } from '../content/schemas';
 import type { TurnContext } from './context';
 import { repeatQuestion } from './dialog-runner';
 import { topicNamedWithEscape } from './escape-topic';
@@ -73,7 +74,7 @@ async function decideTurn(ctx: TurnContext): Promise<void> {
     // "a person about my bill": routed as the bill would be, like a topic said earlier.
     const named = text ? topicNamedWithEscape(ctx.brain, text) : null;
     if (named) state.topic = named.intent;
-    const reason = named ? `The customer asked for a person about: ${named.label}` : 'The customer asked for a person';
+    const reason = named ? `The customer asked for a person about: ${agentLabel(named)}` : 'The customer asked for a person';
     await handOff(ctx, { intent, reason, ...(intent.say ? { say: intent.say } : {}) });
     return;
   }

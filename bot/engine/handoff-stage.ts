@@ -3,7 +3,7 @@
  * handoff object with the intent-specific summary and next best actions,
  * deliver it, and tell the customer what happens next.
  */
-import type { Intent, OfferContext } from '../content/schemas';
+import { agentLabel, type Intent, type OfferContext } from '../content/schemas';
 import type { TurnContext } from './context';
 import type { Handoff } from './handoff-record';
 import type { Facts } from '../domain/facts';
@@ -91,7 +91,7 @@ export async function handOff(ctx: TurnContext, req: HandoffRequest): Promise<vo
       ...(unavailable ? { profileUnavailable: true } : {}),
     },
     intent: req.intent
-      ? { name: req.intent.intent, label: req.intent.label, confidence: state.confidence }
+      ? { name: req.intent.intent, label: agentLabel(req.intent), confidence: state.confidence }
       : null,
     words: [...state.words],
     botActions: [...state.actions],

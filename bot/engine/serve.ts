@@ -4,6 +4,7 @@
  * question which one was meant, a "Did you mean …?"), requests still pending,
  * and a message the bot did not understand.
  */
+import { agentLabel } from '../content/schemas';
 import type { TurnContext } from './context';
 import { startDialog } from './dialog-runner';
 import { handOff } from './handoff-stage';
@@ -122,7 +123,10 @@ export async function servePending(ctx: TurnContext): Promise<void> {
   }
   if (state.handedOff && state.pending.length) {
     // Never dropped silently: the agent reads what else the customer asked for.
-    for (const p of state.pending) ctx.did(`The customer also asked to ${ctx.content.intents.get(p.intent)?.label ?? p.intent}`);
+    for (const p of state.pending) {
+      const also = ctx.content.intents.get(p.intent);
+      ctx.did(`The customer also asked to ${also ? agentLabel(also) : p.intent}`);
+    };
     state.pending = [];
   }
 }
@@ -156,7 +160,7 @@ export async function serve(ctx: TurnContext, name: string, confidence: number, 
   if (text && intent.topic) state.words.push(redact(text));
   if (intent.topic && !intent.queue_from_topic) state.topic = intent.intent;
   if (intent.handoff) {
-    await handOff(ctx, { intent, reason: `The customer asked to ${intent.label}`, ...(intent.say ? { say: intent.say } : {}) });
+    await handOff(ctx, { intent, reason: `The customer asked to ${agentLabel(intent)}`, ...(intent.say ? { say: intent.say } : {}) });
     return;
   }
   const prefill: Record<string, SlotValue> = { ...values };

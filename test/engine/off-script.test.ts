@@ -26,7 +26,7 @@ describe('leaving a flow', () => {
     await c.say('never mind');
     const state = await h.engine.peek(c.id);
     expect(state?.dialog).toBeNull();
-    expect(state?.actions).toContain('Started to update your address; left it when asked for "city": the customer changed their mind');
+    expect(state?.actions).toContain('Started to update their address; left it when asked for "city": the customer changed their mind');
     const out = await c.say('agent');
     expect(out.handoff?.handoff.botActions.join('\n')).toContain('left it when asked for "city"');
   });
