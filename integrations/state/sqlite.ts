@@ -109,12 +109,6 @@ export class SqliteStore implements Store {
       const row = this.sql('SELECT answer FROM deliveries WHERE id = ?').get(id) as Row;
       return row.answer === null ? { status: 'pending' } : { status: 'done', answer: JSON.parse(row.answer as string) as Json };
     });
-    this.readHistory = this.reader.transaction((id: string, watermark: number, now: Millis, limit: number) => {
-      const count = this.historyCount(id, now);
-      if (count === 0) return { entries: [], watermark: 0 };
-      const rows = this.read('SELECT seq, item FROM history_items WHERE conversation_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(id, watermark, limit) as Row[];
-      return { entries: rows.map((r) => ({ seq: r.seq as number, item: JSON.parse(r.item as string) as Json })), watermark: count };
-    });
     this.appendItems = this.db.transaction((id: string, items: readonly Json[], ttlMs: number, now: Millis): number => {
       const row = this.sql('SELECT count, expires_at FROM histories WHERE conversation_id = ?').get(id) as Row | undefined;
       const live = row !== undefined && (row.expires_at as number) > now;
@@ -132,7 +126,6 @@ export class SqliteStore implements Store {
   // Built once: better-sqlite3's transaction() wraps the function anew on every call.
   private readonly saveState: Database.Transaction<(state: ConversationState, expected: number, now: Millis) => number>;
   private readonly claimDelivery: Database.Transaction<(id: string, ttlMs: number, now: Millis) => DedupeRecord>;
-  private readonly readHistory: Database.Transaction<(id: string, watermark: number, now: Millis, limit: number) => { entries: HistoryEntry[]; watermark: number }>;
   private readonly appendItems: Database.Transaction<(id: string, items: readonly Json[], ttlMs: number, now: Millis) => number>;
 
   readonly states = {
@@ -180,7 +173,16 @@ export class SqliteStore implements Store {
   readonly histories: Histories = {
     append: (id: string, item: Json, ttlMs: number, now: Millis): Promise<number> => this.commits.write(() => this.appendItems(id, [item], ttlMs, now)),
     appendAll: (id: string, items: readonly Json[], ttlMs: number, now: Millis): Promise<number> => this.commits.write(() => this.appendItems(id, items, ttlMs, now)),
-    since: async (id: string, watermark: number, now: Millis, limit = 1000) => this.readHistory(id, watermark, now, limit),
+    since: async (id: string, watermark: number, now: Millis, limit = 1000): Promise<{ entries: HistoryEntry[]; watermark: number }> => {
+      // One statement, so one snapshot: the count and the entries agree. No row: no live history.
+      const rows = this.read(
+        `SELECT h.count AS count, i.seq AS seq, i.item AS item FROM histories h
+         LEFT JOIN history_items i ON i.conversation_id = h.conversation_id AND i.seq >= ?
+         WHERE h.conversation_id = ? AND h.expires_at > ? ORDER BY i.seq LIMIT ?`,
+      ).all(watermark, id, now, limit) as Row[];
+      const entries = rows.filter((r) => r.seq !== null).map((r) => ({ seq: r.seq as number, item: JSON.parse(r.item as string) as Json }));
+      return { entries, watermark: (rows[0]?.count as number | undefined) ?? 0 };
+    },
   };
 
   readonly waiting = {
@@ -252,11 +254,6 @@ export class SqliteStore implements Store {
     await this.checkpointer.close();
     if (this.reader.open) this.reader.close();
     if (this.db.open) this.db.close();
-  }
-
-  private historyCount(id: string, now: Millis): number {
-    const row = this.read('SELECT count FROM histories WHERE conversation_id = ? AND expires_at > ?').get(id, now) as Row | undefined;
-    return (row?.count as number | undefined) ?? 0;
   }
 }
 
