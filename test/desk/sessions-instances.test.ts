@@ -3,7 +3,8 @@
  * app (as behind a load balancer) on one SQLite file, and on one Redis. An
  * agent signed in on one works on the other; signing out on one ends the
  * session on both; sign-in attempts spread over both count as on one, and
- * an address an agent signed in from is spared on both.
+ * an address an agent signed in from is spared on both; an agent whose desk
+ * page is open on one is at work for a customer on the other.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { RedisStore } from '../../integrations/state/redis';
 import { deskAgent } from '../support/desk-agent';
 import { startApp, type RunningApp } from '../support/server';
 import { REDIS_URL } from '../support/store-backends';
+import { webCustomer } from '../support/web-customer';
 
 const PASSWORD = 'correct horse battery staple';
 const dir = mkdtempSync(join(tmpdir(), 'frontline-desk-instances-'));
@@ -97,4 +99,21 @@ describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two ins
     expect((await deskAgent(b.url).signIn('dana', PASSWORD)).status).toBe(200);
     // Twenty scrypt checks on a busy machine.
   }, 60_000);
+
+  it('counts an agent whose desk page is open on one instance as at work for a customer chatting on the other', async () => {
+    const asks = async () => (await (await webCustomer(b)).say('I want to talk to a person about my bill')).join('\n');
+    expect(await asks()).toMatch(/nobody from the team is available right now/);
+    // Dana (billing) opens her desk on A: its event stream.
+    const dana = deskAgent(a.url);
+    expect((await dana.signIn('dana', PASSWORD)).status).toBe(200);
+    const page = new AbortController();
+    const events = await fetch(`${a.url}/api/desk/events`, { headers: { cookie: dana.cookie }, signal: page.signal });
+    const reader = events.body!.getReader();
+    await reader.read(); // "ready": the page is open
+    const told = await asks();
+    expect(told).toMatch(/expected wait/);
+    expect(told).not.toMatch(/available right now/);
+    page.abort();
+    await reader.read().catch(() => undefined);
+  });
 });
