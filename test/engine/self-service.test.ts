@@ -74,7 +74,7 @@ describe('self-service for a signed-in customer', () => {
     const c = h.conversation({ identity: signedIn('C1001') });
     await c.start();
     await c.say('is there an outage in my area');
-    expect(all(c.texts)).toContain('known broadband outage in your area: A fibre cabinet fault');
+    expect(all(c.texts)).toContain('known broadband outage in your area. A fibre cabinet fault');
     expect(all(c.texts)).toContain('Tuesday, November 24 at 6:00 PM');
   });
 
