@@ -9,8 +9,8 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { openChromium, type OpenBrowser } from '../support/chromium';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { root } from '../support/harness';
 import { startApp, type RunningApp } from '../support/server';
 
@@ -20,12 +20,14 @@ const shots = join(root, 'test-output', 'desk');
 const wait = { timeout: 30_000 };
 
 let app: RunningApp;
-const browsers: OpenBrowser[] = [];
+/** One Chromium; each person (the customer, Dana, Marco) has a window of their own in it. */
+let browser: Browser | undefined;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   app = await startApp();
+  browser = await launchChromium();
 });
 
 afterEach(async () => {
@@ -34,16 +36,15 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  for (const b of browsers) await b.close();
+  await browser?.close();
   await app?.close();
 });
 
 const pages: Page[] = [];
 
 async function newWindow(width = 1400, height = 860): Promise<Page> {
-  const browser = await openChromium({ viewport: { width, height } });
-  browsers.push(browser);
-  const page = await browser.context.newPage();
+  const context = await browser!.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
   pages.push(page);
   page.on('pageerror', (err) => pageErrors.push(err.message));
   return page;

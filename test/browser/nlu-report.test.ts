@@ -4,13 +4,13 @@
  * the charts draw from what the file holds. The screenshot is kept in
  * test-output/nlu-report/.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext } from 'playwright-core';
 import { openChromium, type OpenBrowser } from '../support/chromium';
 import { root } from '../support/harness';
+import { runScript } from '../support/spawn';
 
 jest.setTimeout(240_000);
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   mkdirSync(out, { recursive: true });
   rmSync(html, { force: true });
   // Two-fold cross-validation on the demo intents: quick, with labelled out-of-scope examples.
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'nlu.ts'), 'eval', '--folds', '2', '--html', html], { cwd: root, encoding: 'utf8' });
+  const r = runScript('nlu', ['eval', '--folds', '2', '--html', html]);
   if (r.status !== 0) throw new Error(r.stderr);
   browser = await openChromium({
     viewport: { width: 1280, height: 900 },

@@ -3,7 +3,6 @@
  * dialog's `call:` name and its `args:` keys against it, naming file, line
  * and field.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { actionRegistry } from '../../integrations/backoffice/actions';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
 import { channelRegistry } from '../../bot/compose';
+import { runScript } from '../support/spawn';
 
 let dir: string;
 beforeEach(() => {
@@ -39,7 +39,7 @@ it('names an argument the action does not take, where it is written', () => {
 
 it('makes npm run validate exit non-zero on a wrong argument', () => {
   edit('dialogs/outage_status.yaml', (t) => t.replace('postcode: "{outage_zip}"', 'zip: "{outage_zip}"'));
-  const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+  const run = runScript('validate', [dir]);
   expect(run.status).toBe(1);
   expect(run.stdout).toMatch(/^dialogs\/outage_status\.yaml:\d+ steps\[\d+\]\.args\.zip: outage\.check takes no argument "zip"/m);
 });

@@ -3,7 +3,6 @@
  * refuse a broken `processes/*.yaml` naming file, line and field — an unknown
  * action, argument, fact, intent or value, a form field of no known type.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { createLogger } from '../../bot/log';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
 import { codeNames } from '../../bot/compose';
+import { runScript } from '../support/spawn';
 
 let dir: string;
 beforeEach(() => {
@@ -111,7 +111,7 @@ it('stops start-up and hot reload on a broken process, and npm run validate exit
     watcher.close();
   }
 
-  const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+  const run = runScript('validate', [dir]);
   expect(run.status).toBe(1);
   expect(run.stdout).toContain(expected);
 });

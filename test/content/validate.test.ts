@@ -2,7 +2,6 @@
  * `npm run validate` catches each kind of mistake a product owner can make,
  * naming file, line and field, and exits non-zero.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { formatProblem, validateContent } from '../../bot/content/validate';
 import { EmbeddedBackOffice } from '../../integrations/backoffice/embedded';
 import { root } from '../support/harness';
 import { channelRegistry } from '../../bot/compose';
+import { runScript } from '../support/spawn';
 
 let dir: string;
 beforeEach(() => {
@@ -132,7 +132,7 @@ describe('npm run validate', () => {
     edit('rules/routing.yaml', (t) => `${t}  - when: { segment: platnum }\n    queue: billing\n`);
     edit('intents/thanks.yaml', (t) => t.replace(/^examples:\n((?:- .*\n)+)/m, 'examples:\n- thanks\n'));
     edit('dialogs/greeting.yaml', (t) => t.replace('- say: "Hello! How can I help you today?"', '- say: "Hello! How can I help you today?'));
-    const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+    const r = runScript('validate', [dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^intents\/store_hours\.yaml:\d+ dialog: no dialog "shop_hours" in dialogs\//m);
     expect(r.stdout).toMatch(/^intents\/complaint\.yaml:\d+ handof: unknown field "handof"/m);
@@ -162,7 +162,7 @@ describe('npm run validate', () => {
     edit('intents/store_hours.yaml', (t) => t.replace('dialog: store_hours', 'dialog: store_hourz').replace('- nearest shop\n', '- nearest shop\n- 42\n'));
     // A syntax error elsewhere: the file cannot be read at all, and nothing is said about what it names.
     edit('intents/thanks.yaml', (t) => t.replace('topic: false', 'topic: [false'));
-    const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+    const r = runScript('validate', [dir]);
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
     const file = 'intents/store_hours.yaml';
@@ -176,7 +176,7 @@ describe('npm run validate', () => {
     cpSync(join(root, 'test', 'conversations'), join(dir, 'test', 'conversations'), { recursive: true });
     rmSync(join(dir, 'test', 'conversations', 'store_hours.yaml'));
     rmSync(join(dir, 'test', 'conversations', 'store_hours_known.yaml'));
-    const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'validate.ts'), dir], { encoding: 'utf8' });
+    const r = runScript('validate', [dir]);
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
       `warning: intents/store_hours.yaml:${lineOf('intents/store_hours.yaml', /^intent:/)} intent: no conversation test exercises it; add test/conversations/store_hours.yaml`,

@@ -2,14 +2,13 @@
  * Who may sign in at the desk: the agents file, its scrypt hashes, the
  * command that writes them, and demo agents that exist in demo mode only.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentDirectory, AgentsFileError, hashPassword, readAgentsFile, verifyPassword } from '../../bot/desk/agents';
 import { readConfig } from '../../bot/config';
 import { root } from '../support/harness';
-import { tsx } from '../support/spawn';
+import { runScript } from '../support/spawn';
 
 jest.setTimeout(60_000);
 
@@ -56,7 +55,7 @@ describe('the agents file', () => {
 
 describe('npm run agents', () => {
   const run = (args: string[], input = '') =>
-    spawnSync(tsx, [join(root, 'scripts', 'agents.ts'), ...args], { input, encoding: 'utf8', cwd: dir, env: { ...process.env, AGENTS_FILE: '' } });
+    runScript('agents', args, { input, cwd: dir, env: { ...process.env, AGENTS_FILE: '' } });
 
   it('adds an agent with a hashed password read from standard input, and production can sign them in', async () => {
     const file = join(dir, 'agents.yaml');

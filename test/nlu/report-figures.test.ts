@@ -5,12 +5,10 @@
  * refused), in the JSON, the text and the HTML report; and, in
  * cross-validation, training said to be per fold.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { OOS, report, type Prediction } from '../../bot/nlu/evaluate';
 import { formatReport } from '../../bot/nlu/format';
 import { htmlReport } from '../../bot/nlu/report-html';
-import { root } from '../support/harness';
+import { runScript } from '../support/spawn';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +39,7 @@ it('prints both figures in the text and the HTML report', () => {
 });
 
 it('says training is per fold in cross-validation (npm run nlu -- eval on the demo intents)', () => {
-  const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'nlu.ts'), 'eval', '--folds', '2'], { cwd: root, encoding: 'utf8' });
+  const run = runScript('nlu', ['eval', '--folds', '2']);
   expect(run.stderr).toBe('');
   const lines = run.stdout.split('\n');
   expect(lines[0]).toMatch(/^Accuracy +\d+\.\d% \(known-intent messages whose best intent is right, whatever its confidence\)$/);

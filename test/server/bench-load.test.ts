@@ -5,11 +5,12 @@
  * only that they are there and that no turn failed.
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { root } from '../support/harness';
+import { scriptCommand } from '../support/spawn';
 
 function bench(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'bench-load.ts'), ...args], { cwd: root });
+  const [command, argv] = scriptCommand('bench-load', args);
+  const child = spawn(command, argv, { cwd: root });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -15,16 +15,31 @@ export interface OpenBrowser {
   close(): Promise<void>;
 }
 
-/** Opens a browser context with `options` (viewport, mobile …); `close` removes its profile too. */
-export async function openChromium(options: Omit<Parameters<typeof chromium.launchPersistentContext>[1], 'executablePath' | 'args'> = {}): Promise<OpenBrowser> {
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function checkInstalled(): void {
   if (!existsSync(executablePath))
     throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+}
+
+/**
+ * One Chromium for several people at once: each `browser.newContext()` is a window of its own with its
+ * own cookies and storage (as separate profiles would be), without starting Chromium again for each.
+ */
+export async function launchChromium(): Promise<Browser> {
+  checkInstalled();
+  return chromium.launch({ executablePath, headless: true, args });
+}
+
+/** Opens a browser context with `options` (viewport, mobile …); `close` removes its profile too. */
+export async function openChromium(options: Omit<Parameters<typeof chromium.launchPersistentContext>[1], 'executablePath' | 'args'> = {}): Promise<OpenBrowser> {
+  checkInstalled();
   const profileDir = mkdtempSync(join(tmpdir(), 'frontline-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath,
     headless: true,
     ...options,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args,
   });
   return {
     context,

@@ -4,7 +4,7 @@
  * any other command. It runs in a process group of its own so a test ends
  * it and everything it started.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from './harness';
 
@@ -14,6 +14,27 @@ export const tsx = join(root, 'node_modules', '.bin', 'tsx');
  * tsx's CommonJS hook (resolved here, so any working directory works).
  */
 const tsxHook = ['--disable-warning=DEP0111', '--require', require.resolve('tsx/cjs', { paths: [root] })];
+
+/**
+ * The command line that runs `scripts/<name>.ts` in one node process with tsx's hook, as `npm start`
+ * runs the bot. Its npm script (`tsx scripts/<name>.ts`) costs two processes more, npm's and the tsx
+ * CLI's: seconds a run on two cores. Each `npm run` command is run once as typed (call-cli, chat-cli,
+ * npm-scripts tests); the other tests run the script this way.
+ */
+export function scriptCommand(name: string, args: readonly string[] = []): [string, string[]] {
+  return [process.execPath, [...tsxHook, join(root, 'scripts', `${name}.ts`), ...args]];
+}
+
+/** Runs `scripts/<name>.ts` to its end (see {@link scriptCommand}); cwd is the project unless given. */
+export function runScript(name: string, args: readonly string[], opts: Omit<SpawnSyncOptionsWithStringEncoding, 'encoding'> = {}): SpawnSyncReturns<string> {
+  const [command, argv] = scriptCommand(name, args);
+  return spawnSync(command, argv, { cwd: root, ...opts, encoding: 'utf8' });
+}
+
+/** `npm run --silent <script> -- args` as a user types it. */
+export function npmRun(script: string, args: readonly string[], opts: Omit<SpawnSyncOptionsWithStringEncoding, 'encoding'> = {}): SpawnSyncReturns<string> {
+  return spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: root, ...opts, encoding: 'utf8' });
+}
 
 export interface StartedBot {
   /** The child's pid, which leads its process group (kill -9 the group with `process.kill(-pid, 'SIGKILL')`). */
