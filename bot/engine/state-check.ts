@@ -1,107 +1,172 @@
 /**
- * The quick check of a stored conversation state: true only when the value
- * is exactly what zod's parse of `conversationStateSchema` would give back
- * (every field present, no field more, every value of its type), so it can
- * be used as it is. Anything else — an old, partial, padded or corrupt
- * state — goes through zod as before. Saves zod rebuilding the state on
- * every load; the schema in state.ts stays the one definition.
+ * The quick check of a stored value against a zod schema: true only when the
+ * value is exactly what zod's parse would give back (every field present, no
+ * field more, every value of its type), so it can be used as it is. Anything
+ * else (an old, partial, padded or corrupt state) goes through zod as
+ * before. Built once from the schema itself, so a field added to the schema
+ * is checked with no second list to keep (state.ts builds the one for the
+ * conversation state). A part of a schema it cannot judge (a refinement, a
+ * transform, a check it does not know) is never taken as it is: values with
+ * it go through zod, and `unsupported` names it.
  */
-import { channelNamePattern } from '../domain/channels';
+import { z } from 'zod';
 
+type Check = (v: unknown) => boolean;
 type Obj = Record<string, unknown>;
 
+/** The check, and the paths of the parts of the schema it cannot judge (values there always go through zod). */
+export interface CanonicalCheck {
+  (value: unknown): boolean;
+  readonly unsupported: readonly string[];
+}
+
+const own = Object.prototype.hasOwnProperty;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => typeof v === 'string';
-const strOrNull = (v: unknown) => v === null || typeof v === 'string';
-const bool = (v: unknown) => typeof v === 'boolean';
-const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const num = (v: unknown) => typeof v === 'number' && !Number.isNaN(v);
 
-/** `o` has exactly these own keys. */
-function exactly(o: Obj, keys: readonly string[]): boolean {
-  let n = 0;
-  for (const k in o) {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) return false;
-    n++;
+/**
+ * Builds the quick check for `schema`. `unchecked`: top-level fields taken as
+ * they are (present, of any value), because the caller checks them itself.
+ */
+export function canonicalCheck(schema: z.ZodTypeAny, unchecked: readonly string[] = []): CanonicalCheck {
+  const unsupported: string[] = [];
+  const never = (path: string): Check => {
+    unsupported.push(path || '(root)');
+    return () => false;
+  };
+
+  function build(s: z.ZodTypeAny, path: string): Check {
+    if (s instanceof z.ZodString) return stringCheck(s, path);
+    if (s instanceof z.ZodNumber) return numberCheck(s, path);
+    if (s instanceof z.ZodBoolean) return (v) => typeof v === 'boolean';
+    if (s instanceof z.ZodNull) return (v) => v === null;
+    if (s instanceof z.ZodLiteral) {
+      const value: unknown = s.value;
+      return (v) => v === value;
+    }
+    if (s instanceof z.ZodEnum) {
+      const values = new Set<unknown>(s.options as unknown[]);
+      return (v) => values.has(v);
+    }
+    if (s instanceof z.ZodNullable) {
+      const inner = build(s.unwrap() as z.ZodTypeAny, path);
+      return (v) => v === null || inner(v);
+    }
+    // Filled in by zod when missing: the key is then always there (objectCheck).
+    if (s instanceof z.ZodDefault) return build(s.removeDefault() as z.ZodTypeAny, path);
+    if (s instanceof z.ZodArray) return arrayCheck(s, path);
+    if (s instanceof z.ZodRecord) {
+      if (!(s.keySchema instanceof z.ZodString) || s.keySchema._def.checks.length) return never(path);
+      const value = build(s.valueSchema as z.ZodTypeAny, `${path}.*`);
+      return (v) => {
+        if (!isObj(v)) return false;
+        for (const k in v) if (!own.call(v, k) || k === '__proto__' || !value(v[k])) return false;
+        return true;
+      };
+    }
+    if (s instanceof z.ZodUnion || s instanceof z.ZodDiscriminatedUnion) {
+      const options = (s.options as z.ZodTypeAny[]).map((o, i) => build(o, `${path}|${i}`));
+      return (v) => {
+        for (let i = 0; i < options.length; i++) if (options[i]!(v)) return true;
+        return false;
+      };
+    }
+    if (s instanceof z.ZodObject) return objectCheck(s as z.AnyZodObject, path, path ? [] : unchecked);
+    return never(path);
   }
-  return n === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(o, k));
-}
 
-const slotValue = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || num(v);
-function values(v: unknown): boolean {
-  if (!isObj(v)) return false;
-  for (const k in v) if (!Object.prototype.hasOwnProperty.call(v, k) || k === '__proto__' || !slotValue(v[k])) return false;
-  return true;
-}
-const listOf = (v: unknown, item: (x: unknown) => boolean) => Array.isArray(v) && v.every(item);
-const strings = (v: unknown) => listOf(v, str);
-const record = (keys: readonly string[]) => (v: unknown) => isObj(v) && exactly(v, keys) && keys.every((k) => str(v[k]));
+  function stringCheck(s: z.ZodString, path: string): Check {
+    const parts: Check[] = [];
+    for (const c of s._def.checks) {
+      if (c.kind === 'regex') {
+        const re = c.regex;
+        parts.push((v) => {
+          re.lastIndex = 0;
+          return re.test(v as string);
+        });
+      } else if (c.kind === 'min') parts.push((v) => (v as string).length >= c.value);
+      else if (c.kind === 'max') parts.push((v) => (v as string).length <= c.value);
+      else if (c.kind === 'length') parts.push((v) => (v as string).length === c.value);
+      else return never(`${path} (${c.kind})`);
+    }
+    return parts.length ? (v) => typeof v === 'string' && parts.every((p) => p(v)) : (v) => typeof v === 'string';
+  }
 
-function identity(v: unknown): boolean {
-  if (v === null) return true;
-  if (!isObj(v) || !str(v.value)) return false;
-  if (v.kind === 'phone') return exactly(v, ['kind', 'value']);
-  return v.kind === 'customerId' && exactly(v, ['kind', 'value', 'authenticated']) && bool(v.authenticated);
-}
+  function numberCheck(s: z.ZodNumber, path: string): Check {
+    let int = false;
+    let finite = false;
+    let min = -Infinity;
+    let max = Infinity;
+    let above = false;
+    let below = false;
+    for (const c of s._def.checks) {
+      if (c.kind === 'int') int = true;
+      else if (c.kind === 'finite') finite = true;
+      else if (c.kind === 'min') [min, above] = [c.value, !c.inclusive];
+      else if (c.kind === 'max') [max, below] = [c.value, !c.inclusive];
+      else return never(`${path} (${c.kind})`);
+    }
+    if (!finite && !above && !below && max === Infinity) {
+      // The usual ones, without a closure per check: a count (int, min 0), any number.
+      if (int) return (v) => typeof v === 'number' && Number.isInteger(v) && v >= min;
+      if (min === -Infinity) return (v) => typeof v === 'number' && !Number.isNaN(v);
+    }
+    return (v) =>
+      typeof v === 'number' &&
+      !Number.isNaN(v) &&
+      (!int || Number.isInteger(v)) &&
+      (!finite || Number.isFinite(v)) &&
+      (above ? v > min : v >= min) &&
+      (below ? v < max : v <= max);
+  }
 
-const verifying = (v: unknown) =>
-  v === null || (isObj(v) && exactly(v, ['asking', 'goal']) && (v.asking === 'who' || v.asking === 'check') && (v.goal === 'identified' || v.goal === 'verified'));
+  function arrayCheck(s: z.ZodArray<z.ZodTypeAny>, path: string): Check {
+    const { minLength, maxLength, exactLength } = s._def;
+    const item = build(s.element, `${path}[]`);
+    const every = (v: unknown[]) => {
+      for (let i = 0; i < v.length; i++) if (!item(v[i])) return false;
+      return true;
+    };
+    if (!minLength && !maxLength && !exactLength) return (v) => Array.isArray(v) && every(v);
+    return (v) =>
+      Array.isArray(v) &&
+      (!minLength || v.length >= minLength.value) &&
+      (!maxLength || v.length <= maxLength.value) &&
+      (!exactLength || v.length === exactLength.value) &&
+      every(v);
+  }
 
-function dialog(v: unknown): boolean {
-  if (v === null) return true;
-  if (!isObj(v) || !exactly(v, ['dialog', 'intent', 'pc', 'values', 'waiting'])) return false;
-  const w = v.waiting;
-  return str(v.dialog) && str(v.intent) && count(v.pc) && values(v.values) && (w === null || (isObj(w) && exactly(w, ['slot', 'attempts']) && str(w.slot) && count(w.attempts)));
-}
+  function objectCheck(s: z.AnyZodObject, path: string, skip: readonly string[]): Check {
+    const def = s._def as { unknownKeys: string; catchall: z.ZodTypeAny };
+    if (!(def.catchall instanceof z.ZodNever)) return never(`${path} (catchall)`);
+    // zod drops unknown keys (strip) or refuses them (strict): either way a value with one is not as zod returns it.
+    const exact = def.unknownKeys !== 'passthrough';
+    const fields = Object.entries(s.shape as Record<string, z.ZodTypeAny>).map(([key, field]) => ({
+      key,
+      // An optional key may be missing; a key with a default never is (zod fills it in).
+      optional: field instanceof z.ZodOptional,
+      check: skip.includes(key) ? () => true : build(field instanceof z.ZodOptional ? (field.unwrap() as z.ZodTypeAny) : field, path ? `${path}.${key}` : key),
+    }));
+    const keys = fields.map((f) => f.key);
+    const optional = fields.map((f) => f.optional);
+    const checks = fields.map((f) => f.check);
+    return (v) => {
+      if (!isObj(v)) return false;
+      let count = 0;
+      for (const k in v) {
+        if (!own.call(v, k)) return false;
+        count++;
+      }
+      let present = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (own.call(v, key)) {
+          present++;
+          if (!checks[i]!(v[key])) return false;
+        } else if (!optional[i]) return false;
+      }
+      return !exact || present === count;
+    };
+  }
 
-const pending = (v: unknown) => isObj(v) && exactly(v, ['intent', 'values']) && str(v.intent) && values(v.values);
-
-function survey(v: unknown): boolean {
-  if (v === null) return true;
-  if (!isObj(v) || !str(v.contactId) || !str(v.askedAt)) return false;
-  return 'reasked' in v ? exactly(v, ['contactId', 'askedAt', 'reasked']) && count(v.reasked) : exactly(v, ['contactId', 'askedAt']);
-}
-
-const handoffKeys = ['queue', 'at', 'handoffId'] as const;
-function handedOff(v: unknown): boolean {
-  if (v === null) return true;
-  if (!isObj(v) || !handoffKeys.every((k) => str(v[k]))) return false;
-  return 'askedToLeave' in v ? exactly(v, [...handoffKeys, 'askedToLeave']) && v.askedToLeave === true : exactly(v, handoffKeys);
-}
-
-/** Every field of the state, and what it must be; the transcript is checked by the caller. */
-const fields: Record<string, (v: unknown) => boolean> = {
-  conversationId: str,
-  channel: (v) => str(v) && channelNamePattern.test(v as string),
-  startedAt: str,
-  updatedAt: str,
-  identity,
-  customerId: strOrNull,
-  lookedUp: bool,
-  verified: bool,
-  verifying,
-  verifyFailures: count,
-  misses: count,
-  silences: count,
-  turns: count,
-  topic: strOrNull,
-  clarifying: (v) => v === null || strings(v),
-  dialog,
-  pending: (v) => listOf(v, pending),
-  confidence: (v) => v === null || num(v),
-  actions: strings,
-  words: strings,
-  transcript: () => true,
-  handedOff,
-  outcomes: (v) => listOf(v, record(['intent', 'outcome', 'at'])),
-  offersMade: (v) => listOf(v, record(['offer', 'intent', 'at'])),
-  ended: bool,
-  askedAnythingElse: bool,
-  survey,
-};
-const names = ['version', ...Object.keys(fields)];
-
-/** Whether `raw` (its transcript aside) is a state of `version` exactly as the schema's parse returns it. */
-export function isCanonicalState(raw: unknown, version: number): boolean {
-  return isObj(raw) && raw.version === version && exactly(raw, names) && names.every((k) => k === 'version' || fields[k]!(raw[k]));
+  return Object.assign(build(schema, ''), { unsupported });
 }

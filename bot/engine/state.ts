@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { channelNamePattern } from '../domain/channels';
-import { isCanonicalState } from './state-check';
+import { canonicalCheck } from './state-check';
 
 export const STATE_VERSION = 1;
 
@@ -134,12 +134,18 @@ const isEntry = (e: unknown): e is TranscriptEntry => {
   return typeof t === 'object' && t !== null && (t.from === 'customer' || t.from === 'bot' || t.from === 'agent') && typeof t.text === 'string' && typeof t.at === 'string';
 };
 
+/**
+ * Whether a stored state (its transcript aside: `parseState` checks it) is exactly what zod's parse of the
+ * schema returns, so it can be used as it is; built from the schema once, so no field list is kept twice.
+ */
+export const isCanonicalState = canonicalCheck(conversationStateSchema, ['transcript']);
+
 /** A stored state, checked: null when it is old or corrupt. */
 export function parseState(raw: unknown): ConversationState | null {
   const transcript = (raw as { transcript?: unknown } | null)?.transcript;
   if (!Array.isArray(transcript) || !transcript.every(isEntry)) return null;
   // A state already in the schema's shape (what the engine saves) is used as it is; anything else goes through zod.
-  if (isCanonicalState(raw, STATE_VERSION)) return raw as ConversationState;
+  if (isCanonicalState(raw)) return raw as ConversationState;
   const rest = stateWithoutTranscript.safeParse(raw);
   return rest.success ? { ...rest.data, transcript } : null;
 }
