@@ -8,21 +8,14 @@
  * an address asking both for web chat tokens gets one budget of chats.
  */
 import WebSocket from 'ws';
-import { REDIS_URL } from '../support/store-backends';
-import { SECRET, startApp, type RunningApp } from '../support/server';
+import { sharedRedis, twoInstances } from '../support/instances';
+import { SECRET, type RunningApp } from '../support/server';
 
 let a: RunningApp;
 let b: RunningApp;
-beforeAll(async () => {
-  // Small budgets, so a test can spend them: 4 messages at once, then one every 10 s; 4 chats, then one every 15 s.
-  const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:dl:${process.pid}:${Date.now()}:`, MESSAGE_RATE_BURST: '4', MESSAGE_RATE_PER_MINUTE: '6', WEBCHAT_TOKENS_PER_MINUTE: '4' };
-  [a, b] = await Promise.all([startApp(env), startApp(env)]);
-});
-afterAll(async () => {
-  for (const app of [a, b]) {
-    await app.close();
-    await app.app.store.close();
-  }
+// Small budgets, so a test can spend them: 4 messages at once, then one every 10 s; 4 chats, then one every 15 s.
+twoInstances(() => sharedRedis('dl'), { MESSAGE_RATE_BURST: '4', MESSAGE_RATE_PER_MINUTE: '6', WEBCHAT_TOKENS_PER_MINUTE: '4' }, (x, y) => {
+  [a, b] = [x, y];
 });
 
 const auth = (t: string) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });

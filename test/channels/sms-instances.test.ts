@@ -5,47 +5,16 @@
  * turn and gets one answer; a number texting both shares one message rate;
  * an agent's reply goes out from the instance their desk is on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RedisStore } from '../../integrations/state/redis';
-import { startApp, type RunningApp } from '../support/server';
-import { REDIS_URL } from '../support/store-backends';
+import { sharedBackends, twoInstances } from '../support/instances';
+import type { RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, textingPhone } from '../support/twilio';
 
-const sqlite = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'frontline-sms-instances-'));
-  return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-};
-const redis = () => {
-  const prefix = `frontline-test:sms:${process.pid}:${Date.now()}:`;
-  return {
-    env: { REDIS_URL, REDIS_PREFIX: prefix },
-    cleanup: async () => {
-      const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: 60_000 });
-      await store.destroy();
-      await store.close();
-    },
-  };
-};
-
-describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two instances on one %s store', (_name, shared) => {
+describe.each(sharedBackends)('two instances on one %s store', (_name, shared) => {
   let a: RunningApp;
   let b: RunningApp;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const store = shared();
-    cleanup = store.cleanup;
-    // A small message budget, so a test can spend it: 3 at once, then one every 10 s.
-    const env = { ...store.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, MESSAGE_RATE_BURST: '3', MESSAGE_RATE_PER_MINUTE: '6' };
-    [a, b] = await Promise.all([startApp(env), startApp(env)]);
-  });
-  afterAll(async () => {
-    for (const app of [a, b]) {
-      await app.close();
-      await app.app.store.close();
-    }
-    await cleanup();
+  // A small message budget, so a test can spend it: 3 at once, then one every 10 s.
+  twoInstances(() => shared('sms'), { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, MESSAGE_RATE_BURST: '3', MESSAGE_RATE_PER_MINUTE: '6' }, (x, y) => {
+    [a, b] = [x, y];
   });
 
   it('runs a message Twilio delivers to both instances once, and answers every delivery alike', async () => {

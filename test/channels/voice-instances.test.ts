@@ -4,21 +4,14 @@
  * two deliveries reach, and both get the same TwiML; the call carries on
  * through either instance.
  */
-import { REDIS_URL } from '../support/store-backends';
-import { startApp, type RunningApp } from '../support/server';
+import { sharedRedis, twoInstances } from '../support/instances';
+import type { RunningApp } from '../support/server';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall, twilioPost } from '../support/twilio';
 
 let a: RunningApp;
 let b: RunningApp;
-beforeAll(async () => {
-  const env = { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, REDIS_URL, REDIS_PREFIX: `frontline-test:voice:${process.pid}:${Date.now()}:` };
-  [a, b] = await Promise.all([startApp(env), startApp(env)]);
-});
-afterAll(async () => {
-  for (const app of [a, b]) {
-    await app.close();
-    await app.app.store.close();
-  }
+twoInstances(() => sharedRedis('voice'), { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL }, (x, y) => {
+  [a, b] = [x, y];
 });
 
 const on = (app: RunningApp) => ({ baseUrl: app.url });

@@ -6,23 +6,15 @@
  * other's sweep, even when an older stream of theirs closed there; and a
  * second stream on either instance closes the first ("collision").
  */
-import { REDIS_URL } from '../support/store-backends';
-import { startApp, type RunningApp } from '../support/server';
+import { sharedRedis, twoInstances } from '../support/instances';
+import type { RunningApp } from '../support/server';
 import { cutStreams, minutesPass, pageStream, streamNote, until, waitingSofia } from '../support/web-waiting';
 
 let a: RunningApp;
 let b: RunningApp;
-beforeAll(async () => {
-  const env = { REDIS_URL, REDIS_PREFIX: `frontline-test:away:${process.pid}:${Date.now()}:`, WEBCHAT_ABANDON_MINUTES: '5' };
-  [a, b] = await Promise.all([startApp(env), startApp(env)]);
-});
-afterAll(async () => {
-  cutStreams();
-  for (const app of [a, b]) {
-    await app.close();
-    await app.app.store.close();
-  }
-});
+twoInstances(() => sharedRedis('away'), { WEBCHAT_ABANDON_MINUTES: '5' }, (x, y) => {
+  [a, b] = [x, y];
+}, cutStreams);
 
 /** Time passes on both instances' clocks; the streams still open renewed their leases meanwhile (their heartbeat). */
 const minutes = (n: number) => minutesPass([a, b], n);

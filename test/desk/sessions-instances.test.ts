@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../../bot/desk/agents';
-import { RedisStore } from '../../integrations/state/redis';
 import { deskAgent } from '../support/desk-agent';
-import { startApp, type RunningApp } from '../support/server';
-import { REDIS_URL } from '../support/store-backends';
+import { sharedBackends, twoInstances } from '../support/instances';
+import type { RunningApp } from '../support/server';
 import { webCustomer } from '../support/web-customer';
 
 const PASSWORD = 'correct horse battery staple';
@@ -26,35 +25,11 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sqlite = () => ({ env: { DATA_DIR: mkdtempSync(join(dir, 'data-')) }, cleanup: async () => undefined });
-const redis = () => {
-  const prefix = `frontline-test:desk:${process.pid}:${Date.now()}:`;
-  return {
-    env: { REDIS_URL, REDIS_PREFIX: prefix },
-    cleanup: async () => {
-      const store = new RedisStore({ url: REDIS_URL, prefix, stateTtlMs: 60_000 });
-      await store.destroy();
-      await store.close();
-    },
-  };
-};
-
-describe.each([['SQLite', sqlite] as const, ['Redis', redis] as const])('two instances on one %s store', (_name, shared) => {
+describe.each(sharedBackends)('two instances on one %s store', (_name, shared) => {
   let a: RunningApp;
   let b: RunningApp;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const store = shared();
-    cleanup = store.cleanup;
-    const env = { ...store.env, AGENTS_FILE: agentsFile };
-    [a, b] = await Promise.all([startApp(env), startApp(env)]);
-  });
-  afterAll(async () => {
-    for (const app of [a, b]) {
-      await app.close();
-      await app.app.store.close();
-    }
-    await cleanup();
+  twoInstances(() => shared('desk'), { AGENTS_FILE: agentsFile }, (x, y) => {
+    [a, b] = [x, y];
   });
 
   const me = (on: RunningApp, cookie: string) => fetch(`${on.url}/api/desk/me`, { headers: { cookie } });
