@@ -5,8 +5,9 @@
  * alive. One stream per conversation: a second one, on any instance, closes
  * the first ("collision"), as Direct Line does; the opening is published on
  * the bus to every instance. While a stream lives its instance renews its
- * lease in the store (the hooks, away.ts), so an instance killed with its
- * streams stops counting as holding them within the lease.
+ * lease in the store (the hooks: the CustomerStreams port, whose rule is the
+ * desk's, bot/desk/away.ts), so an instance killed with its streams stops
+ * counting as holding them within the lease.
  *
  * A stream reads the history from the store, from its own watermark on,
  * whenever the bus says "look again" for its conversation: a reply produced
