@@ -1,7 +1,7 @@
 /** The whole app over HTTP, in-process, on a free port, with a clock the test controls. */
 import { ProcessRunner } from '../../bot/desk/processes';
 import { LeaseLock } from '../../integrations/state/lease-lock';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Server } from 'restify';
 import { compose, type App } from '../../bot/compose';
 import type { Store } from '../../bot/engine/store';
@@ -72,6 +72,7 @@ export async function startApp(
   const { server, mounted, desk } = await buildServer(app);
   const directLine = mounted.get(directLineChannel);
   const voice = mounted.get(voiceChannel);
+  const connections = tracked(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -85,9 +86,35 @@ export async function startApp(
     advance: (ms) => void (now += ms),
     close: async () => {
       await app.taskRouter?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server, connections);
     },
   };
+}
+
+/** The server's open connections, upgraded ones (Web Chat streams) included. */
+function tracked(server: Server): Set<Socket> {
+  const open = new Set<Socket>();
+  server.server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
+/**
+ * Closes the server. A connection a client still holds 3 s later is cut and
+ * named on stderr: a test's teardown must not wait on a peer for ever (jest
+ * runs in band, so one hung close holds the whole suite).
+ */
+async function closeServer(server: Server, open: Set<Socket>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const late = setTimeout(() => {
+    const which = [...open].map((s) => `:${s.remotePort ?? '?'} (read ${s.bytesRead} B, ${s.readableFlowing === false ? 'paused' : 'flowing'})`);
+    process.stderr.write(`startApp: ${open.size} connection(s) still open 3 s after close, cut: ${which.join(', ')}\n`);
+    for (const socket of open) socket.destroy();
+  }, 3000);
+  await closed;
+  clearTimeout(late);
 }
 
 /**
