@@ -43,6 +43,7 @@ export class WalCheckpointer {
   private starting: NodeJS.Timeout | null;
   private failedOver = false;
   private closing = false;
+  private closed: Promise<void> | null = null;
   private nextId = 0;
   private readonly waiting = new Map<number, (result: CheckpointResult) => void>();
   private readonly timed: ((result: CheckpointResult) => void)[] = [];
@@ -82,8 +83,14 @@ export class WalCheckpointer {
     return new Promise((resolve) => this.timed.push(resolve));
   }
 
-  /** Stops the worker (its connection closed) before the store's connection closes. */
-  async close(): Promise<void> {
+  /** Stops the worker (its connection closed) before the store's connection closes; a second call waits for the first. */
+  close(): Promise<void> {
+    // Once closing, the exited worker stays in this.worker: a second close must not wait for an 'exit' already gone.
+    this.closed ??= this.stop();
+    return this.closed;
+  }
+
+  private async stop(): Promise<void> {
     this.closing = true;
     if (this.starting) clearTimeout(this.starting);
     const worker = this.worker;

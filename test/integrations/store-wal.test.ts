@@ -116,6 +116,18 @@ describe('a checkpoint worker that fails', () => {
   });
 });
 
+describe('a store closed twice', () => {
+  it('closes the second time too once its checkpoint worker had started (a restart test closes it, then its teardown)', async () => {
+    const data = join(dir, 'twice');
+    const store = new SqliteStore(data, { stateTtlMs: HOUR }, { intervalMs: 1 });
+    await writeRounds(store, data, 1, async () => undefined);
+    for (let i = 0; i < 250 && !store.checkpointer.running; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(store.checkpointer.running).toBe(true);
+    await store.close();
+    await store.close();
+  });
+});
+
 describe('a store its process never closes', () => {
   it('does not keep the process alive once its checkpoint worker has started (a script or a test that forgets close())', async () => {
     const script = `
