@@ -153,7 +153,8 @@ export class GroupCommit {
       return this.fail(error);
     }
     if (opened) {
-      for (const { run } of this.waiting.splice(0)) run();
+      // One at a time: a write that ends the transaction (end() drains the rest into a new one) stops this loop.
+      while (this.batch && this.waiting.length) this.waiting.shift()!.run();
       return;
     }
     const now = Date.now();

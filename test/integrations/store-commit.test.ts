@@ -5,7 +5,8 @@
  * disk would fail it): the Web Chat customer whose turn's state was in it
  * gets an error, never the reply, and Web Chat's retry is answered once.
  * And another process holding the write lock delays the writes without
- * stopping the event loop (WORKERS on one file).
+ * stopping the event loop (WORKERS on one file); the writes that waited for
+ * it all settle, even when one of them ends the transaction they share.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { SqliteStore } from '../../integrations/state/sqlite';
+import { GroupCommit } from '../../integrations/state/sqlite-commit';
 import { SECRET, startApp, type RunningApp } from '../support/server';
 import { STATE_TTL_MS, T0 } from '../support/store-backends';
 import { TODAY } from '../support/harness';
@@ -106,4 +108,24 @@ it('waits for the write lock another process holds without stopping the event lo
   expect(await store.records.get('during', T0)).toBe(2);
   other.close();
   await store.close();
+});
+
+it('runs the writes that waited for the lock even when one of them ends their shared transaction', async () => {
+  const file = join(dir, 'commit.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 0'); // as the store's writer: GroupCommit waits for the lock on a timer
+  db.exec('CREATE TABLE t (v INTEGER)');
+  const commits = new GroupCommit(db);
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  // Both wait for the other holder, then run in one transaction; the first ends it (as an I/O error's rollback would).
+  const ending = commits.write(() => db.exec('ROLLBACK'));
+  const after = commits.write(() => db.prepare('INSERT INTO t (v) VALUES (1)').run().changes);
+  setTimeout(() => other.exec('COMMIT'), 20);
+  await expect(ending).rejects.toThrow('the transaction ended');
+  await expect(after).resolves.toBe(1);
+  expect(other.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
+  other.close();
+  db.close();
 });
