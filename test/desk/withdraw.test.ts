@@ -14,14 +14,19 @@ const file = appPerFile();
 
 type Queues = { queues: { queue: string; waiting: { contactId: string; conversationId: string }[] }[] };
 
-it('"never mind" while waiting takes the customer out of the queue, recorded as abandoned, and the bot serves again', async () => {
+/** Sofia (C1003) told the bot about a double charge and waits for Billing; `waiting` reads her place as Dana's desk shows it. */
+async function sofiaWaiting() {
   const dana = await signedInDemoAgent(file.app, 'dana');
   const waiting = async (conversationId: string) =>
     ((await (await dana.get('/api/desk/queues')).json()) as Queues).queues.flatMap((q) => q.waiting).filter((w) => w.conversationId === conversationId);
-
   const chat = await webCustomer(file.app, 'C1003');
   await chat.say("I've been charged twice on my November bill");
   const [contact] = await waiting(chat.conversationId);
+  return { dana, waiting, chat, contact };
+}
+
+it('"never mind" while waiting takes the customer out of the queue, recorded as abandoned, and the bot serves again', async () => {
+  const { waiting, chat, contact } = await sofiaWaiting();
   expect(contact).toBeDefined();
 
   // Something else while waiting still goes onto the contact.
@@ -50,12 +55,7 @@ it('"never mind" once an agent holds the contact goes to the agent: the bot with
 });
 
 it('a goodbye while waiting is asked about, not added to the contact: no keeps the place, yes leaves the queue and ends', async () => {
-  const dana = await signedInDemoAgent(file.app, 'dana');
-  const waiting = async (conversationId: string) =>
-    ((await (await dana.get('/api/desk/queues')).json()) as Queues).queues.flatMap((q) => q.waiting).filter((w) => w.conversationId === conversationId);
-  const chat = await webCustomer(file.app, 'C1003');
-  await chat.say("I've been charged twice on my November bill");
-  const [contact] = await waiting(chat.conversationId);
+  const { dana, waiting, chat, contact } = await sofiaWaiting();
   const lines = async () =>
     ((await (await dana.get(`/api/desk/contacts/${encodeURIComponent(contact!.contactId)}`)).json()) as { sinceHandoff: { text: string }[] }).sinceHandoff.map((m) => m.text);
 
