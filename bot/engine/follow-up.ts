@@ -8,10 +8,9 @@
  * A goodbye (`waiting.goodbye_words`, "thanks, bye") is asked about first:
  * leaving loses the place in the queue, so only a yes withdraws it.
  */
-import type { Content } from '../content/load';
 import { plainWords } from '../domain/text';
 import type { TurnContext } from './context';
-import { leaving } from './interrupt';
+import { leaving, saysGoodbye } from './interrupt';
 import type { FollowUpReceipt } from './ports';
 import { redact } from './redact';
 import { parseSlot } from './slots';
@@ -85,19 +84,6 @@ async function withdraw(ctx: TurnContext, contactId: string): Promise<boolean> {
   await ctx.services.contacts!.left!(contactId, ctx.now.toISOString());
   ctx.state.handedOff = null;
   return true;
-}
-
-/** Words for messages that say goodbye, worked out once per content. */
-const goodbyesOf = new WeakMap<Content['assistant'], string[]>();
-
-/** A short message that ends or starts with a goodbye: "thanks, bye", "ok bye then". */
-function saysGoodbye(content: Content, text: string): boolean {
-  const a = content.assistant;
-  let phrases = goodbyesOf.get(a);
-  if (!phrases) goodbyesOf.set(a, (phrases = a.waiting.goodbye_words.map(plainWords).filter(Boolean)));
-  const said = plainWords(text);
-  if (said.split(' ').length > 5) return false;
-  return phrases.some((p) => said === p || said.endsWith(` ${p}`) || said.startsWith(`${p} `));
 }
 
 /** The answer to "Do you want to leave the queue?": yes (or goodbye again), no, or null for anything else. */

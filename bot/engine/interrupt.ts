@@ -26,6 +26,7 @@ interface Phrases {
   leadIns: string[];
   leave: string[];
   dontKnow: string[];
+  goodbye: string[];
 }
 const phrasesOf = new WeakMap<Content['assistant'], Phrases>();
 
@@ -34,7 +35,13 @@ function phrases(content: Content): Phrases {
   let p = phrasesOf.get(a);
   if (!p) {
     const longestFirst = (words: string[]) => words.map(plainWords).sort((x, y) => y.length - x.length);
-    p = { escape: a.escape.words.map(plainWords), leadIns: longestFirst(a.leave.lead_ins), leave: longestFirst(a.leave.words), dontKnow: a.dont_know.words.map(plainWords) };
+    p = {
+      escape: a.escape.words.map(plainWords),
+      leadIns: longestFirst(a.leave.lead_ins),
+      leave: longestFirst(a.leave.words),
+      dontKnow: a.dont_know.words.map(plainWords),
+      goodbye: a.waiting.goodbye_words.map(plainWords).filter(Boolean),
+    };
     phrasesOf.set(a, p);
   }
   return p;
@@ -96,6 +103,13 @@ export function leaving(content: Content, text: string): { rest: string } | null
     .slice(dropped)
     .join(' ');
   return { rest };
+}
+
+/** A short message that ends or starts with a goodbye (`waiting.goodbye_words`): "thanks, bye", "ok bye then". */
+export function saysGoodbye(content: Content, text: string): boolean {
+  const said = plainWords(text);
+  if (said.split(' ').length > 5) return false;
+  return phrases(content).goodbye.some((p) => said === p || said.endsWith(` ${p}`) || said.startsWith(`${p} `));
 }
 
 /** Words that may follow "I don't know" in an answer ("idk the zip code"); more is a sentence of its own. */
