@@ -11,7 +11,7 @@
 import type { Intent } from '../content/schemas';
 import type { Brain } from './context';
 import { plainWords } from '../domain/text';
-import { isEscape, vagueOpener } from './interrupt';
+import { endsWithEscapeWord, isEscape, vagueOpener } from './interrupt';
 import { understand } from './understand';
 
 /** Longer messages are not cut: a request for a person is a short sentence. */
@@ -25,17 +25,6 @@ function escapeExamples(brain: Brain): string[] {
     examples.set(brain.content, list);
   }
   return list;
-}
-
-const escapeWords = new WeakMap<Brain['content'], string[][]>();
-/** The words up to `i` end with one of the content's `escape.words` ("a human", "agent"). */
-function endsWithEscapeWord(brain: Brain, plain: string[], i: number): boolean {
-  let list = escapeWords.get(brain.content);
-  if (!list) {
-    list = brain.content.assistant.escape.words.map((w) => plainWords(w).split(' ')).filter((w) => w[0]);
-    escapeWords.set(brain.content, list);
-  }
-  return list.some((w) => w.length <= i + 1 && w.every((word, k) => plain[i + 1 - w.length + k] === word));
 }
 
 /**
@@ -54,7 +43,7 @@ export function topicNamedWithEscape(brain: Brain, text: string): Intent | null 
     // "… a person about | my bill" (the marker dropped), "… a human, | I want to cancel" or, unpunctuated, "… a human | I want to cancel".
     const cut = markers.has(plain[i]!)
       ? { head: i, tail: i + 1 }
-      : /[,;:.!?–—-]$/.test(words[i]!) || endsWithEscapeWord(brain, plain, i)
+      : /[,;:.!?–—-]$/.test(words[i]!) || endsWithEscapeWord(content, plain, i)
         ? { head: i + 1, tail: i + 1 }
         : null;
     if (!cut || cut.head === 0) continue;

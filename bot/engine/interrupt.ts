@@ -71,6 +71,12 @@ export function isEscape(brain: Brain, text: string, digits: string): boolean {
   return phrases(brain.content).escape.some((w) => mentions(said, w));
 }
 
+/** The plain words up to `plain[i]` end with one of the content's escape words: "get me a human | I want to cancel". */
+export function endsWithEscapeWord(content: Content, plain: string[], i: number): boolean {
+  const head = plain.slice(0, i + 1).join(' ');
+  return phrases(content).escape.some((w) => w !== '' && (head === w || head.endsWith(` ${w}`)));
+}
+
 /** Removes the lead-ins ("actually", "no", "sorry") from the start of plain words. */
 function withoutLeadIns(content: Content, said: string): string {
   const { leadIns } = phrases(content);
