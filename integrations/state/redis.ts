@@ -47,6 +47,7 @@ export class RedisStore implements Store {
   readonly contacts: RedisContacts;
   readonly records: RedisRecords;
   private readonly prefix: string;
+  private closed: Promise<void> | null = null;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'frontline:';
@@ -165,7 +166,14 @@ export class RedisStore implements Store {
     await this.redis.ping();
   }
 
-  async close(): Promise<void> {
+  /** Closes the bus's connection, then the store's; a second call waits for the first. */
+  close(): Promise<void> {
+    // Two at once: the second would send QUIT on a connection the first is already closing, and reject.
+    this.closed ??= this.quit();
+    return this.closed;
+  }
+
+  private async quit(): Promise<void> {
     await this.bus.close();
     if (this.redis.status !== 'end') await this.redis.quit();
   }

@@ -3,6 +3,7 @@
  * subscribers of a topic and stops after unsubscribing; Redis also carries a
  * message from one instance to a subscriber on another (pub/sub), which is
  * what lets a Web Chat stream on instance A hear a reply made on instance B.
+ * A store closed twice at once closes, its listening connection with it.
  */
 import type { Json, Store } from '../../bot/engine/store';
 import { describeEachBackend } from '../support/store-backends';
@@ -46,6 +47,14 @@ describeEachBackend('store bus', (backend) => {
     await backend.store.bus.publish('t', 2);
     expect(await second).toBe(2);
     expect(heard).toEqual([1]);
+  });
+
+  it('closes when closed twice at once, a subscription open (two shutdown paths ending one store)', async () => {
+    // A store of its own where the backend is durable: the suite's teardown still uses the first one.
+    const store = backend.durable ? backend.reopen() : backend.store;
+    store.bus.subscribe('t', () => undefined);
+    await store.bus.subscribed();
+    await expect(Promise.all([store.close(), store.close()])).resolves.toBeDefined();
   });
 
   if (backend.name === 'redis') {
