@@ -17,9 +17,9 @@ async function startConversation(user = 'C1001') {
 
 type Frame = { activities: { type: string; text?: string; from: { role?: string } }[]; watermark: string };
 
-function connect(url: string): Promise<{ ws: WebSocket; frames: Frame[]; closed: Promise<{ code: number; reason: string }> }> {
+function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<{ ws: WebSocket; frames: Frame[]; closed: Promise<{ code: number; reason: string }> }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, options);
     const frames: Frame[] = [];
     const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
     ws.on('message', (data) => {
@@ -76,4 +76,22 @@ it('closes the older stream when a second one connects, and refuses a bad token'
   expect(await first.closed).toEqual({ code: 1000, reason: 'collision' });
   second.ws.close();
   await expect(connect(c.streamUrl.replace(/t=[^&]+/, 't=forged'))).rejects.toThrow(/403/);
+});
+
+it("cuts the stream of a page that stopped answering the keep-alive ping, and keeps the one that answers", async () => {
+  const gone = await connect((await startConversation()).streamUrl, { autoPong: false });
+  const here = await connect((await startConversation('C1003')).streamUrl);
+  const pinged = (ws: WebSocket) => new Promise((r) => ws.once('ping', r));
+  const pings = [pinged(gone.ws), pinged(here.ws)];
+  app.directLine.streams.heartbeat();
+  await Promise.all(pings);
+  // The answering page's pong is on its way; its own ping answered means the server has read it.
+  await new Promise((r) => {
+    here.ws.once('pong', r);
+    here.ws.ping();
+  });
+  app.directLine.streams.heartbeat();
+  expect((await gone.closed).code).toBe(1006);
+  expect(here.ws.readyState).toBe(WebSocket.OPEN);
+  here.ws.close();
 });

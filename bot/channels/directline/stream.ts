@@ -1,8 +1,8 @@
 /**
  * The Direct Line WebSocket stream: `GET /v3/directline/conversations/{id}/stream?t={token}`
  * upgrades to a WebSocket that pushes each new ActivitySet (`{activities, watermark}`)
- * as it is added, and an empty message now and then to keep the connection
- * alive. One stream per conversation: a second one, on any instance, closes
+ * as it is added, and an empty message and a ping now and then to keep the
+ * connection alive (a stream that does not answer is cut). One stream per conversation: a second one, on any instance, closes
  * the first ("collision"), as Direct Line does; the opening is published on
  * the bus to every instance. While a stream lives its instance renews its
  * lease in the store (the hooks: the CustomerStreams port, whose rule is the
@@ -37,6 +37,8 @@ interface OpenStream {
   again: boolean;
   /** A read is due once the event loop turns (see `wake`). */
   woken: boolean;
+  /** The page answered the last keep-alive ping (or none was sent yet). */
+  answered: boolean;
   unsubscribe: () => void;
 }
 
@@ -70,9 +72,7 @@ export class DirectLineStreams {
     private readonly hooks?: StreamHooks,
     renewMs = 15_000,
   ) {
-    this.keepAlive = setInterval(() => {
-      for (const s of this.open.values()) s.ws.send('');
-    }, keepAliveMs);
+    this.keepAlive = setInterval(() => this.heartbeat(), keepAliveMs);
     this.keepAlive.unref();
     this.renewing = setInterval(() => void this.renew(), renewMs);
     this.renewing.unref();
@@ -81,6 +81,23 @@ export class DirectLineStreams {
   /** Renews the lease of every stream this instance holds (the heartbeat; runs every `renewMs`). */
   async renew(): Promise<void> {
     await Promise.all([...this.open].map(([id, stream]) => this.tell('renewed', id, stream.id)));
+  }
+
+  /**
+   * The keep-alive (every `keepAliveMs`): an empty message, as Direct Line sends, and a ping, which browsers
+   * answer by themselves. A stream that did not answer the previous ping is cut: a page gone without a word
+   * (a dropped network, a laptop asleep) would otherwise hold its stream, and its lease, until TCP gave up.
+   */
+  heartbeat(): void {
+    for (const s of this.open.values()) {
+      if (!s.answered) {
+        s.ws.terminate();
+        continue;
+      }
+      s.answered = false;
+      s.ws.send('');
+      s.ws.ping();
+    }
   }
 
   /** How many streams this instance holds open. */
@@ -103,7 +120,7 @@ export class DirectLineStreams {
     const watermark = Number(url.searchParams.get('watermark') ?? NaN);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.supersede(id);
-      const stream: OpenStream = { id: randomBytes(8).toString('hex'), ws, superseded: false, sent: null, reading: false, again: false, woken: false, unsubscribe: () => undefined };
+      const stream: OpenStream = { id: randomBytes(8).toString('hex'), ws, superseded: false, sent: null, reading: false, again: false, woken: false, answered: true, unsubscribe: () => undefined };
       stream.unsubscribe = this.bus.subscribe(streamTopic(id), (message) => {
         if (!isOpening(message)) return this.wake(id, stream);
         // A newer stream opened, here or on another instance: this one gives way.
@@ -119,6 +136,7 @@ export class DirectLineStreams {
         if (!stream.superseded) void this.tell('closed', id, stream.id);
       });
       ws.on('error', () => ws.terminate());
+      ws.on('pong', () => (stream.answered = true));
       void this.begin(id, stream, Number.isInteger(watermark) && watermark >= 0 ? watermark : null);
     });
     return true;
