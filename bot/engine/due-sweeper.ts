@@ -81,7 +81,8 @@ export class DueSweeper {
 
   /** Handles everything due now (after the round under way); resolves to how many entries it counted. */
   async sweep(): Promise<number> {
-    await this.running;
+    // A round kicked as the one awaited ended may hold entries this one will not see (leased): wait for it too.
+    while (this.running) await this.running;
     return this.round();
   }
 

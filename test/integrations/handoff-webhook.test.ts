@@ -225,6 +225,36 @@ it('waits twice as long after each failure, and gives up after the last try with
   expect(tries).toBe(4);
 });
 
+it('flush() resolves once a handoff queued while a round was on its way has been sent too', async () => {
+  const outbox = new MemoryOutbox();
+  const sent: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const webhook = new HandoffWebhook({
+    url: env.HANDOFF_WEBHOOK_URL,
+    secret: KEY,
+    timeoutMs: 1000,
+    outbox,
+    clock: { now: () => TODAY },
+    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger,
+    fetch: async (_url, init) => {
+      const id = (JSON.parse(String(init?.body)) as Handoff).id;
+      // The first receiver is slow; the second answers a moment later.
+      await (id === 'h-slow' ? held : new Promise((resolve) => setImmediate(resolve)));
+      sent.push(id);
+      return new Response('', { status: 200 });
+    },
+  });
+  await webhook.deliver(makeHandoff('h-slow'));
+  // Queued while the first is on its way: sent by the round right after it.
+  await webhook.deliver(makeHandoff('h-next'));
+  const flushed = webhook.flush();
+  release();
+  await flushed;
+  expect(sent).toEqual(['h-slow', 'h-next']);
+  expect(await outbox.size(WEBHOOK_TOPIC)).toBe(0);
+});
+
 describe('settings', () => {
   const production = { NODE_ENV: 'production', DIRECTLINE_SECRET: 'x'.repeat(40), BOTFRAMEWORK_CHANNEL: 'off', CI_API_URL: 'https://ci.example.test/api' };
 
