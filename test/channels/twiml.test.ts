@@ -1,9 +1,11 @@
 /**
- * TwiML written by hand (bot/channels/voice/twiml-xml.ts): whatever a reply,
+ * TwiML written by hand (bot/channels/twiml-xml.ts), spoken and texted: whatever a reply,
  * an action URL or a customer's words in the task hold, Twilio gets valid
  * TwiML that says and carries exactly them, in the form Twilio's own library writes.
  */
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse';
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
+import { messageTwiml } from '../../bot/channels/sms-text/reply';
 import { deadlineTwiml, renderTwiml, type TwimlOptions } from '../../bot/channels/voice/twiml';
 import { spokenLines } from '../../bot/channels/voice/spoken';
 import type { Handoff } from '../../bot/engine/handoff-record';
@@ -70,5 +72,24 @@ describe('TwiML', () => {
     const xml = renderTwiml({ replies: [{ text: 'a bell\u0007 rings\uD800' }], ended: true }, options());
     validateTwimls([xml]);
     expect(parseTwiml(200, xml).says).toEqual(['a bell rings']);
+  });
+});
+
+describe('TwiML for a text message', () => {
+  const lines = { choices: 'Reply {choices}.', or: 'or' };
+  const library = (text?: string) => {
+    const r = new MessagingResponse();
+    if (text) r.message(text);
+    return r.toString();
+  };
+
+  it('is written as Twilio’s MessagingResponse writes it', () => {
+    const asking: TurnOutput = { replies: [{ text: awkward }, { text: 'Pick one\r\nnow', choices: [{ label: 'Yes & no', value: 'y' }, { label: 'No', value: 'n' }] }], expecting: 'choice', turn: 2 };
+    expect(messageTwiml(asking, lines)).toBe(library(`${awkward}\n\nPick one\r\nnow\nReply Yes & no or No.`));
+    expect(messageTwiml({ replies: [], turn: 3 }, lines)).toBe(library());
+  });
+
+  it('drops characters XML cannot carry instead of failing the answer', () => {
+    expect(messageTwiml({ replies: [{ text: 'a bell\u0007 rings' }], turn: 2 }, lines)).toBe(library('a bell rings'));
   });
 });

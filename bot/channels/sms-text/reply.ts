@@ -3,9 +3,8 @@
  * `<Message>`, a link as its address, and choices as words to reply with
  * (nothing can be tapped in an SMS). TwiML for Programmable Messaging.
  */
-// TwiML's module alone: the package's index loads every REST client (a third of a second at start-up).
-import MessagingResponse from 'twilio/lib/twiml/MessagingResponse';
 import type { Reply, TurnOutput } from '../../engine/turn';
+import { element, twimlDocument, xmlText } from '../twiml-xml';
 
 /** The channel's own lines, from `rules/assistant.yaml` messages. */
 export interface TextLines {
@@ -30,8 +29,6 @@ export function writtenReply(reply: Reply, lines: TextLines): string {
 
 /** The TwiML answer: one message with every reply, or none when there is nothing to say. */
 export function messageTwiml(output: TurnOutput, lines: TextLines): string {
-  const response = new MessagingResponse();
   const text = output.replies.map((r) => writtenReply(r, lines)).filter(Boolean).join('\n\n');
-  if (text) response.message(text);
-  return response.toString();
+  return text ? twimlDocument(element('Message', {}, xmlText(text))) : twimlDocument();
 }

@@ -16,6 +16,7 @@ import type { Deliveries } from '../../engine/store';
 import type { Logger } from '../../log';
 import { cutMessage, takeMessage, type MessageBuckets, type MessageRate } from '../limits';
 import { runOnce } from '../once';
+import { twimlDocument } from '../twiml-xml';
 import { hasValidSignature } from '../voice/signature';
 import { messageTwiml } from './reply';
 
@@ -43,7 +44,7 @@ export interface SmsTextOptions {
 
 type Params = Record<string, string>;
 
-const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const EMPTY = twimlDocument();
 
 export class SmsTextChannel implements OutboundChannel {
   constructor(private readonly opts: SmsTextOptions) {}

@@ -7,7 +7,7 @@ import type { Escalation } from '../../engine/escalation';
 import { routingAttributes } from '../../engine/handoff-record';
 import type { TurnOutput } from '../../engine/turn';
 import { spokenLines, type ChoiceWording } from './spoken';
-import { element, twimlDocument, xmlText, type XmlAttributes } from './twiml-xml';
+import { element, twimlDocument, xmlText, type XmlAttributes } from '../twiml-xml';
 
 export type VoiceHandoffMode =
   | { kind: 'taskrouter'; workflowSid: string; timeoutSeconds: number }

@@ -1,10 +1,11 @@
 /**
- * A TwiML document written by hand: the few verbs Frontline answers with, in
- * the exact form Twilio's `VoiceResponse` (xmlbuilder) writes them, for a
- * tenth of its cost on every call turn. Text and attribute values are
+ * A TwiML document written by hand: the few verbs Frontline answers with (the
+ * voice channel's, and SMS's `<Message>`), in the exact form Twilio's
+ * `VoiceResponse` and `MessagingResponse` (xmlbuilder) write them, for a
+ * tenth of their cost on every turn. Text and attribute values are
  * escaped as xmlbuilder escapes them; characters XML 1.0 does not allow at
  * all (control characters, lone surrogates) are dropped, where xmlbuilder
- * threw and the caller heard nothing.
+ * threw and the caller heard (or the texter read) nothing.
  */
 
 /** An attribute's value: a list is written space-separated; `undefined` leaves the attribute out. */
