@@ -12,8 +12,8 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { clientAddress } from '../../client-address';
-import type { KeyedRecords } from '../../engine/store';
 import { anonymousUser, type DirectLine } from '../directline/routes';
+import { takeMessage, type MessageBuckets } from '../limits';
 
 export interface WebChatPageOptions {
   directLine: DirectLine;
@@ -24,7 +24,7 @@ export interface WebChatPageOptions {
   /** Tokens one client address may get: this many at once, then so many a minute (WEBCHAT_TOKENS_PER_MINUTE). */
   tokensPerMinute: number;
   /** Where each address's token budget is kept (the store's records: one budget on every instance). */
-  buckets: Pick<KeyedRecords, 'take'>;
+  buckets: MessageBuckets;
   /** The injected clock, in milliseconds. */
   now: () => number;
   /** How many proxies' X-Forwarded-For entries to believe for the client's address (TRUST_PROXY). */
@@ -77,12 +77,11 @@ export function registerWebChatPage(server: Server, opts: WebChatPageOptions): v
     res.send(200, { title: opts.title, locale: opts.locale, botInitials: initials, demoCustomers: opts.demoCustomers });
   });
 
-  // The page asks once per visit; more than this from one address is not a visitor. A token bucket in the
-  // store (one round trip), so an address spreading its requests over several instances gets one budget.
-  const interval = Math.ceil(60_000 / opts.tokensPerMinute);
+  // The page asks once per visit; more than this from one address is not a visitor. The channels' token bucket
+  // in the store (limits.ts), so an address spreading its requests over several instances gets one budget.
+  const rate = { burst: opts.tokensPerMinute, perMinute: opts.tokensPerMinute };
   server.post('/api/webchat/token', async (req: Request, res: Response) => {
-    const address = clientAddress(req, opts.trustProxy);
-    if (!(await opts.buckets.take(`rate:webchat-token:${address}`, opts.tokensPerMinute, interval, opts.now()))) {
+    if (!(await takeMessage(opts.buckets, `webchat-token:${clientAddress(req, opts.trustProxy)}`, opts.now(), rate))) {
       res.send(429, { error: { code: 'TooManyRequests', message: 'too many chats from this address; try again in a minute' } });
       return;
     }
