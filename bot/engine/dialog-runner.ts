@@ -18,6 +18,7 @@ import type { SlotValue } from './state';
 import { render } from './template';
 import type { Choice } from './turn';
 import { startVerification } from './verify';
+import { YES_NO } from './yes-no';
 
 type AskStep = Extract<Step, { ask: string }>;
 
@@ -58,7 +59,7 @@ export function compile(dialog: Dialog): Instruction[] {
 
 /** The choices an `ask` offers: its own, a profile list's, or yes and no. */
 export function choicesOf(ctx: TurnContext, step: AskStep): (Choice & { synonyms?: string[] })[] {
-  if (step.type === 'yesno') return [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }];
+  if (step.type === 'yesno') return YES_NO.map((c) => ({ ...c }));
   if (step.choices) return step.choices.map((c: ChoiceSpec) => ({ value: c.value, label: c.label, synonyms: c.synonyms }));
   const from = step.choices_from;
   if (!from || !ctx.profile) return [];

@@ -8,12 +8,11 @@
  * A goodbye (`waiting.goodbye_words`, "thanks, bye") is asked about first:
  * leaving loses the place in the queue, so only a yes withdraws it.
  */
-import { plainWords } from '../domain/text';
 import type { TurnContext } from './context';
 import { leaving, saysGoodbye } from './interrupt';
 import type { FollowUpReceipt } from './ports';
 import { redact } from './redact';
-import { parseSlot } from './slots';
+import { askYesNo, shortYesNo } from './yes-no';
 
 export async function followUp(ctx: TurnContext): Promise<void> {
   const { state, input } = ctx;
@@ -45,13 +44,7 @@ export async function followUp(ctx: TurnContext): Promise<void> {
   }
   if (!askedToLeave && input.text && saysGoodbye(ctx.content, input.text) && (await stillWaiting(ctx, handed.handoffId))) {
     handed.askedToLeave = true;
-    const question = ctx.message('wait_leave_question', { queue_label: queueLabel });
-    question.choices = [
-      { value: 'yes', label: 'Yes' },
-      { value: 'no', label: 'No' },
-    ];
-    ctx.push(question);
-    ctx.output.expecting = 'choice';
+    askYesNo(ctx, 'wait_leave_question', { queue_label: queueLabel });
     return;
   }
   let receipt: FollowUpReceipt;
@@ -90,7 +83,5 @@ async function withdraw(ctx: TurnContext, contactId: string): Promise<boolean> {
 function leaveAnswer(ctx: TurnContext): boolean | null {
   const { text, digits } = ctx.input;
   if (text && saysGoodbye(ctx.content, text)) return true;
-  if (text && plainWords(text).split(' ').length > 3) return null;
-  const parsed = parseSlot('yesno', digits ? { digits } : { text: text ?? '' }, { choices: [], patterns: ctx.patterns, now: ctx.now });
-  return parsed.ok ? parsed.value === true : null;
+  return shortYesNo(ctx, text ?? '', digits ?? '');
 }

@@ -10,10 +10,10 @@ import { startDialog } from './dialog-runner';
 import { handOff } from './handoff-stage';
 import { leaving, notKnowing, severalRequests, vagueOpener } from './interrupt';
 import { redact } from './redact';
-import { plainWords } from '../domain/text';
-import { findOrderNumber, findPostcode, parseSlot } from './slots';
+import { findOrderNumber, findPostcode } from './slots';
 import type { SlotValue } from './state';
 import { understand } from './understand';
+import { askYesNo, shortYesNo } from './yes-no';
 
 /** A message on its own: one request or several, a vague opener, a question which one, or not understood. */
 export async function respond(ctx: TurnContext, text: string, wasClarifying: boolean): Promise<void> {
@@ -80,14 +80,7 @@ function clarify(ctx: TurnContext, options: string[], message: 'clarify' | 'clar
  */
 function confirmIntent(ctx: TurnContext, intent: string): void {
   ctx.state.clarifying = [intent];
-  const reply = ctx.message('confirm_intent', { intent: ctx.content.intents.get(intent)!.label });
-  // The same choices a yes/no question in a dialog offers.
-  reply.choices = [
-    { value: 'yes', label: 'Yes' },
-    { value: 'no', label: 'No' },
-  ];
-  ctx.push(reply);
-  ctx.output.expecting = 'choice';
+  askYesNo(ctx, 'confirm_intent', { intent: ctx.content.intents.get(intent)!.label });
 }
 
 /**
@@ -106,10 +99,9 @@ export async function answerConfirmIntent(ctx: TurnContext, intent: string, text
     await miss(ctx, true);
     return;
   }
-  const short = digits !== '' || plainWords(text).split(' ').length <= 3;
-  const answer = short ? parseSlot('yesno', digits ? { digits } : { text }, { choices: [], patterns: ctx.patterns, now: ctx.now }) : { ok: false as const };
-  if (answer.ok && answer.value === true) await serve(ctx, intent, ctx.state.confidence ?? 0.5, null);
-  else if (answer.ok || !text) await miss(ctx, true);
+  const answer = shortYesNo(ctx, text, digits);
+  if (answer === true) await serve(ctx, intent, ctx.state.confidence ?? 0.5, null);
+  else if (answer === false || !text) await miss(ctx, true);
   else await respond(ctx, text, true);
 }
 
