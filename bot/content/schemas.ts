@@ -122,6 +122,12 @@ export function agentLabel(intent: Intent): string {
   return intent.agent_label ?? intent.label;
 }
 
+/** The intent named `name` as the agent reads it; the name itself when the content has none by that name. */
+export function agentLabelOf(intents: ReadonlyMap<string, Intent>, name: string): string {
+  const intent = intents.get(name);
+  return intent ? agentLabel(intent) : name;
+}
+
 export type ProfileList = 'orders' | 'products' | 'devices' | 'campaigns' | 'invoices' | 'tickets';
 
 /** `street` needs a house number or a street word; `city` is a place name (letters, a few words). */

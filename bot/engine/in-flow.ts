@@ -3,7 +3,7 @@
  * change of mind, another request, the answer, a correction, or a bad
  * answer asked again; and leaving a flow cleanly, noted for the agent.
  */
-import { agentLabel } from '../content/schemas';
+import { agentLabelOf } from '../content/schemas';
 import type { TurnContext } from './context';
 import { acceptAnswer, fitsAnswer, retryAnswer, runDialog } from './dialog-runner';
 import { correction, leaving, notKnowing, otherRequest } from './interrupt';
@@ -80,15 +80,11 @@ export function leaveFlow(ctx: TurnContext, why: string): void {
   const { state, content } = ctx;
   const active = state.dialog;
   if (active) {
-    const intent = content.intents.get(active.intent);
-    const label = intent ? agentLabel(intent) : active.intent;
+    const label = agentLabelOf(content.intents, active.intent);
     const where = state.verifying ? ' during verification' : active.waiting ? ` when asked for "${active.waiting.slot}"` : '';
     ctx.did(`Started to ${label}; left it${where}: the customer ${why}`);
   }
-  for (const p of state.pending) {
-    const intent = content.intents.get(p.intent);
-    ctx.did(`Did not ${intent ? agentLabel(intent) : p.intent}: the customer ${why}`);
-  }
+  for (const p of state.pending) ctx.did(`Did not ${agentLabelOf(content.intents, p.intent)}: the customer ${why}`);
   state.pending = [];
   state.dialog = null;
   state.verifying = null;

@@ -4,7 +4,7 @@
  * question which one was meant, a "Did you mean …?"), requests still pending,
  * and a message the bot did not understand.
  */
-import { agentLabel } from '../content/schemas';
+import { agentLabel, agentLabelOf } from '../content/schemas';
 import type { TurnContext } from './context';
 import { startDialog } from './dialog-runner';
 import { handOff } from './handoff-stage';
@@ -115,10 +115,7 @@ export async function servePending(ctx: TurnContext): Promise<void> {
   }
   if (state.handedOff && state.pending.length) {
     // Never dropped silently: the agent reads what else the customer asked for.
-    for (const p of state.pending) {
-      const also = ctx.content.intents.get(p.intent);
-      ctx.did(`The customer also asked to ${also ? agentLabel(also) : p.intent}`);
-    };
+    for (const p of state.pending) ctx.did(`The customer also asked to ${agentLabelOf(ctx.content.intents, p.intent)}`);
     state.pending = [];
   }
 }
