@@ -111,8 +111,11 @@ export class DueSweeper {
         const one = async (entry: OutboxEntry) => {
           if (await this.settle(entry, now)) counted += 1;
         };
-        if (this.opts.parallel) await Promise.all(entries.map(one));
-        else for (const entry of entries) await one(entry);
+        if (this.opts.parallel) {
+          // Every entry's handling ends before the round does (stop() and sweep() wait for the round); then the first failure is the round's.
+          const failure = (await Promise.allSettled(entries.map(one))).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failure) throw failure.reason;
+        } else for (const entry of entries) await one(entry);
         seen += entries.length;
         if (entries.length < batch) break;
       }

@@ -225,25 +225,23 @@ it('waits twice as long after each failure, and gives up after the last try with
   expect(tries).toBe(4);
 });
 
+/** A webhook on `outbox` at TODAY, posting through `fetch`, its log dropped. */
+function quietWebhook(outbox: MemoryOutbox, fetch: typeof globalThis.fetch): HandoffWebhook {
+  const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+  return new HandoffWebhook({ url: env.HANDOFF_WEBHOOK_URL, secret: KEY, timeoutMs: 1000, outbox, clock: { now: () => TODAY }, log, fetch });
+}
+
 it('flush() resolves once a handoff queued while a round was on its way has been sent too', async () => {
   const outbox = new MemoryOutbox();
   const sent: string[] = [];
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  const webhook = new HandoffWebhook({
-    url: env.HANDOFF_WEBHOOK_URL,
-    secret: KEY,
-    timeoutMs: 1000,
-    outbox,
-    clock: { now: () => TODAY },
-    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger,
-    fetch: async (_url, init) => {
-      const id = (JSON.parse(String(init?.body)) as Handoff).id;
-      // The first receiver is slow; the second answers a moment later.
-      await (id === 'h-slow' ? held : new Promise((resolve) => setImmediate(resolve)));
-      sent.push(id);
-      return new Response('', { status: 200 });
-    },
+  const webhook = quietWebhook(outbox, async (_url, init) => {
+    const id = (JSON.parse(String(init?.body)) as Handoff).id;
+    // The first receiver is slow; the second answers a moment later.
+    await (id === 'h-slow' ? held : new Promise((resolve) => setImmediate(resolve)));
+    sent.push(id);
+    return new Response('', { status: 200 });
   });
   await webhook.deliver(makeHandoff('h-slow'));
   // Queued while the first is on its way: sent by the round right after it.
@@ -253,6 +251,28 @@ it('flush() resolves once a handoff queued while a round was on its way has been
   await flushed;
   expect(sent).toEqual(['h-slow', 'h-next']);
   expect(await outbox.size(WEBHOOK_TOPIC)).toBe(0);
+});
+
+it('flush() waits for every try of its round, also when the store failed for another handoff of it', async () => {
+  // The store fails to mark one handoff done (it is sent again after its lease).
+  const outbox = new (class extends MemoryOutbox {
+    override async done(topic: string, id: string): Promise<boolean> {
+      if (id === 'h-unmarked') throw new Error('disk I/O error');
+      return super.done(topic, id);
+    }
+  })();
+  const sent: string[] = [];
+  const webhook = quietWebhook(outbox, async (_url, init) => {
+    const id = (JSON.parse(String(init?.body)) as Handoff).id;
+    // The other receiver answers a few moments later than the first.
+    for (let i = 0; id === 'h-later' && i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    sent.push(id);
+    return new Response('', { status: 200 });
+  });
+  for (const id of ['h-unmarked', 'h-later']) await outbox.add(WEBHOOK_TOPIC, id, JSON.stringify(makeHandoff(id)), TODAY.getTime());
+  await webhook.flush();
+  expect(sent.sort()).toEqual(['h-later', 'h-unmarked']);
+  expect(await outbox.size(WEBHOOK_TOPIC)).toBe(1);
 });
 
 describe('settings', () => {
