@@ -18,6 +18,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Bus } from '../../engine/bus';
+import type { StreamReports } from '../../engine/customer-streams';
 import type { Logger } from '../../log';
 import { streamTopic, type DirectLineConversation, type DirectLineConversations } from './conversations';
 import type { TokenSigner } from './tokens';
@@ -42,12 +43,8 @@ interface OpenStream {
   unsubscribe: () => void;
 }
 
-/** Told when a conversation's stream opens, lives on (every `renewMs`) and closes, by the stream's id (for the away watch). */
-export interface StreamHooks {
-  opened(id: string, stream: string): Promise<void>;
-  renewed(id: string, stream: string): Promise<void>;
-  closed(id: string, stream: string): Promise<void>;
-}
+/** Told when a conversation's stream opens, lives on (every `renewMs`) and closes, by the stream's id (the channel's reports). */
+type StreamHooks = Omit<StreamReports, 'polled'>;
 
 /** What the bus carries on a conversation's topic when a stream opens (anything else there means "look again"). */
 interface Opening {
