@@ -128,10 +128,11 @@ export interface Desk {
   note?(agent: Agent, contactId: string, text: string): Promise<DeskResult<DeskNote>>;
   /** The agent signed out: contacts offered to them wait in their queues again at once. Optional until the service has it. */
   signedOut?(agent: Agent): Promise<void>;
-  /** Ends the offers that are due on every instance (a timer); how many went back. Optional until the service has it. */
-  sweepOffers?(): Promise<number>;
-  /** What ends due offers on this instance every second between `start()` and `stop()` (the desk's routes run it). */
-  readonly offerSweep?: Pick<DueSweeper, 'start' | 'stop'>;
+  /**
+   * What ends the offers that are due (lapsed, or their agent's session ended): every second on this instance
+   * between `start()` and `stop()` (the desk's routes run it), or once with `sweep()` (how many went back).
+   */
+  readonly offerSweep?: Pick<DueSweeper, 'start' | 'stop' | 'sweep'>;
   /** Live events for this agent's queues and contacts; the function returned stops them. */
   subscribe(agent: Agent, listener: (event: DeskEvent) => void): () => void;
 }

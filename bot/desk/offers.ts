@@ -96,11 +96,6 @@ export class Offers {
     return this.end(contactId, false);
   }
 
-  /** Ends every offer that is due; returns how many went back to their queues. Every instance runs it (`sweeper`, every second). */
-  async sweep(): Promise<number> {
-    return this.sweeper.sweep();
-  }
-
   /** One offer's entry is due: its offer is over, ends now, or is looked at again when it could end. */
   private async check(entry: OutboxEntry): Promise<DueOutcome> {
     const found = await this.store.contacts.load(entry.body);

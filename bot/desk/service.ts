@@ -178,11 +178,7 @@ export class DeskService implements Desk {
     await this.offers.signedOut(agent);
   }
 
-  /** Ends the offers that are due (lapsed, or their agent's session ended); every instance runs it on a timer. */
-  async sweepOffers(): Promise<number> {
-    return this.offers.sweep();
-  }
-
+  /** Ends the offers that are due (lapsed, or their agent's session ended), on every instance. */
   get offerSweep(): DueSweeper {
     return this.offers.sweeper;
   }

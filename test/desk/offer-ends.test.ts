@@ -87,7 +87,7 @@ it("a session missing from its agent's list (signed in before the list existed) 
   expect(await file.app.app.store.records.delete('desk-agent-sessions:marco')).toBe(true);
   expect((await marco.get('/api/desk/me')).status).toBe(200);
   const contactId = await offered(dana, 'marco');
-  expect(await file.app.app.desk.sweepOffers!()).toBe(0);
+  expect(await file.app.app.desk.offerSweep!.sweep()).toBe(0);
   expect((await json<{ contacts: Summary[] }>(marco.get('/api/desk/mine'))).contacts.map((c) => c.contactId)).toContain(contactId);
   expect((await marco.post(at(contactId, 'accept'))).status).toBe(200);
 });
@@ -96,7 +96,7 @@ it('unanswered, lapses at its deadline by the sweep, though the named agent neve
   const [dana] = [await signedInDemoAgent(file.app, 'dana'), await signedInDemoAgent(file.app, 'marco')];
   const contactId = await offered(dana, 'marco');
   file.app.advance(59_000);
-  expect(await file.app.app.desk.sweepOffers!()).toBe(0);
+  expect(await file.app.app.desk.offerSweep!.sweep()).toBe(0);
   expect(await billing(dana)).not.toContain(contactId);
   file.app.advance(2_000);
   await eventually(async () => (await billing(dana)).includes(contactId));

@@ -95,7 +95,7 @@ it('lapses on another instance sharing one Redis, once', async () => {
     await eventually(() => inBilling(over(b, dana), contactId));
     expect(await declines(a, contactId)).toEqual(['unanswered']);
     a.advance(61_000);
-    expect(await a.app.desk.sweepOffers!()).toBe(0);
+    expect(await a.app.desk.offerSweep!.sweep()).toBe(0);
     expect(await declines(b, contactId)).toEqual(['unanswered']);
   } finally {
     for (const app of [a, b]) {
