@@ -99,6 +99,8 @@ export class WalCheckpointer {
     worker.ref(); // an unreferenced worker would let the process end before it has closed
     worker.postMessage('close');
     await exited;
+    // The worker answered what it was asked before 'close'; a wait for its next timed checkpoint gets one made here.
+    this.answerHere();
   }
 
   private get intervalMs(): number {
@@ -107,7 +109,9 @@ export class WalCheckpointer {
 
   private start(): Worker | null {
     this.starting = null;
-    if (this.worker || this.failedOver || this.closing) return this.worker;
+    // Once closing, the worker (still in this.worker) answers nothing more: checkpoints are made here.
+    if (this.closing) return null;
+    if (this.worker || this.failedOver) return this.worker;
     const worker = new Worker(this.options.workerFile ?? join(__dirname, 'sqlite-checkpoint-worker.js'), {
       workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs, restartPages: this.options.restartPages ?? RESTART_PAGES },
     });
@@ -135,7 +139,11 @@ export class WalCheckpointer {
     this.worker = null;
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     this.options.warn?.('store.checkpointer_failed', { reason, fallback: 'auto-checkpoint on the event loop' });
-    // Whoever waits for the worker gets a checkpoint made here instead.
+    this.answerHere();
+  }
+
+  /** Whoever waits for the worker gets a checkpoint made here instead. */
+  private answerHere(): void {
     const pending = [...this.waiting.values(), ...this.timed.splice(0)];
     this.waiting.clear();
     for (const resolve of pending) resolve(this.passiveHere());

@@ -128,6 +128,19 @@ describe('a store closed twice', () => {
   });
 });
 
+describe('a store closed while a checkpoint is awaited', () => {
+  it('answers the wait with a checkpoint made as it closes, and a checkpoint asked for after it', async () => {
+    const store = new SqliteStore(join(dir, 'awaited'), { stateTtlMs: HOUR }, { intervalMs: 60_000 });
+    await store.histories.append('c1', { type: 'message', text: 'hello' }, HOUR, T0);
+    // Starts the worker; its own next checkpoint is a minute away.
+    await store.checkpointer.checkpoint();
+    const next = store.checkpointer.next();
+    await store.close();
+    await expect(next).resolves.toMatchObject({ busy: 0 });
+    await expect(store.checkpointer.checkpoint()).resolves.toMatchObject({ busy: 0 });
+  });
+});
+
 describe('a store its process never closes', () => {
   it('does not keep the process alive once its checkpoint worker has started (a script or a test that forgets close())', async () => {
     const script = `
