@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../../bot/desk/agents';
-import { deskAgent } from '../support/desk-agent';
+import { deskAgent, deskEvents } from '../support/desk-agent';
 import { sharedBackends, twoInstances } from '../support/instances';
 import type { RunningApp } from '../support/server';
 import { webCustomer } from '../support/web-customer';
@@ -81,14 +81,11 @@ describe.each(sharedBackends)('two instances on one %s store', (_name, shared) =
     // Dana (billing) opens her desk on A: its event stream.
     const dana = deskAgent(a.url);
     expect((await dana.signIn('dana', PASSWORD)).status).toBe(200);
-    const page = new AbortController();
-    const events = await fetch(`${a.url}/api/desk/events`, { headers: { cookie: dana.cookie }, signal: page.signal });
-    const reader = events.body!.getReader();
-    await reader.read(); // "ready": the page is open
+    const page = await deskEvents(a.url, dana);
+    await page.until(/event: ready/); // the page is open
     const told = await asks();
     expect(told).toMatch(/expected wait/);
     expect(told).not.toMatch(/available right now/);
-    page.abort();
-    await reader.read().catch(() => undefined);
+    page.stop();
   });
 });
