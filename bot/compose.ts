@@ -262,7 +262,7 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
     log,
     store: store.states,
     lock: new LeaseLock(store.leases, clock),
-    events: store.events,
+    recordOutcomes: true,
     channels: channelRegistry,
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });

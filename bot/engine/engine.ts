@@ -16,8 +16,8 @@ import { handOff } from './handoff-stage';
 import { identify } from './identify';
 import type { ConversationLock } from './ports';
 import { freshState, parseState, type ConversationState } from './state';
-import { marks, outcomeEvents, OutcomeRecorder } from './outcomes';
-import { StaleWriteError, type ConversationStates, type OutcomeEvents } from './store';
+import { marks, outcomeEvents } from './outcomes';
+import { StaleWriteError, type ConversationStates, type OutcomeEvent } from './store';
 import { applyTakeover, type TakeoverChange } from './takeover';
 import type { Reply, TurnHooks, TurnInput, TurnOutput } from './turn';
 
@@ -30,8 +30,8 @@ export interface EngineOptions extends Omit<EngineServices, 'newId' | 'log'> {
   lock: ConversationLock;
   log: Logger;
   newId?: () => string;
-  /** Where outcome events go (store.events), for the figures; none: not recorded. */
-  events?: OutcomeEvents;
+  /** Whether each saved turn's outcome events go into the store's log, with its save (for the figures). */
+  recordOutcomes?: boolean;
 }
 
 export class Engine {
@@ -39,12 +39,10 @@ export class Engine {
   private readonly services: EngineServices;
   /** The stored version each loaded state was read at: its save refuses to overwrite a newer one. */
   private readonly versions = new WeakMap<ConversationState, number>();
-  private readonly outcomes: OutcomeRecorder | null;
 
   constructor(private readonly options: EngineOptions) {
     this.brain = options.brain;
     this.services = { ...options, newId: options.newId ?? randomUUID };
-    this.outcomes = options.events ? new OutcomeRecorder(options.events, options.log) : null;
   }
 
   /** Swaps in new content and model; turns already running finish with the old. */
@@ -75,9 +73,13 @@ export class Engine {
     return { state: parseState(found.state), version: found.version };
   }
 
-  /** Saves a loaded state; StaleWriteError when another turn saved since it was loaded. */
-  private async save(state: ConversationState): Promise<void> {
-    this.versions.set(state, await this.options.store.save(state, this.versions.get(state) ?? 0, this.services.clock.now().getTime()));
+  /**
+   * Saves a loaded state; StaleWriteError when another turn saved since it was loaded. With `events`
+   * (what the turn changed: outcomes.ts), they are recorded with the save, in the same write.
+   */
+  private async save(state: ConversationState, events: readonly OutcomeEvent[] = []): Promise<void> {
+    const recorded = this.options.recordOutcomes ? events : [];
+    this.versions.set(state, await this.options.store.save(state, this.versions.get(state) ?? 0, this.services.clock.now().getTime(), recorded));
   }
 
   /**
@@ -107,8 +109,7 @@ export class Engine {
       const ctx = new TurnContext({ conversationId, channel }, state, null, this.brain, this.services);
       await identify(ctx);
       await handOff(ctx, { intent: escalationIntent(ctx), reason });
-      await this.save(state);
-      await this.outcomes?.record(outcomeEvents(before, state, ctx.output, ctx.now.toISOString()));
+      await this.save(state, outcomeEvents(before, state, ctx.output, ctx.now.toISOString()));
       return ctx.output.handoff?.handoff ?? null;
     }));
     if (handoff) await this.options.handoffs.update?.(handoff);
@@ -218,16 +219,11 @@ export class Engine {
     state.updatedAt = ctx.now.toISOString();
     state.turns += 1;
     ctx.output.turn = state.turns;
-    const saved = await this.save(state).then(
-      () => true,
-      (err: unknown) => {
-        // Overtaken a third time: the apology still reaches the customer.
-        if (!overtaken || !(err instanceof StaleWriteError)) throw err;
-        return false;
-      },
-    );
-    // What a saved turn changed is recorded once, after the save: a turn run again is not counted twice.
-    if (saved) await this.outcomes?.record(outcomeEvents(before, state, ctx.output, ctx.now.toISOString()));
+    // What the turn changed is recorded with its save, so a turn run again is not counted twice.
+    await this.save(state, outcomeEvents(before, state, ctx.output, ctx.now.toISOString())).catch((err: unknown) => {
+      // Overtaken a third time: the apology still reaches the customer.
+      if (!overtaken || !(err instanceof StaleWriteError)) throw err;
+    });
     return ctx.output;
   }
 

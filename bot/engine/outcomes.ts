@@ -4,9 +4,8 @@
  * events in `store.events` (kinds in store.ts). Ids, names and counts only:
  * never what the customer said.
  */
-import type { Logger } from '../log';
 import type { ConversationState } from './state';
-import type { OutcomeEvent, OutcomeEvents } from './store';
+import type { OutcomeEvent } from './store';
 import type { TurnOutput } from './turn';
 
 /** The parts of a state that outcomes are read from, taken before a turn. */
@@ -59,20 +58,4 @@ export function outcomeEvents(before: OutcomeMarks, state: ConversationState, ou
     );
   }
   return events;
-}
-
-/** Appends outcome events; a failure is logged and never fails the turn (the customer's answer matters more). */
-export class OutcomeRecorder {
-  constructor(
-    private readonly events: OutcomeEvents,
-    private readonly log: Logger,
-  ) {}
-
-  async record(events: readonly OutcomeEvent[]): Promise<void> {
-    try {
-      for (const e of events) await this.events.append(e);
-    } catch (err) {
-      this.log.warn('outcomes.append_failed', { error: (err as Error).name, lost: events.length });
-    }
-  }
 }

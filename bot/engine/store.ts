@@ -48,9 +48,11 @@ export interface ConversationStates {
   /**
    * Saves when the stored version is `expectedVersion` (0: none stored yet)
    * and returns the new version; otherwise throws StaleWriteError. The state
-   * expires `ttlMs` after this save.
+   * expires `ttlMs` after this save. `events` (what the turn changed, for the
+   * figures) are appended to the store's outcome log in the same write: both
+   * or neither, so a turn run again after a stale save is never counted twice.
    */
-  save(state: ConversationState, expectedVersion: number, now: Millis): Promise<number>;
+  save(state: ConversationState, expectedVersion: number, now: Millis, events?: readonly OutcomeEvent[]): Promise<number>;
 }
 
 /** Proof of holding a conversation's lock until `expiresAt`. */

@@ -56,12 +56,13 @@ export class MemoryStore implements Store {
       const row = live(this.stateRows.get(id), now);
       return row ? { state: JSON.parse(row.json) as ConversationState, version: row.version } : null;
     },
-    save: async (state: ConversationState, expected: number, now: Millis): Promise<number> => {
+    save: async (state: ConversationState, expected: number, now: Millis, events: readonly OutcomeEvent[] = []): Promise<number> => {
       const actual = live(this.stateRows.get(state.conversationId), now)?.version ?? 0;
       if (actual !== expected) throw new StaleWriteError(state.conversationId, expected, actual);
       const version = actual + 1;
       const expiresAt = now + this.options.stateTtlMs;
       this.stateRows.set(state.conversationId, { value: { json: JSON.stringify(state), version }, expiresAt });
+      for (const event of events) this.eventRows.push(JSON.stringify(event));
       return version;
     },
   };

@@ -5,7 +5,10 @@
  * PEXPIRE is only a backstop that frees memory a purge would have freed.
  */
 
-/** KEYS: state. ARGV: json, expected, now, expiresAt, backstopMs. → {1, version} or {0, actual}. */
+/**
+ * KEYS: state, event log. ARGV: json, expected, now, expiresAt, backstopMs, then the turn's outcome events
+ * (appended to the log with the save). → {1, version} or {0, actual}.
+ */
 export const SAVE_STATE = `
 local exp = tonumber(redis.call('HGET', KEYS[1], 'exp') or '0')
 local actual = 0
@@ -13,6 +16,7 @@ if exp > tonumber(ARGV[3]) then actual = tonumber(redis.call('HGET', KEYS[1], 'v
 if actual ~= tonumber(ARGV[2]) then return {0, actual} end
 redis.call('HSET', KEYS[1], 'json', ARGV[1], 'v', actual + 1, 'exp', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
+for i = 6, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 return {1, actual + 1}`;
 
 /** KEYS: state. ARGV: now. → {json, version} or nil. */

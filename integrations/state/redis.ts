@@ -63,10 +63,11 @@ export class RedisStore implements Store {
       const row = (await this.run(lua.LOAD_STATE, [this.key('s', id)], [now])) as [string, number] | null;
       return row ? { state: JSON.parse(row[0]) as ConversationState, version: row[1] } : null;
     },
-    save: async (state: ConversationState, expected: number, now: Millis): Promise<number> => {
+    save: async (state: ConversationState, expected: number, now: Millis, events: readonly OutcomeEvent[] = []): Promise<number> => {
       const ttl = this.options.stateTtlMs;
-      const args = [JSON.stringify(state), expected, now, now + ttl, ttl + BACKSTOP_MS];
-      const [saved, version] = (await this.run(lua.SAVE_STATE, [this.key('s', state.conversationId)], args)) as [number, number];
+      const args = [JSON.stringify(state), expected, now, now + ttl, ttl + BACKSTOP_MS, ...events.map((e) => JSON.stringify(e))];
+      const keys = [this.key('s', state.conversationId), this.key('e', 'log')];
+      const [saved, version] = (await this.run(lua.SAVE_STATE, keys, args)) as [number, number];
       if (!saved) throw new StaleWriteError(state.conversationId, expected, version);
       return version;
     },

@@ -26,6 +26,11 @@ export interface SqliteAccess {
   readonly db: Database.Database;
   /** Runs synchronous statements of the writing connection in the shared transaction; resolves once committed. */
   write<T>(work: () => T): Promise<T>;
+  /**
+   * As `write`, but resolves as soon as the statements ran, before their commit: for writes nobody is told
+   * of and that a crash may lose (a lease, a counter). A later `write`'s commit carries them along.
+   */
+  apply<T>(work: () => T): Promise<T>;
   /** Statements of the reading connection: committed data only. */
   readonly read: Sql;
 }
@@ -71,6 +76,19 @@ export class GroupCommit {
    * rejects when `work` threw or the commit failed.
    */
   write<T>(work: () => T): Promise<T> {
+    return this.enter(work, true);
+  }
+
+  /**
+   * Runs `work` in the open transaction and resolves with its result at once, without waiting for the
+   * commit (which may still fail and lose it): for writes nobody is told of, such as a lease or a counter.
+   * Its statements run before any write asked for later, so a later `write` that resolves carries them.
+   */
+  apply<T>(work: () => T): Promise<T> {
+    return this.enter(work, false);
+  }
+
+  private enter<T>(work: () => T, durable: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const run = () => {
         let outcome: { value: T } | { error: unknown };
@@ -86,7 +104,8 @@ export class GroupCommit {
         };
         // A fault that ends the whole transaction (SQLite rolls back on some I/O errors) fails every write in it.
         if (this.batch && !this.db.inTransaction) this.end({ error: 'error' in outcome ? outcome.error : new Error('the transaction ended') }, settle);
-        else this.batch?.push(settle);
+        else if (durable) this.batch?.push(settle);
+        else settle(null);
       };
       try {
         if (!this.waiting.length && this.open()) return run();

@@ -78,7 +78,7 @@ export class SqliteStore implements Store {
     this.reader = new Database(file);
     this.reader.pragma('busy_timeout = 5000');
     this.commits = new GroupCommit(this.db, commits);
-    const access: SqliteAccess = { db: this.db, write: (work) => this.commits.write(work), read: statementCache(this.reader) };
+    const access: SqliteAccess = { db: this.db, write: (work) => this.commits.write(work), apply: (work) => this.commits.apply(work), read: statementCache(this.reader) };
     this.contacts = new SqliteContacts(access);
     this.sql = statementCache(this.db);
     this.read = access.read;
@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
     // GroupCommit tries BEGIN again on a timer.
     this.db.pragma('busy_timeout = 0');
     this.checkpointer = new WalCheckpointer(file, this.db, checkpoints, this.reader);
-    this.saveState = this.db.transaction((state: ConversationState, expected: number, now: Millis): number => {
+    this.saveState = this.db.transaction((state: ConversationState, expected: number, now: Millis, events: readonly OutcomeEvent[]): number => {
       const row = this.sql('SELECT version FROM states WHERE id = ? AND expires_at > ?').get(state.conversationId, now) as Row | undefined;
       const actual = (row?.version as number | undefined) ?? 0;
       if (actual !== expected) throw new StaleWriteError(state.conversationId, expected, actual);
@@ -98,6 +98,7 @@ export class SqliteStore implements Store {
         actual + 1,
         now + this.options.stateTtlMs,
       );
+      for (const event of events) this.sql('INSERT INTO events (json) VALUES (?)').run(JSON.stringify(event));
       return actual + 1;
     });
     this.claimDelivery = this.db.transaction((id: string, ttlMs: number, now: Millis): DedupeRecord => {
@@ -124,7 +125,7 @@ export class SqliteStore implements Store {
   }
 
   // Built once: better-sqlite3's transaction() wraps the function anew on every call.
-  private readonly saveState: Database.Transaction<(state: ConversationState, expected: number, now: Millis) => number>;
+  private readonly saveState: Database.Transaction<(state: ConversationState, expected: number, now: Millis, events: readonly OutcomeEvent[]) => number>;
   private readonly claimDelivery: Database.Transaction<(id: string, ttlMs: number, now: Millis) => DedupeRecord>;
   private readonly appendItems: Database.Transaction<(id: string, items: readonly Json[], ttlMs: number, now: Millis) => number>;
 
@@ -133,12 +134,16 @@ export class SqliteStore implements Store {
       const row = this.read('SELECT json, version FROM states WHERE id = ? AND expires_at > ?').get(id, now) as Row | undefined;
       return row ? { state: JSON.parse(row.json as string) as ConversationState, version: row.version as number } : null;
     },
-    save: (state: ConversationState, expected: number, now: Millis): Promise<number> => this.commits.write(() => this.saveState(state, expected, now)),
+    save: (state: ConversationState, expected: number, now: Millis, events: readonly OutcomeEvent[] = []): Promise<number> =>
+      this.commits.write(() => this.saveState(state, expected, now, events)),
   };
 
+  // A lease is told to nobody outside this process: it resolves once its statement ran, before the commit
+  // (another process cannot take the write lock, so cannot see or take the lease, until then). A lease a crash
+  // loses is one a crash would have left to expire; the versioned save keeps turns apart all the same.
   readonly leases = {
     acquire: (key: string, ttlMs: number, now: Millis): Promise<Lease | null> =>
-      this.commits.write(() => {
+      this.commits.apply(() => {
         const lease = { key, token: randomUUID(), expiresAt: now + ttlMs };
         const taken = this.sql(
           `INSERT INTO leases (key, token, expires_at) VALUES (?, ?, ?)
@@ -147,14 +152,14 @@ export class SqliteStore implements Store {
         return taken.changes === 1 ? lease : null;
       }),
     renew: async (lease: Lease, ttlMs: number, now: Millis): Promise<boolean> => {
-      const renewed = await this.commits.write(
+      const renewed = await this.commits.apply(
         () => this.sql('UPDATE leases SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ?').run(now + ttlMs, lease.key, lease.token, now).changes === 1,
       );
       if (renewed) lease.expiresAt = now + ttlMs;
       return renewed;
     },
     release: (lease: Lease): Promise<boolean> =>
-      this.commits.write(() => this.sql('DELETE FROM leases WHERE key = ? AND token = ?').run(lease.key, lease.token).changes === 1),
+      this.commits.apply(() => this.sql('DELETE FROM leases WHERE key = ? AND token = ?').run(lease.key, lease.token).changes === 1),
   };
 
   readonly deliveries = {

@@ -149,6 +149,14 @@ describeEachBackend('store', (backend) => {
       expect((await backend.store.events.read(-1, 2)).map((e) => e.seq)).toEqual([0, 1]);
       expect(await backend.store.events.read(2)).toEqual([]);
     });
+
+    it("are saved with a turn's state, both or neither: a stale save appends none", async () => {
+      await backend.store.events.append(event(0));
+      expect(await backend.store.states.save(makeState('c1'), 0, T0, [event(1), event(2)])).toBe(1);
+      await expect(backend.store.states.save(makeState('c1'), 0, T0 + 1, [event(3)])).rejects.toThrow(StaleWriteError);
+      expect((await backend.store.events.read(-1)).map((e) => e.event)).toEqual([event(0), event(1), event(2)]);
+      expect(await backend.store.events.append(event(4))).toBe(3);
+    });
   });
 
   if (backend.durable) {
