@@ -80,6 +80,8 @@ const schema = z.object({
    * it): a customer whose instance was killed counts as gone from then. Shorter: found sooner, more store writes.
    */
   WEBCHAT_STREAM_LEASE_SECONDS: z.coerce.number().int().min(15).max(600).default(45),
+  /** The bot's typing indicator shows once an answer has kept the customer waiting this long (0: before every answer). */
+  WEBCHAT_TYPING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   /** Direct Line conversations cached in this process; the store keeps every history (idle ones expire with STATE_TTL_MINUTES). */
   DIRECTLINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
   /** Let web chat visitors pick a demo customer; default on in demo mode, refused in production. */

@@ -3,7 +3,9 @@
  * start` uses: the customer in Web Chat over the Direct Line routes, the
  * agent signed in at the desk's HTTP API with its event stream. The bot
  * shows no typing while the agent holds the chat (it stays silent); the
- * customer's typing reaches the agent live and is never stored.
+ * customer's typing reaches the agent live and is never stored. With
+ * WEBCHAT_TYPING_DELAY_MS=0 the bot shows typing before every answer it
+ * gives (by default only before a slow one: directline-typing.test.ts).
  */
 import { deskAgent, deskEvents, signedInDemoAgent, type DeskAgentClient } from '../support/desk-agent';
 import { appPerFile } from '../support/server';
@@ -11,7 +13,7 @@ import { webCustomer, type WebCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-const file = appPerFile();
+const file = appPerFile({ WEBCHAT_TYPING_DELAY_MS: '0' });
 
 const signedIn = (id: string) => signedInDemoAgent(file.app, id);
 

@@ -23,6 +23,7 @@ export const directLineChannel: ChannelModule<DirectLine> = {
       maxMessageChars: config.MESSAGE_MAX_CHARS,
       messageRate: { burst: config.MESSAGE_RATE_BURST, perMinute: config.MESSAGE_RATE_PER_MINUTE },
       maxConversations: config.DIRECTLINE_MAX_CONVERSATIONS,
+      typingDelayMs: config.WEBCHAT_TYPING_DELAY_MS,
       idleMinutes: config.STATE_TTL_MINUTES,
       away: app.away,
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),

@@ -7,7 +7,7 @@
  * pushed out of it is read back from the store, never answered as empty.
  */
 import { LRUCache } from 'lru-cache';
-import type { Json, Store } from '../../engine/store';
+import type { HistoryEntry, Json, Store } from '../../engine/store';
 import type { Activity } from '../activity';
 
 export interface DirectLineConversation {
@@ -31,14 +31,29 @@ export interface ConversationLimits {
 /** What the Direct Line channel needs of the store. */
 export type DirectLineStore = Pick<Store, 'histories' | 'deliveries' | 'bus' | 'records' | 'outbox'>;
 
-/** The bus topic on which "look again" for a conversation's stream is published. */
+/** The bus topic on which "look again" for a conversation's stream is published, with the history's new length. */
 export const streamTopic = (id: string) => `directline:${id}`;
+
+/** What this process appended last to a conversation's history, for its stream to send without a read. */
+interface Tail {
+  /** The position of `items[0]`. */
+  first: number;
+  items: Json[];
+  /** When the history expires unless appended to (ms of the clock): the tail is not served after. */
+  expiresAt: number;
+}
+
+/** Activities a tail keeps (its stream sends them at once: a turn appends two or three). */
+const TAIL_ITEMS = 8;
+/** Conversations whose tail is kept: those at work right now. */
+const TAILS = 2000;
 
 /** A position beyond any history: reading from it returns only the count. */
 const END = 2 ** 31;
 
 export class DirectLineConversations {
   private readonly cache: LRUCache<string, DirectLineConversation>;
+  private readonly tails = new LRUCache<string, Tail>({ max: TAILS });
   private readonly purging: NodeJS.Timeout;
 
   constructor(
@@ -96,15 +111,19 @@ export class DirectLineConversations {
     const at = this.now();
     const items = activities.map((activity) => ({ ...activity, timestamp: at.toISOString() }) as unknown as Json);
     // One write for the lot: one commit, and the activities stay together in the history.
-    const first = items.length ? await this.store.histories.appendAll(historyKey(c.id), items, this.limits.idleMs, at.getTime()) : 0;
-    const ids = items.map((_, i) => activityId(c.id, first + i));
-    await this.store.bus.publish(streamTopic(c.id), ids.length);
-    return ids;
+    if (!items.length) return [];
+    const first = await this.store.histories.appendAll(historyKey(c.id), items, this.limits.idleMs, at.getTime());
+    this.keepTail(c.id, first, items, at.getTime() + this.limits.idleMs);
+    await this.store.bus.publish(streamTopic(c.id), first + items.length);
+    return items.map((_, i) => activityId(c.id, first + i));
   }
 
-  /** Activities from `watermark` on (a page at most), and the watermark to read on from. */
-  async since(id: string, watermark: number): Promise<{ activities: Activity[]; watermark: string }> {
-    const read = await this.store.histories.since(historyKey(id), watermark, this.nowMs(), this.pageSize);
+  /**
+   * Activities from `watermark` on (a page at most), and the watermark to read on from. With `known` (the
+   * history's length as the bus last told it), what this process appended itself is sent without a read.
+   */
+  async since(id: string, watermark: number, known?: number): Promise<{ activities: Activity[]; watermark: string }> {
+    const read = (known !== undefined && this.fromTail(id, watermark, known)) || (await this.store.histories.since(historyKey(id), watermark, this.nowMs(), this.pageSize));
     const activities = read.entries.map(({ seq, item }) => ({
       ...(item as unknown as Activity),
       id: activityId(id, seq),
@@ -113,6 +132,27 @@ export class DirectLineConversations {
     }));
     const next = read.entries.length ? read.entries.at(-1)!.seq + 1 : read.watermark;
     return { activities, watermark: String(next) };
+  }
+
+  /** Keeps what was just appended at `first` as the conversation's tail (after the tail it continues, else anew). */
+  private keepTail(id: string, first: number, items: Json[], expiresAt: number): void {
+    const tail = this.tails.get(id);
+    const kept = tail && tail.first + tail.items.length === first ? [...tail.items, ...items] : items;
+    const dropped = Math.max(0, kept.length - TAIL_ITEMS);
+    this.tails.set(id, { first: first + items.length - kept.length + dropped, items: kept.slice(dropped), expiresAt });
+  }
+
+  /**
+   * The entries from `watermark` to `known` when the tail holds them all (and the history has not expired
+   * since: a history that expired starts again from 0); null when the store must be read: another instance
+   * appended, or the stream is further behind.
+   */
+  private fromTail(id: string, watermark: number, known: number): { entries: HistoryEntry[]; watermark: number } | null {
+    const tail = this.tails.get(id);
+    if (!tail || this.nowMs() >= tail.expiresAt) return null;
+    const end = tail.first + tail.items.length;
+    if (watermark < tail.first || known !== end || watermark > end) return null;
+    return { entries: tail.items.slice(watermark - tail.first).map((item, i) => ({ seq: watermark + i, item })), watermark: end };
   }
 
   /** When the customer last sent an activity, among the latest few (ms; 0 for none). */

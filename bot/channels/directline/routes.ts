@@ -19,6 +19,7 @@ import type { OutboundChannel, OutboundMessage, OutboundResult } from '../../eng
 import type { IdentityHint } from '../../engine/ports';
 import { redact } from '../../engine/redact';
 import type { Logger } from '../../log';
+import { TypingIndicator } from './typing';
 import { chat, inboundText, outboundActivities, type Activity, type ChannelAccount } from '../activity';
 import { MAX_MESSAGE_CHARS, takeMessage, type MessageRate } from '../limits';
 import { runOnce, type OnceOptions } from '../once';
@@ -48,6 +49,8 @@ export interface DirectLineOptions {
   messageRate?: MessageRate;
   /** Told of the streams and polls: the desk finds who left while waiting (bot/desk/away.ts); default: nobody watches. */
   away?: CustomerStreams;
+  /** The bot's typing shows once an answer has kept the customer waiting this long (WEBCHAT_TYPING_DELAY_MS; default 500). */
+  typingDelayMs?: number;
 }
 
 /** Users whose id starts with this are anonymous visitors (Microsoft's convention for Direct Line). */
@@ -252,14 +255,16 @@ export class DirectLine implements OutboundChannel {
   private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
     const bot = this.bot();
     const conversationId = `directline:${conversation.id}`;
-    // Shown as the typing indicator while the engine works; for a message, not while a person holds the chat (the bot stays
-    // silent): the turn says so once it has the state, so a message costs one state load.
-    const typing = () => this.append(conversation, { type: 'typing', from: bot }).then(() => undefined);
-    if (input.text === undefined) await typing();
-    const output = await this.opts.conversations.turn(
-      { conversationId, channel: chat.name, capabilities: chat.capabilities, identity: identityOf(conversation.user), ...input },
-      input.text === undefined ? {} : { answering: typing },
-    );
+    // The typing indicator, for an answer that keeps the customer waiting; for a message, not while a person holds the
+    // chat (the bot stays silent): the turn says so once it has the state, so a message costs one state load.
+    const typing = new TypingIndicator(() => this.append(conversation, { type: 'typing', from: bot }), this.opts.log, this.opts.typingDelayMs);
+    if (input.text === undefined) typing.start();
+    const output = await this.opts.conversations
+      .turn(
+        { conversationId, channel: chat.name, capabilities: chat.capabilities, identity: identityOf(conversation.user), ...input },
+        input.text === undefined ? {} : { answering: async () => typing.start() },
+      )
+      .finally(() => typing.stop());
     await this.append(conversation, ...outboundActivities(output).map((activity) => ({ ...activity, from: bot })));
   }
 

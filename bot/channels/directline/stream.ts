@@ -34,6 +34,8 @@ interface OpenStream {
   superseded: boolean;
   /** The watermark of the next activity to send; null until the stream knows where it starts. */
   sent: number | null;
+  /** The history's length as the bus last told it (undefined: not told yet): up to there, a read may use what this process appended. */
+  known?: number;
   reading: boolean;
   again: boolean;
   /** A read is due once the event loop turns (see `wake`). */
@@ -119,6 +121,7 @@ export class DirectLineStreams {
       this.supersede(id);
       const stream: OpenStream = { id: randomBytes(8).toString('hex'), ws, superseded: false, sent: null, reading: false, again: false, woken: false, answered: true, unsubscribe: () => undefined };
       stream.unsubscribe = this.bus.subscribe(streamTopic(id), (message) => {
+        if (typeof message === 'number') stream.known = Math.max(stream.known ?? 0, message);
         if (!isOpening(message)) return this.wake(id, stream);
         // A newer stream opened, here or on another instance: this one gives way.
         if (message.opened !== stream.id && this.open.get(id) === stream) this.supersede(id);
@@ -190,7 +193,7 @@ export class DirectLineStreams {
     try {
       do {
         stream.again = false;
-        const set = await this.conversations.since(id, stream.sent);
+        const set = await this.conversations.since(id, stream.sent, stream.known);
         if (stream.ws.readyState !== stream.ws.OPEN) return;
         if (!set.activities.length) continue;
         stream.sent = Number(set.watermark);
