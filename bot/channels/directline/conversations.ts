@@ -104,17 +104,17 @@ export class DirectLineConversations {
   }
 
   /**
-   * Appends activities (stamped now) to the history, tells every stream of the conversation to look again,
-   * and returns their ids.
+   * Appends activities (stamped now) to the history, tells every stream of the conversation to look again
+   * (unless `quiet`: an append that follows at once tells them of both), and returns their ids.
    */
-  async add(c: DirectLineConversation, activities: Activity[]): Promise<string[]> {
+  async add(c: DirectLineConversation, activities: Activity[], quiet = false): Promise<string[]> {
     const at = this.now();
     const items = activities.map((activity) => ({ ...activity, timestamp: at.toISOString() }) as unknown as Json);
     // One write for the lot: one commit, and the activities stay together in the history.
     if (!items.length) return [];
     const first = await this.store.histories.appendAll(historyKey(c.id), items, this.limits.idleMs, at.getTime());
     this.keepTail(c.id, first, items, at.getTime() + this.limits.idleMs);
-    await this.store.bus.publish(streamTopic(c.id), first + items.length);
+    if (!quiet) await this.store.bus.publish(streamTopic(c.id), first + items.length);
     return items.map((_, i) => activityId(c.id, first + i));
   }
 

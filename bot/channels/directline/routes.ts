@@ -210,8 +210,10 @@ export class DirectLine implements OutboundChannel {
         const claims = this.tokenOf(req);
         // The customer is who the token says, whatever `from` claims.
         const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
-        const [id] = await this.append(conversation, { ...sanitize(activity, this.opts.maxMessageChars ?? MAX_MESSAGE_CHARS), from });
         const text = inboundText(activity, this.opts.maxMessageChars);
+        // A message's echo reaches the stream with the answer (or the typing), in one frame: Web Chat shows it
+        // as sent once this POST is answered, which waits for the answer anyway.
+        const [id] = await this.conversations.add(conversation, [{ ...sanitize(activity, this.opts.maxMessageChars ?? MAX_MESSAGE_CHARS), from }], text !== null);
         if (text !== null) await this.deliver(conversation, { text });
         // The customer closed the chat: a place still waiting in a queue is given up.
         else if (activity.type === 'endOfConversation') await this.opts.conversations.left(`directline:${conversation.id}`);
