@@ -3,13 +3,29 @@
  * the caller's clock; `expires_at <= now` means gone (purged on a timer).
  * A change of layout bumps SCHEMA_VERSION (PRAGMA user_version).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-export const SCHEMA = `
+/**
+ * A state is a few kilobytes: in a rowid table it fits its leaf page and a save rewrites it in place
+ * (WITHOUT ROWID, schema 1, spilled it to an overflow page, freed and allocated again at every save).
+ */
+const STATES = `
 CREATE TABLE IF NOT EXISTS states (
   id TEXT PRIMARY KEY, json TEXT NOT NULL, version INTEGER NOT NULL, expires_at INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS states_expiry ON states (expires_at);
+`;
+
+/** What each schema needs to become the next (inside one transaction): MIGRATIONS[1] takes schema 1 to 2. */
+export const MIGRATIONS: Record<number, string> = {
+  1: `ALTER TABLE states RENAME TO states_1;
+      DROP INDEX IF EXISTS states_expiry;
+      ${STATES}
+      INSERT INTO states (id, json, version, expires_at) SELECT id, json, version, expires_at FROM states_1;
+      DROP TABLE states_1;`,
+};
+
+export const SCHEMA = `${STATES}
 
 CREATE TABLE IF NOT EXISTS leases (
   key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL

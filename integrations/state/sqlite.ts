@@ -30,7 +30,7 @@ import {
   type VersionedState,
   type WaitingContact,
 } from '../../bot/engine/store';
-import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './sqlite-schema';
 import { SqliteContacts } from './sqlite-contacts';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRecords } from './sqlite-records';
@@ -71,10 +71,12 @@ export class SqliteStore implements Store {
     // only a power cut may lose the last ones, never corrupt the file.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`${dir}/frontline.db was written by a newer Frontline (schema ${version})`);
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    try {
+      migrate(this.db, dir);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.reader = new Database(file);
     this.reader.pragma('busy_timeout = 5000');
     this.commits = new GroupCommit(this.db, commits);
@@ -92,12 +94,11 @@ export class SqliteStore implements Store {
       const row = this.sql('SELECT version FROM states WHERE id = ? AND expires_at > ?').get(state.conversationId, now) as Row | undefined;
       const actual = (row?.version as number | undefined) ?? 0;
       if (actual !== expected) throw new StaleWriteError(state.conversationId, expected, actual);
-      this.sql('INSERT OR REPLACE INTO states (id, json, version, expires_at) VALUES (?, ?, ?, ?)').run(
-        state.conversationId,
-        JSON.stringify(state),
-        actual + 1,
-        now + this.options.stateTtlMs,
-      );
+      // In place (the row keeps its rowid, its id index entry stays), or anew over nothing or an expired one.
+      this.sql(
+        `INSERT INTO states (id, json, version, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET json = excluded.json, version = excluded.version, expires_at = excluded.expires_at`,
+      ).run(state.conversationId, JSON.stringify(state), actual + 1, now + this.options.stateTtlMs);
       for (const event of events) this.sql('INSERT INTO events (json) VALUES (?)').run(JSON.stringify(event));
       return actual + 1;
     });
@@ -260,6 +261,18 @@ export class SqliteStore implements Store {
     if (this.reader.open) this.reader.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** Brings the file to this schema: a new one is created, an older one migrated, in one transaction (one process does it). */
+function migrate(db: Database.Database, dir: string): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`${dir}/frontline.db was written by a newer Frontline (schema ${version})`);
+    const empty = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'states'").get();
+    if (!empty) for (let v = version || 1; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 function contactOf(row: unknown): WaitingContact | null {
