@@ -11,7 +11,10 @@ export type IdentityHint =
   /** A user the web site signed in; `authenticated` when the site vouches for it. */
   | { kind: 'customerId'; value: string; authenticated: boolean };
 
-/** A source of CI profiles. Either lookup resolves to null when nobody matches. */
+/**
+ * A source of CI profiles. Either lookup resolves to null when nobody matches. A profile handed out may be
+ * shared with other callers: read it, never change it.
+ */
 export interface ProfileSource {
   byPhone(phone: string): Promise<Profile | null>;
   byCustomerId(id: string): Promise<Profile | null>;

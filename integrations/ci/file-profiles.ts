@@ -61,20 +61,18 @@ export interface FileProfileOptions {
 /** Profiles held in memory, loaded from a YAML file; address changes stay in memory. */
 export class FileProfileSource implements ProfileSource, ProfileUpdates {
   private readonly phoneIndex = new Map<string, string>();
-  /** Each profile by id, as JSON: a lookup (every turn of a known customer) parses a copy, twice as fast as structuredClone. */
-  private readonly written = new Map<string, string>();
+  /** Each profile by id, frozen: a lookup (every turn of a known customer) hands out the same one, nobody can change it. */
+  private readonly profiles = new Map<string, Profile>();
 
   private constructor(profiles: Profile[]) {
     for (const p of profiles) {
-      this.written.set(p.id, JSON.stringify(p));
+      this.profiles.set(p.id, deepFreeze(p));
       for (const phone of p.phones) this.phoneIndex.set(normalizePhone(phone), p.id);
     }
   }
 
-  /** A copy of the profile with this id: callers may change it without changing the store. */
   private copy(id: string | undefined): Profile | null {
-    const json = id === undefined ? undefined : this.written.get(id);
-    return json === undefined ? null : (JSON.parse(json) as Profile);
+    return (id === undefined ? undefined : this.profiles.get(id)) ?? null;
   }
 
   /** Reads and validates `file`; throws a {@link ContentError} naming file, line and field. */
@@ -90,25 +88,26 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
     return new FileProfileSource(days === 0 ? data.customers : data.customers.map((p) => shiftAll(p, days)));
   }
 
-  /** The customer who owns this phone number, written any common way; a copy. */
+  /** The customer who owns this phone number, written any common way (frozen). */
   async byPhone(phone: string): Promise<Profile | null> {
     return this.copy(this.phoneIndex.get(normalizePhone(phone)));
   }
 
-  /** A copy: callers may change it without changing the store. */
+  /** The customer with this id (frozen). */
   async byCustomerId(id: string): Promise<Profile | null> {
     return this.copy(id);
   }
 
-  /** Every profile (copies), for demo pickers and the terminal chat. */
+  /** Every profile (frozen), for demo pickers and the terminal chat. */
   all(): Profile[] {
-    return [...this.written.keys()].map((id) => this.copy(id)!);
+    return [...this.profiles.values()];
   }
 
   /** Changes the profile in memory (never the file); later lookups see the new address. */
   async updateAddress(customerId: string, address: Address): Promise<void> {
-    const p = this.copy(customerId);
-    if (!p) throw new ProfileSourceError(`no customer ${customerId} in the customers file`, 'the address was not changed');
+    const found = this.copy(customerId);
+    if (!found) throw new ProfileSourceError(`no customer ${customerId} in the customers file`, 'the address was not changed');
+    const p = structuredClone(found);
     p.address = {
       line1: address.line1,
       ...(address.line2 ? { line2: address.line2 } : {}),
@@ -116,8 +115,17 @@ export class FileProfileSource implements ProfileSource, ProfileUpdates {
       ...(address.region ? { region: address.region } : {}),
       postcode: address.postcode,
     };
-    this.written.set(customerId, JSON.stringify(p));
+    this.profiles.set(customerId, deepFreeze(p));
   }
+}
+
+/** Freezes `value` and everything in it: a profile handed to many callers, none of whom may change it. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Two customers with one id, or one phone number on two customers, is a content error. */

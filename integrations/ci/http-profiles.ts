@@ -14,7 +14,7 @@ import { LRUCache } from 'lru-cache';
 import { ProfileSourceError, type Address, type ProfileSource, type ProfileUpdates } from '../../bot/engine/ports';
 import { profileSchema, type Profile } from '../../bot/domain/profile';
 import { fieldPath } from '../../bot/content/yaml-file';
-import { normalizePhone } from './file-profiles';
+import { deepFreeze, normalizePhone } from './file-profiles';
 import { CircuitBreaker, CircuitOpenError } from '../resilience/circuit-breaker';
 
 export interface HttpProfileOptions {
@@ -132,16 +132,16 @@ export class HttpProfileSource implements ProfileSource, ProfileUpdates {
     const now = this.now();
     const hit = this.cache.get(key);
     const age = hit ? now - hit.at : Infinity;
-    if (hit && age < (hit.profile ? this.ttlMs : this.notFoundTtlMs)) return copy(hit.profile);
+    if (hit && age < (hit.profile ? this.ttlMs : this.notFoundTtlMs)) return hit.profile;
     // Past every use (fresh or stale): personal data is not kept longer than it serves.
     if (hit && age >= Math.max(this.ttlMs, this.staleMs)) this.cache.delete(key);
     try {
-      return copy(await this.shared(key, path));
+      return await this.shared(key, path);
     } catch (err) {
       // The CI system failed: a profile found recently beats "unavailable".
       if (err instanceof ProfileSourceError && hit?.profile && age < this.staleMs) {
         this.opts.onStale?.();
-        return copy(hit.profile);
+        return hit.profile;
       }
       throw err;
     }
@@ -218,11 +218,7 @@ export class HttpProfileSource implements ProfileSource, ProfileUpdates {
         `field ${field}: ${CONTRACT_HINT}`,
       );
     }
-    return parsed.data;
+    // Frozen: the cache hands the same profile to every turn that asks.
+    return deepFreeze(parsed.data);
   }
-}
-
-/** Every caller gets its own copy: nobody changes what the cache holds. */
-function copy(profile: Profile | null): Profile | null {
-  return profile ? structuredClone(profile) : null;
 }

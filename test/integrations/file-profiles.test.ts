@@ -164,10 +164,10 @@ describe('FileProfileSource', () => {
     expect(await demo.byCustomerId('C9999')).toBeNull();
   });
 
-  it('hands out copies: a caller cannot change the store', async () => {
+  it('hands out read-only profiles: a caller cannot change the store', async () => {
     const p = (await demo.byCustomerId('C1001'))!;
-    p.billing.balance = 0;
-    p.orders.pop();
+    expect(() => (p.billing.balance = 0)).toThrow(TypeError);
+    expect(() => p.orders.pop()).toThrow(TypeError);
     expect((await demo.byCustomerId('C1001'))!.billing.balance).toBe(145);
     expect((await demo.byPhone('+15550100001'))!.orders).toHaveLength(2);
   });
