@@ -9,6 +9,8 @@
  *   --rate R          open loop: R turns a second over a pool of conversations
  *   --conversations M open loop: conversations in the pool (default 500)
  *   --duration S      seconds of load per target (default 10)
+ *   --warmup S        seconds of the same load first, not counted (default 2; 0: none): the first turns
+ *                     compile the code, and a figure of the steady state should not carry them
  *   --voice F         share of customers on the phone (default 0.3)
  *   --redis [URL]     the Redis store (default redis://127.0.0.1:6379)
  *   --data-dir DIR    the SQLite store in DIR (default: a fresh temporary folder)
@@ -46,6 +48,8 @@ interface Args {
   maxConversations: number | null;
   baseline: boolean;
   json: boolean;
+  /** Seconds of the same load before the measured one, not counted. */
+  warmupS: number;
   /** Seconds idle after the load before the "after" RSS; 0: not read. */
   settleS: number;
   /** Start the bot as `npm start` does with WORKERS=N (a process tree); null: in this process. */
@@ -71,6 +75,7 @@ function parseArgs(argv: string[]): Args {
     rate: number('--rate', 200),
     conversations: number('--conversations', 500),
     durationS: number('--duration', 10),
+    warmupS: argv.includes('--warmup') && value('--warmup') === '0' ? 0 : number('--warmup', 2),
     voice: argv.includes('--voice') ? Number(value('--voice')) : 0.3,
     redis: argv.includes('--redis') ? (value('--redis') ?? 'redis://127.0.0.1:6379') : null,
     dataDir: value('--data-dir'),
@@ -143,13 +148,13 @@ async function main(): Promise<void> {
   // A long conversation sends more than a person would: its messages are not limited.
   const env: Record<string, string> = args.turns && args.turns > 20 ? { MESSAGE_RATE_BURST: String(args.turns) } : {};
   const bot = await startMeasured(args, env);
-  const plan = (base: string): LoadPlan => ({
+  const plan = (base: string, durationS = args.durationS): LoadPlan => ({
     target: { base, secret: SECRET, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN },
     mode: args.mode,
     concurrency: args.concurrency,
     rate: args.rate,
     conversations: args.conversations,
-    durationMs: args.durationS * 1000,
+    durationMs: durationS * 1000,
     voiceShare: args.voice,
     ...(args.turns ? { chatTurns: args.turns } : {}),
     ...(args.maxConversations ? { maxConversations: args.maxConversations } : {}),
@@ -157,6 +162,9 @@ async function main(): Promise<void> {
 
   const rssBefore = bot.rss();
   let peakRss = rssBefore;
+  // The same load first, not counted: the first turns compile the code.
+  const warm = (url: string) => (args.warmupS ? runForked({ ...plan(url, args.warmupS), maxConversations: undefined }) : Promise.resolve(null));
+  await warm(bot.url);
   // RSS once a second as well, so a figure that climbs to the end (unbounded) shows apart from a plateau.
   const timeline: number[] = [];
   let ticks = 0;
@@ -182,6 +190,7 @@ async function main(): Promise<void> {
   let baseline: LoadResult | null = null;
   if (args.baseline) {
     const bare = await startBareServer();
+    await warm(bare.url);
     baseline = await runForked(plan(bare.url));
     await bare.close();
   }
@@ -193,6 +202,7 @@ async function main(): Promise<void> {
     mode: args.mode,
     ...(args.mode === 'closed' ? { concurrency: args.concurrency } : { rate: args.rate, conversations: args.conversations }),
     duration_s: args.durationS,
+    warmup_s: args.warmupS,
     store: bot.store,
     workers: args.workers ?? 0,
     ...b,
@@ -225,7 +235,7 @@ async function main(): Promise<void> {
     return;
   }
   const load1 = report.load_average[0];
-  console.log(`bench:load — ${args.mode === 'closed' ? `closed loop, ${args.concurrency} customers` : `open loop, ${args.rate} turns/s over ${args.conversations}+ conversations`}, ${args.durationS} s, ${Math.round(args.voice * 100)}% on the phone, store ${report.store}${args.workers ? `, ${args.workers} workers` : ''}`);
+  console.log(`bench:load — ${args.mode === 'closed' ? `closed loop, ${args.concurrency} customers` : `open loop, ${args.rate} turns/s over ${args.conversations}+ conversations`}, ${args.durationS} s after ${args.warmupS} s of warm-up, ${Math.round(args.voice * 100)}% on the phone, store ${report.store}${args.workers ? `, ${args.workers} workers` : ''}`);
   console.log(`  bot:       ${b.turns_per_s} turns/s  p50 ${b.p50_ms} ms  p95 ${b.p95_ms} ms  p99 ${b.p99_ms} ms  errors ${b.errors}${b.errors ? ` ${JSON.stringify(result.errors)}` : ''}`);
   console.log(`             ${result.turns.chat} chat turns, ${result.turns.voice} voice turns in ${result.conversations} conversations; peak RSS ${report.peak_rss_mb} MB (${report.rss_before_mb} MB before); ${report.cpu_ms_per_turn} ms CPU a turn${args.workers ? `, the primary's ${report.primary_cpu_ms_per_turn} ms of it` : ''} (the load client ${report.client_cpu_ms_per_turn} ms)`);
   if (rssAfter !== null) console.log(`             RSS ${report.rss_before_mb} MB before, ${report.peak_rss_mb} MB at the peak, ${report.rss_after_mb} MB ${args.settleS} s after the load; during it: ${report.rss_timeline_mb.join(' → ')} MB`);
