@@ -61,16 +61,19 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     const calls = plan.voiceShare > 0 && (made * plan.voiceShare) % 1 < plan.voiceShare;
     return calls ? callCustomer(plan.target) : chatCustomer(plan.target, plan.chatTurns);
   };
-  const timed = async (c: Customer, due: number) => {
+  /** Runs the customer's next turn; false when it failed (the customer gives up and a new one comes). */
+  const timed = async (c: Customer, due: number): Promise<boolean> => {
     sent += 1;
     try {
       await c.turn();
       latenciesMs.push(performance.now() - due);
       positions.push(c.turns);
       turns[c.channel] += 1;
+      return true;
     } catch (err) {
       const kind = err instanceof TurnError ? err.kind : (err as Error).name;
       errors[kind] = (errors[kind] ?? 0) + 1;
+      return false;
     }
   };
   const started = performance.now();
@@ -83,7 +86,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       Array.from({ length: plan.concurrency }, async () => {
         while (more()) {
           const c = customer();
-          while (!c.done && performance.now() < end) await timed(c, performance.now());
+          while (!c.done && performance.now() < end) if (!(await timed(c, performance.now()))) break;
           await c.close();
         }
       }),
@@ -98,8 +101,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       const c = idle.shift() ?? customer();
       const turn: Promise<void> = timed(c, due)
-        .then(async () => {
-          if (!c.done) return void idle.push(c);
+        .then(async (ok) => {
+          if (ok && !c.done) return void idle.push(c);
           await c.close();
           idle.push(customer());
         })
