@@ -118,6 +118,11 @@ export class DirectLineConversations {
     return items.map((_, i) => activityId(c.id, first + i));
   }
 
+  /** Tells every stream of the conversation to look again (after a quiet append nothing followed). */
+  async tell(id: string): Promise<void> {
+    await this.store.bus.publish(streamTopic(id), await this.count(id));
+  }
+
   /**
    * Activities from `watermark` on (a page at most), and the watermark to read on from. With `known` (the
    * history's length as the bus last told it), what this process appended itself is sent without a read.

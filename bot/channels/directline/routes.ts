@@ -212,9 +212,17 @@ export class DirectLine implements OutboundChannel {
         const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
         const text = inboundText(activity, this.opts.maxMessageChars);
         // A message's echo reaches the stream with the answer (or the typing), in one frame: Web Chat shows it
-        // as sent once this POST is answered, which waits for the answer anyway.
+        // as sent once this POST is answered, which waits for the answer anyway. With no answer (a person holds
+        // the chat, the bot stays silent) or a turn that failed, it goes on its own.
         const [id] = await this.conversations.add(conversation, [{ ...sanitize(activity, this.opts.maxMessageChars ?? MAX_MESSAGE_CHARS), from }], text !== null);
-        if (text !== null) await this.deliver(conversation, { text });
+        if (text !== null) {
+          let answered = false;
+          try {
+            answered = (await this.deliver(conversation, { text })) > 0;
+          } finally {
+            if (!answered) await this.conversations.tell(conversation.id);
+          }
+        }
         // The customer closed the chat: a place still waiting in a queue is given up.
         else if (activity.type === 'endOfConversation') await this.opts.conversations.left(`directline:${conversation.id}`);
         return id!;
@@ -253,8 +261,8 @@ export class DirectLine implements OutboundChannel {
     return `${conversation.id}|typing`;
   }
 
-  /** Runs a turn and appends the bot's activities to the conversation. */
-  private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<void> {
+  /** Runs a turn and appends the bot's activities to the conversation; how many it appended. */
+  private async deliver(conversation: DirectLineConversation, input: { text?: string; event?: 'start' }): Promise<number> {
     const bot = this.bot();
     const conversationId = `directline:${conversation.id}`;
     // The typing indicator, for an answer that keeps the customer waiting; for a message, not while a person holds the
@@ -267,7 +275,7 @@ export class DirectLine implements OutboundChannel {
         input.text === undefined ? {} : { answering: async () => typing.start() },
       )
       .finally(() => typing.stop());
-    await this.append(conversation, ...outboundActivities(output).map((activity) => ({ ...activity, from: bot })));
+    return (await this.append(conversation, ...outboundActivities(output).map((activity) => ({ ...activity, from: bot })))).length;
   }
 
   /** The assistant as the customer sees it, named as the content in force names it. */
