@@ -69,13 +69,20 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} takes a positive number, not "${v}"`);
     return n;
   };
+  const seconds = (flag: string, fallback: number) => {
+    const v = value(flag);
+    if (v === null) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} takes a number of seconds (0 or more), not "${v}"`);
+    return n;
+  };
   return {
     mode: argv.includes('--rate') ? 'open' : 'closed',
     concurrency: number('--concurrency', 50),
     rate: number('--rate', 200),
     conversations: number('--conversations', 500),
     durationS: number('--duration', 10),
-    warmupS: argv.includes('--warmup') && value('--warmup') === '0' ? 0 : number('--warmup', 2),
+    warmupS: seconds('--warmup', 2),
     voice: argv.includes('--voice') ? Number(value('--voice')) : 0.3,
     redis: argv.includes('--redis') ? (value('--redis') ?? 'redis://127.0.0.1:6379') : null,
     dataDir: value('--data-dir'),
@@ -84,7 +91,7 @@ function parseArgs(argv: string[]): Args {
     maxConversations: argv.includes('--max-conversations') ? number('--max-conversations', 1) : null,
     baseline: !argv.includes('--no-baseline'),
     json: argv.includes('--json'),
-    settleS: argv.includes('--settle') ? number('--settle', 10) : 0,
+    settleS: argv.includes('--settle') ? seconds('--settle', 10) : 0,
     workers: argv.includes('--workers') ? number('--workers', 1) : null,
   };
 }

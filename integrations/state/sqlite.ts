@@ -267,7 +267,10 @@ export class SqliteStore implements Store {
 function migrate(db: Database.Database, dir: string): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`${dir}/frontline.db was written by a newer Frontline (schema ${version})`);
+    if (version > SCHEMA_VERSION)
+      throw new Error(
+        `${dir}/frontline.db was written by a newer Frontline (schema ${version}; this one reads ${SCHEMA_VERSION} and older): run that version, or set DATA_DIR to another folder`,
+      );
     const empty = !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'states'").get();
     if (!empty) for (let v = version || 1; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.exec(SCHEMA);

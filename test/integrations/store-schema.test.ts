@@ -70,6 +70,6 @@ it('refuses a file written by a newer Frontline, and leaves it as it was', async
   const db = new Database(join(dir, 'frontline.db'));
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  expect(open).toThrow(/written by a newer Frontline \(schema 3\)/);
+  expect(open).toThrow(/written by a newer Frontline \(schema 3; this one reads 2 and older\): run that version, or set DATA_DIR/);
   expect(statesSql().version).toBe(SCHEMA_VERSION + 1);
 });

@@ -211,9 +211,9 @@ export class DirectLine implements OutboundChannel {
         // The customer is who the token says, whatever `from` claims.
         const from = { id: claims?.user ?? conversation.user, role: 'user' as const };
         const text = inboundText(activity, this.opts.maxMessageChars);
-        // A message's echo reaches the stream with the answer (or the typing), in one frame: Web Chat shows it
-        // as sent once this POST is answered, which waits for the answer anyway. With no answer (a person holds
-        // the chat, the bot stays silent) or a turn that failed, it goes on its own.
+        // A message's echo reaches the stream with the answer in one frame (Web Chat shows the message as sent when
+        // its echo arrives: a slow answer's typing, after WEBCHAT_TYPING_DELAY_MS, brings it sooner). With no answer
+        // (a person holds the chat, the bot stays silent) or a turn that failed, it goes on its own.
         const [id] = await this.conversations.add(conversation, [{ ...sanitize(activity, this.opts.maxMessageChars ?? MAX_MESSAGE_CHARS), from }], text !== null);
         if (text !== null) {
           let answered = false;
