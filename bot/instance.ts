@@ -63,6 +63,8 @@ export async function serve(config: Config, log: Logger, options: { overrides?: 
     void lifecycle
       .shutdown(() => directLine?.streams.goingAway() ?? Promise.resolve(), DRAIN_MS)
       .then(async (drained) => {
+        // The sweeps the closed server stopped may be in a round: it ends before the store closes under it.
+        await Promise.all([directLine?.away.stop(), app.desk.offerSweep?.stop()]);
         await app.handoffWebhook?.stop();
         await app.taskRouter?.stop();
         await app.store.close();

@@ -66,6 +66,8 @@ class ChannelAway implements WatchedChannel {
   /** Looks at the conversations whose entries are due, on every instance (the channel starts and stops it). */
   private readonly sweeper: DueSweeper;
   private readonly polledAt = new Map<string, number>();
+  /** Reports (stream opened, renewed, closed; polls) still being written: `stop()` waits for them. */
+  private readonly reporting = new Set<Promise<void>>();
   private readonly topic: string;
 
   constructor(
@@ -91,20 +93,28 @@ class ChannelAway implements WatchedChannel {
   }
 
   /** A stream opened (on this instance): it holds the lease, and the sweep will look at the conversation. */
-  async opened(id: string, stream: string): Promise<void> {
-    const now = this.ms();
-    await this.note(this.streamKey(id), { stream, open: true, at: now, until: now + this.opts.streamLeaseMs });
-    await this.opts.store.outbox.add(this.topic, id, '', now);
+  opened(id: string, stream: string): Promise<void> {
+    return this.track(async () => {
+      const now = this.ms();
+      await this.note(this.streamKey(id), { stream, open: true, at: now, until: now + this.opts.streamLeaseMs });
+      await this.opts.store.outbox.add(this.topic, id, '', now);
+    });
   }
 
   /** The stream is still open: its lease runs on. */
-  async renewed(id: string, stream: string): Promise<void> {
-    const now = this.ms();
-    await this.note(this.streamKey(id), { stream, open: true, at: now, until: now + this.opts.streamLeaseMs });
+  renewed(id: string, stream: string): Promise<void> {
+    return this.track(async () => {
+      const now = this.ms();
+      await this.note(this.streamKey(id), { stream, open: true, at: now, until: now + this.opts.streamLeaseMs });
+    });
   }
 
   /** A stream closed: noted, unless a newer stream (on any instance) holds the conversation now. */
-  async closed(id: string, stream: string): Promise<void> {
+  closed(id: string, stream: string): Promise<void> {
+    return this.track(() => this.noteClosed(id, stream));
+  }
+
+  private async noteClosed(id: string, stream: string): Promise<void> {
     const now = this.ms();
     const note = (await this.opts.store.records.get(this.streamKey(id), now)) as StreamNote | null;
     if (this.holds(note, now) && note?.stream !== undefined && note.stream !== stream) return;
@@ -115,12 +125,12 @@ class ChannelAway implements WatchedChannel {
   }
 
   /** The client polled (no stream): noted now and then, so a polling customer is not gone. */
-  async polled(id: string): Promise<void> {
+  polled(id: string): Promise<void> {
     const now = this.ms();
-    if (now - (this.polledAt.get(id) ?? 0) < POLL_NOTE_MS) return;
+    if (now - (this.polledAt.get(id) ?? 0) < POLL_NOTE_MS) return Promise.resolve();
     if (this.polledAt.size > 10_000) this.polledAt.clear();
     this.polledAt.set(id, now);
-    await this.note(`${this.channel}:poll:${id}`, { open: false, at: now });
+    return this.track(() => this.note(`${this.channel}:poll:${id}`, { open: false, at: now }));
   }
 
   /** Records as left every customer gone for the time; returns how many. */
@@ -132,8 +142,19 @@ class ChannelAway implements WatchedChannel {
     this.sweeper.start();
   }
 
-  stop(): Promise<void> {
-    return this.sweeper.stop();
+  /** Stops the sweep and waits for its round and for the reports being written: then the store may close. */
+  async stop(): Promise<void> {
+    await this.sweeper.stop();
+    await Promise.allSettled([...this.reporting]);
+  }
+
+  /** Runs a report, kept in `reporting` until it settles. */
+  private track(work: () => Promise<void>): Promise<void> {
+    const report = work();
+    this.reporting.add(report);
+    const done = () => this.reporting.delete(report);
+    report.then(done, done);
+    return report;
   }
 
   /** Looks at one conversation the sweep took: looks again later, lets it go, or records the customer as left (counted). */

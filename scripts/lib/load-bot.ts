@@ -13,6 +13,7 @@ import { compose, type App } from '../../bot/compose';
 import { keptModels, readConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { buildServer } from '../../bot/routes';
+import { directLineChannel } from '../../bot/channels/directline/channel';
 import type { LoadPlan, LoadResult } from './load-client';
 
 const root = join(__dirname, '..', '..');
@@ -41,13 +42,15 @@ export async function startBenchBot(options: { redis: string | null; dataDir: st
   const config = readConfig({ ...benchEnv({ redis: options.redis, dataDir: options.dataDir ?? tempDir ?? '' }), ...options.env }, root);
   // Logs at info as in production, serialised and dropped: their cost is part of a turn's.
   const app = await compose(config, createLogger('info', () => undefined));
-  const { server } = await buildServer(app);
+  const { server, mounted } = await buildServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     app,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // As `npm start`'s shutdown: the sweeps end their round before the store closes under them.
+      await Promise.all([mounted.get(directLineChannel)?.away.stop(), app.desk.offerSweep?.stop()]);
       await app.store.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
