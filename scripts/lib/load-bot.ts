@@ -48,9 +48,12 @@ export async function startBenchBot(options: { redis: string | null; dataDir: st
     app,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
+      // As `npm start`'s shutdown: streams closed first (their 'closed' reports written), then the server,
+      // and the sweeps end their round before the store closes under them.
+      const directLine = mounted.get(directLineChannel);
+      await directLine?.streams.goingAway();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      // As `npm start`'s shutdown: the sweeps end their round before the store closes under them.
-      await Promise.all([mounted.get(directLineChannel)?.away.stop(), app.desk.offerSweep?.stop()]);
+      await Promise.all([directLine?.away.stop(), app.desk.offerSweep?.stop()]);
       await app.store.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
