@@ -4,7 +4,8 @@
  * each worker process runs one (bot/cluster.ts).
  */
 import { directLineChannel } from './channels/directline/channel';
-import { buildBrain, compose, type ComposeOverrides } from './compose';
+import { buildBrain, compose, type App, type ComposeOverrides } from './compose';
+import type { DirectLine } from './channels/directline/routes';
 import { watchContent } from './content/watch';
 import type { Config } from './config';
 import { baseUrl, printDemoAgents } from './banner';
@@ -63,8 +64,7 @@ export async function serve(config: Config, log: Logger, options: { overrides?: 
     void lifecycle
       .shutdown(() => directLine?.streams.goingAway() ?? Promise.resolve(), DRAIN_MS)
       .then(async (drained) => {
-        // The sweeps the closed server stopped may be in a round: it ends before the store closes under it.
-        await Promise.all([directLine?.away.stop(), app.desk.offerSweep?.stop()]);
+        await stopSweeps(app, directLine);
         await app.handoffWebhook?.stop();
         await app.taskRouter?.stop();
         await app.store.close();
@@ -78,4 +78,12 @@ export async function serve(config: Config, log: Logger, options: { overrides?: 
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Stops the desk's sweeps (web chat's away watch, offer deadlines), waiting for a round under way and for
+ * the stream reports being written: after the streams and the server closed, before the store closes.
+ */
+export async function stopSweeps(app: App, directLine: DirectLine | null | undefined): Promise<void> {
+  await Promise.all([directLine?.away.stop(), app.desk.offerSweep?.stop()]);
 }

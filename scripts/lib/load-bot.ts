@@ -14,6 +14,7 @@ import { keptModels, readConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { buildServer } from '../../bot/routes';
 import { directLineChannel } from '../../bot/channels/directline/channel';
+import { stopSweeps } from '../../bot/instance';
 import type { LoadPlan, LoadResult } from './load-client';
 
 const root = join(__dirname, '..', '..');
@@ -53,7 +54,7 @@ export async function startBenchBot(options: { redis: string | null; dataDir: st
       const directLine = mounted.get(directLineChannel);
       await directLine?.streams.goingAway();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([directLine?.away.stop(), app.desk.offerSweep?.stop()]);
+      await stopSweeps(app, directLine);
       await app.store.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
