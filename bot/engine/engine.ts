@@ -89,7 +89,11 @@ export class Engine {
    * `escalate` delivers the whole story later.
    */
   async routeNow(conversationId: string, channel: TurnInput['channel'], reason: string): Promise<Escalation> {
-    const state = await this.loadState({ conversationId, channel });
+    // The store may be what failed: route with what is known, which may be nothing (the fallback queue).
+    const state = await this.loadState({ conversationId, channel }).catch((err: unknown) => {
+      this.services.log.warn('state.unreadable', { conversationId, error: (err as Error).name });
+      return freshState(conversationId, channel, null, this.services.clock.now().toISOString());
+    });
     return escalation(new TurnContext({ conversationId, channel }, state, null, this.brain, this.services), reason);
   }
 

@@ -6,7 +6,7 @@
 import type { Bus } from '../../bot/engine/bus';
 import type { Store } from '../../bot/engine/store';
 import { MemoryStore } from './memory';
-import { RedisStore } from './redis';
+import { RedisStore, type StoreLog } from './redis';
 import { SqliteStore } from './sqlite';
 
 export interface StoreSettings {
@@ -20,13 +20,14 @@ export interface StoreSettings {
   contactRetentionMs?: number | undefined;
   /** The bus between this start's worker processes (cluster-bus.ts) in place of SQLite's in-process one; Redis keeps pub/sub. */
   bus?: Bus | undefined;
-  /** Where the store reports a fault it works around (SQLite's checkpoint worker failing). */
-  log?: { warn(event: string, fields?: Record<string, unknown>): void } | undefined;
+  /** Where the store reports a fault it works around (SQLite's checkpoint worker failing, Redis gone and back). */
+  log?: StoreLog | undefined;
 }
 
 export function openStore(settings: StoreSettings): Store {
   const options = { stateTtlMs: settings.stateTtlMs, ...(settings.contactRetentionMs ? { contactRetentionMs: settings.contactRetentionMs } : {}) };
-  if (settings.redisUrl) return new RedisStore({ url: settings.redisUrl, ...options, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}) });
+  if (settings.redisUrl)
+    return new RedisStore({ url: settings.redisUrl, ...options, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}), ...(settings.log ? { log: settings.log } : {}) });
   if (settings.dataDir) {
     const sqlite = new SqliteStore(settings.dataDir, options, { ...(settings.log ? { warn: settings.log.warn.bind(settings.log) } : {}) });
     return settings.bus ? withBus(sqlite, settings.bus) : sqlite;

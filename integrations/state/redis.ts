@@ -37,6 +37,33 @@ export interface RedisStoreOptions extends StoreOptions {
   url: string;
   /** Prepended to every key, e.g. `frontline:`. */
   prefix?: string;
+  /** Where a lost connection is told, once per outage, and its return (without it: not at all). */
+  log?: StoreLog;
+}
+
+/** The part of the logger the store writes to. */
+export interface StoreLog {
+  warn(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Tells the log when Redis stops answering (once, with the error's code: never its message or stack) and
+ * when it answers again. Without an 'error' listener ioredis writes every failed reconnection, stack and
+ * all, to stderr.
+ */
+function watchConnection(redis: Redis, log: StoreLog | undefined): void {
+  let down = false;
+  redis.on('error', (err: Error & { code?: string }) => {
+    if (down) return;
+    down = true;
+    log?.warn('store.unreachable', { store: 'redis', error: err.code ?? err.name, hint: 'Redis does not answer: requests fail and /readyz says 503 until it is back' });
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log?.info('store.reachable', { store: 'redis' });
+  });
 }
 
 export class RedisStore implements Store {
@@ -51,8 +78,16 @@ export class RedisStore implements Store {
 
   constructor(private readonly options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'frontline:';
-    // Fail a command after a short outage instead of queueing it forever: the turn hands off politely.
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // A command waits through a blip (it is queued while the connection comes back) but not through an outage:
+    // reconnecting at least every half second, the queue is failed after two tries, within about a second
+    // (ioredis' default grows to 2 s, and a request waited 6-10 s for its error), and the turn hands off politely.
+    this.redis = new Redis(options.url, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+      retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+    });
+    watchConnection(this.redis, options.log);
     this.bus = new RedisBus(this.redis, this.prefix);
     this.contacts = new RedisContacts(this.redis, this.prefix);
     this.records = new RedisRecords(this.redis, this.prefix);

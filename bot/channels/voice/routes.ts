@@ -83,7 +83,7 @@ export class VoiceChannel {
           return;
         }
         const where = `${req.getPath()}?${req.getQuery() ?? ''}`;
-        xml(res, await this.once(where, params, () => handle(params, req)));
+        xml(res, await this.once(where, params, () => handle(params, req)).catch((err: unknown) => this.failed(params, err)));
       };
 
     server.post('/api/voice', guarded((p) => this.turn(p, { event: 'start' })));
@@ -128,6 +128,18 @@ export class VoiceChannel {
     this.inFlight.set(key, pending);
     void pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     return pending;
+  }
+
+  /**
+   * The request could not be answered at all (the store does not answer, so neither the repeat record nor the
+   * conversation can be read): the caller hears the apology and is put through to a person with what is known,
+   * instead of Twilio's "an application error has occurred" and a hang-up.
+   */
+  private async failed(p: Params, err: unknown): Promise<string> {
+    this.opts.log.error('voice.request_failed', { callSid: p.CallSid, error: (err as Error).name });
+    const { conversations } = this.opts;
+    const route = await conversations.routeNow(`voice:${p.CallSid}`, voice.name, 'The bot could not answer: its store was unavailable');
+    return deadlineTwiml(this.twimlOptions(), conversations.content().line('error'), route);
   }
 
   /** The first delivery of this request is still at work on another instance past the deadline. */

@@ -1,0 +1,120 @@
+/**
+ * Redis goes away under a running bot and comes back. The bot runs as `npm start` runs it, on its own
+ * redis-server (append-only file, so the data outlives the outage). While Redis is gone: /readyz says
+ * 503, a Web Chat message gets Direct Line's error shape (Web Chat offers "Retry"), a caller hears the
+ * apology and is put through to a person instead of Twilio's "application error", the log says once
+ * that the store is unreachable, and nothing (no ioredis stack) is written to stderr. Once it is back:
+ * ready again, and the customer's dialog carries on from its question.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { root } from '../support/harness';
+import { startBot, type StartedBot } from '../support/spawn';
+import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
+
+jest.setTimeout(120_000);
+
+const SECRET = 'store-outage-directline-secret-0123456789';
+const dir = mkdtempSync(join(tmpdir(), 'frontline-outage-'));
+const lines = (parse(readFileSync(join(root, 'rules', 'assistant.yaml'), 'utf8')) as { messages: Record<string, string> }).messages;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A redis-server of this test's own, writing an append-only file to `dir`; SIGTERM saves it. */
+function redisServer(port: number): { process: ChildProcess; ready: Promise<void> } {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
+  });
+  return { process: child, ready };
+}
+const stopped = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not ${what} after 20 s`);
+}
+
+type Activity = { type: string; text?: string; from: { role?: string } };
+
+let redis: ReturnType<typeof redisServer>;
+let port = 0;
+let bot: StartedBot;
+let base = '';
+
+beforeAll(async () => {
+  port = await freePort();
+  redis = redisServer(port);
+  await redis.ready;
+  bot = startBot({
+    env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: 'outage:', DIRECTLINE_SECRET: SECRET, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, CONTENT_RELOAD: 'off', DEMO_FIXED_DATES: 'true', MODEL_CACHE_DIR: join(root, 'data', 'models') },
+  });
+  base = (await bot.listening).replace(/\/+$/, '');
+}, 120_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  if (redis) await stopped(redis.process);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('while Redis is gone: not ready, clear errors, the caller put through, one log line and no stack; back: the dialog carries on', async () => {
+  const dl = (path: string) => `${base}/v3/directline${path}`;
+  const ready = async () => (await fetch(`${base}/readyz`)).status;
+  const gen = await fetch(dl('/tokens/generate'), { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'C1011' } }) });
+  const { token, conversationId } = (await gen.json()) as { token: string; conversationId: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  expect((await fetch(dl('/conversations'), { method: 'POST', headers })).status).toBe(201);
+  const say = (text: string) => fetch(dl(`/conversations/${conversationId}/activities`), { method: 'POST', headers, body: JSON.stringify({ type: 'message', text, from: { id: 'C1011' } }) });
+  const read = async (watermark: string) => (await (await fetch(dl(`/conversations/${conversationId}/activities?watermark=${watermark}`), { headers })).json()) as { activities: Activity[]; watermark: string };
+  const botSaid = (set: { activities: Activity[] }) => set.activities.filter((a) => a.type === 'message' && a.from.role === 'bot').map((a) => a.text ?? '').join(' ');
+
+  expect((await say('where is my order')).status).toBe(200);
+  const asked = await read('0');
+  expect(botSaid(asked)).toContain('Which one would you like to track?');
+  const caller = phoneCall({ baseUrl: base }, '+15550100001');
+  expect((await caller.answer()).gather).not.toBeNull();
+
+  await stopped(redis.process);
+  await until('unready', async () => (await ready()) === 503);
+
+  const failed = await say('2');
+  expect(failed.status).toBe(500);
+  expect(await failed.json()).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side.' } });
+
+  const heard = await caller.say('I want to talk about my bill');
+  expect(heard.status).toBe(200);
+  expect(heard.says).toEqual([lines.error]);
+  expect(heard.gather).toBeNull();
+  expect(heard.enqueue ?? heard.dial).toBeTruthy();
+
+  redis = redisServer(port);
+  await redis.ready;
+  await until('ready again', async () => (await ready()) === 200);
+  await until('logged as back', async () => bot.out().stdout.includes('"event":"store.reachable"'));
+
+  expect((await say('2')).status).toBe(200);
+  expect(botSaid(await read(asked.watermark))).toContain('Your order BW-550002 (Samsung Galaxy S25) is processing');
+
+  const { stdout, stderr } = bot.out();
+  expect(stdout.match(/"event":"store.unreachable"[^\n]*/g)).toEqual([expect.stringContaining('"error":"ECONNREFUSED"')]);
+  expect(stderr).not.toMatch(/ioredis|\n\s+at /);
+});
