@@ -30,6 +30,8 @@ import { RedisRecords } from './redis-records';
 
 /** Native expiry trails the clock-based one by this much, so instances with slightly different clocks agree. */
 const BACKSTOP_MS = 60_000;
+/** The longest a command may wait for Redis's answer. */
+const COMMAND_TIMEOUT_MS = 2000;
 /** A position beyond any history: reading from it returns only the count. */
 const END = 2 ** 31;
 
@@ -81,11 +83,14 @@ export class RedisStore implements Store {
     // A command waits through a blip (it is queued while the connection comes back) but not through an outage:
     // reconnecting at least every half second, the queue is failed after two tries, within about a second
     // (ioredis' default grows to 2 s, and a request waited 6-10 s for its error), and the turn hands off politely.
+    // A Redis that accepts and never answers (hung, or stopped) fails a command after 2 s: every command here
+    // takes a millisecond or so, and without a limit the request waited for ever.
     this.redis = new Redis(options.url, {
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
       lazyConnect: false,
       retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+      commandTimeout: COMMAND_TIMEOUT_MS,
     });
     watchConnection(this.redis, options.log);
     this.bus = new RedisBus(this.redis, this.prefix);
@@ -111,7 +116,12 @@ export class RedisStore implements Store {
   readonly leases = {
     acquire: async (key: string, ttlMs: number, now: Millis): Promise<Lease | null> => {
       const lease = { key, token: randomUUID(), expiresAt: now + ttlMs };
-      const taken = await this.run(lua.ACQUIRE, [this.key('l', key)], [lease.token, now, lease.expiresAt, ttlMs + BACKSTOP_MS]);
+      const taken = await this.run(lua.ACQUIRE, [this.key('l', key)], [lease.token, now, lease.expiresAt, ttlMs + BACKSTOP_MS]).catch((err: unknown) => {
+        // Timed out, Redis may still run it later and hold the conversation for a lease nobody knows of (30 s of
+        // "locked"): the release goes on the same connection, so Redis runs it right after, if it runs either.
+        void this.leases.release(lease).catch(() => false);
+        throw err;
+      });
       return taken === 1 ? lease : null;
     },
     renew: async (lease: Lease, ttlMs: number, now: Millis): Promise<boolean> => {

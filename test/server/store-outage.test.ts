@@ -4,7 +4,8 @@
  * 503, a Web Chat message gets Direct Line's error shape (Web Chat offers "Retry"), a caller hears the
  * apology and is put through to a person instead of Twilio's "application error", the log says once
  * that the store is unreachable, and nothing (no ioredis stack) is written to stderr. Once it is back:
- * ready again, and the customer's dialog carries on from its question.
+ * ready again, and the customer's dialog carries on from its question. A Redis that hangs (SIGSTOP: the
+ * connection stays open, nothing answers) fails requests the same way instead of holding them for ever.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { RedisStore } from '../../integrations/state/redis';
 import { root } from '../support/harness';
 import { startBot, type StartedBot } from '../support/spawn';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
@@ -76,16 +78,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('while Redis is gone: not ready, clear errors, the caller put through, one log line and no stack; back: the dialog carries on', async () => {
+/** A Web Chat customer over Direct Line, as the page's client talks to the bot. */
+async function webChat(user: string) {
   const dl = (path: string) => `${base}/v3/directline${path}`;
-  const ready = async () => (await fetch(`${base}/readyz`)).status;
-  const gen = await fetch(dl('/tokens/generate'), { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'C1011' } }) });
+  const gen = await fetch(dl('/tokens/generate'), { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: user } }) });
   const { token, conversationId } = (await gen.json()) as { token: string; conversationId: string };
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   expect((await fetch(dl('/conversations'), { method: 'POST', headers })).status).toBe(201);
-  const say = (text: string) => fetch(dl(`/conversations/${conversationId}/activities`), { method: 'POST', headers, body: JSON.stringify({ type: 'message', text, from: { id: 'C1011' } }) });
-  const read = async (watermark: string) => (await (await fetch(dl(`/conversations/${conversationId}/activities?watermark=${watermark}`), { headers })).json()) as { activities: Activity[]; watermark: string };
-  const botSaid = (set: { activities: Activity[] }) => set.activities.filter((a) => a.type === 'message' && a.from.role === 'bot').map((a) => a.text ?? '').join(' ');
+  return {
+    say: (text: string) => fetch(dl(`/conversations/${conversationId}/activities`), { method: 'POST', headers, body: JSON.stringify({ type: 'message', text, from: { id: user } }) }),
+    read: async (watermark: string) => (await (await fetch(dl(`/conversations/${conversationId}/activities?watermark=${watermark}`), { headers })).json()) as { activities: Activity[]; watermark: string },
+  };
+}
+const botSaid = (set: { activities: Activity[] }) => set.activities.filter((a) => a.type === 'message' && a.from.role === 'bot').map((a) => a.text ?? '').join(' ');
+const ready = async () => (await fetch(`${base}/readyz`)).status;
+
+it('while Redis is gone: not ready, clear errors, the caller put through, one log line and no stack; back: the dialog carries on', async () => {
+  const { say, read } = await webChat('C1011');
 
   expect((await say('where is my order')).status).toBe(200);
   const asked = await read('0');
@@ -117,4 +126,49 @@ it('while Redis is gone: not ready, clear errors, the caller put through, one lo
   const { stdout, stderr } = bot.out();
   expect(stdout.match(/"event":"store.unreachable"[^\n]*/g)).toEqual([expect.stringContaining('"error":"ECONNREFUSED"')]);
   expect(stderr).not.toMatch(/ioredis|\n\s+at /);
+});
+
+it('a Redis that hangs fails requests after a moment instead of holding them; when it answers again the chat goes on', async () => {
+  const { say, read } = await webChat('C1004');
+  expect((await say('what are your store hours')).status).toBe(200);
+  const seen = await read('0');
+  const caller = phoneCall({ baseUrl: base }, '+15550100002');
+  expect((await caller.answer()).gather).not.toBeNull();
+
+  redis.process.kill('SIGSTOP');
+  try {
+    const failed = await say('where is my order');
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side.' } });
+    const heard = await caller.say('I want to talk about my bill');
+    expect(heard.status).toBe(200);
+    expect(heard.gather).toBeNull();
+    expect(heard.enqueue ?? heard.dial).toBeTruthy();
+    expect((await ready())).toBe(503);
+  } finally {
+    redis.process.kill('SIGCONT');
+  }
+  await until('ready again', async () => (await ready()) === 200);
+  expect((await say('where is my order')).status).toBe(200);
+  expect(botSaid(await read(seen.watermark))).toMatch(/order/i);
+  expect(bot.out().stderr).not.toMatch(/ioredis|\n\s+at /);
+});
+
+it('a lease asked for while Redis hung is not left holding the conversation once Redis runs the late command', async () => {
+  const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: 'outage-lease:', stateTtlMs: 60_000 });
+  try {
+    // Redis knows the script by then (a first EVALSHA would be refused as NOSCRIPT, running nothing).
+    await store.leases.release((await store.leases.acquire('directline:early', 30_000, Date.now()))!);
+    redis.process.kill('SIGSTOP');
+    try {
+      await expect(store.leases.acquire('directline:late', 30_000, Date.now())).rejects.toThrow(/timed out/);
+    } finally {
+      redis.process.kill('SIGCONT');
+    }
+    // The next turn finds the conversation free, not locked for 30 s by the acquire Redis ran late.
+    expect(await store.leases.acquire('directline:late', 30_000, Date.now())).toMatchObject({ key: 'directline:late' });
+  } finally {
+    await store.destroy();
+    await store.close();
+  }
 });
