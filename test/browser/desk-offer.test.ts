@@ -3,7 +3,9 @@
  * in Chromium: Dana passes Sofia's chat to Marco with a note (over the desk
  * API); Marco is told, sees the contact offered by Dana with her note,
  * accepts with the keyboard, and reads "Sofia Ramirez is typing…" while
- * the customer types. Screenshot in test-output/desk/.
+ * the customer types. Screenshot in test-output/desk/. And the desk's live
+ * stream, answered with an error (as while the store is down), opened again
+ * by the page itself: a customer who arrives afterwards shows in the queue.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,5 +82,31 @@ describe('a transfer offered to an agent at the desk', () => {
     app.advance(3000);
     await chat.typing();
     await page.locator('.typing:not([hidden])', { hasText: 'Sofia Ramirez is typing…' }).waitFor(wait);
+  });
+});
+
+describe("the desk's live stream", () => {
+  it('is opened again by the page after the server answered it with an error, and a customer who arrives then shows', async () => {
+    // Signed out of the first test's session (one browser profile for the file).
+    await browser!.context.clearCookies();
+    const desk = await browser!.context.newPage();
+    // A browser's EventSource gives up for good on an error answer: the first two tries get one.
+    let refused = 0;
+    await desk.route('**/api/desk/events', async (route) => {
+      if (refused >= 2) return route.continue();
+      refused += 1;
+      return route.fulfill({ status: 500, contentType: 'application/json', body: '{"code":"InternalError","message":"Something went wrong on our side."}' });
+    });
+    await desk.goto(`${app.url}/agent`);
+    await desk.locator('#agent-id').fill('dana');
+    await desk.locator('#password').fill(password('dana'));
+    await desk.locator('#password').press('Enter');
+    await desk.locator('#live.off', { hasText: 'Reconnecting…' }).waitFor(wait);
+    await desk.locator('#live.on').waitFor(wait);
+    expect(refused).toBe(2);
+
+    const chat = await webCustomer(app, 'C1004');
+    await chat.say('I was charged twice on my bill');
+    await desk.locator('[data-queue="billing"] .contact-item', { hasText: 'David' }).waitFor(wait);
   });
 });

@@ -80,6 +80,7 @@ $('signin-form').addEventListener('submit', async (e) => {
 
 $('sign-out').addEventListener('click', async () => {
   await api.post('/api/desk/sign-out').catch(() => {});
+  clearTimeout(reopening);
   events?.close();
   await showSignIn('Signed out.');
 });
@@ -104,18 +105,31 @@ async function startDesk(me) {
   connect();
 }
 
+/** Pause before the desk opens its event stream again itself (doubling to 30 s; back to 1 s once live). */
+let retryMs = 1000;
+let reopening = null;
+
 function connect() {
+  clearTimeout(reopening);
   events?.close();
-  events = new EventSource('/api/desk/events');
+  const source = (events = new EventSource('/api/desk/events'));
   const live = $('live');
-  events.addEventListener('ready', () => {
+  source.addEventListener('ready', () => {
+    retryMs = 1000;
     live.textContent = 'Live';
     live.className = 'live on';
     void refresh();
   });
-  events.addEventListener('error', () => {
+  source.addEventListener('error', () => {
     live.textContent = 'Reconnecting…';
     live.className = 'live off';
+    // A dropped stream the browser opens again by itself; an error answer (a 500 while the store is down) ends
+    // it for good. Then the desk tries again, slower each time, while the agent is still signed in.
+    if (source.readyState !== EventSource.CLOSED) return;
+    reopening = setTimeout(() => {
+      if (ui.me && events === source) connect();
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, 30_000);
   });
   let pending = null;
   events.addEventListener('contact', (e) => {
