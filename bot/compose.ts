@@ -11,7 +11,7 @@ import { smsTextChannel } from './channels/sms-text/channel';
 import { voiceChannel } from './channels/voice/channel';
 import { loadContent, type LoadOptions } from './content/load';
 import { ChannelRegistry } from './engine/capabilities';
-import { requireSms, type Config } from './config';
+import { ConfigError, requireSms, type Config } from './config';
 import { linkDialogs } from './channels/voice/sms-links';
 import type { Brain } from './engine/context';
 import { conversationsOf, type Conversations } from './engine/conversations';
@@ -224,6 +224,12 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   const store = overrides.store ?? openStore({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, stateTtlMs: config.STATE_TTL_MINUTES * 60_000, contactRetentionMs: config.CONTACT_RETENTION_DAYS * 24 * 3600_000, bus: overrides.bus, log });
   if (store.kind === 'memory') log.warn('store.memory', { reason: 'DATA_DIR is empty: conversations and waiting customers are lost on restart' });
   else log.info('store.opened', { kind: store.kind });
+  // A store that does not answer at start is a setting to mend (or a server to start), said in one line.
+  await store.ping().catch(async () => {
+    await store.close().catch(() => undefined);
+    const which = store.kind === 'redis' ? `Redis at REDIS_URL (${hostOf(config.REDIS_URL ?? '')})` : `the ${store.kind} store`;
+    throw new ConfigError(`${which} does not answer: start it, or mend the setting`);
+  });
   let engine: Engine | null = null;
   const content = () => (engine?.current ?? brain).content;
   // The desk is where chats are answered (no TaskRouter, no other platform): when nobody serving a queue is
@@ -297,6 +303,16 @@ export async function compose(config: Config, log: Logger, overrides: ComposeOve
   // Guided processes at the desk: the same customer facts and back office as the bot's dialogs.
   const processes = new ProcessRunner({ desk, content, profiles, backOffice, store, lock: new LeaseLock(store.leases, clock), clock, log });
   return { config, engine, conversations, outbound, desk, away, channels: await channelChoices(config, log, demoProfiles, store, clock, seed), served: servedChannels, store, queue, handoffWebhook, taskRouter, demoProfiles, log, clock, sms, trainMs: brain.trainMs ?? 0, agents, profiles, backOffice, processes };
+}
+
+/** Where a URL points, without the user and password it may hold. */
+function hostOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'not a URL';
+  }
 }
 
 /** The desk's agents from AGENTS_FILE; none (and the desk off, said aloud) without it. */

@@ -86,4 +86,15 @@ describe('npm start', () => {
     expect(await s.exited).toBe(1);
     expect(s.out().stderr).toMatch(/^Frontline cannot start: PORT: Expected number/);
   });
+
+  it('refuses to start when Redis does not answer, in one line naming REDIS_URL without its password', async () => {
+    // Nothing listens on port 1: the connection is refused at once.
+    const s = startBot({ env: { REDIS_URL: 'redis://:hunter2-in-the-url@127.0.0.1:1' } });
+    expect(await s.exited).toBe(1);
+    const { stdout, stderr } = s.out();
+    const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('***') && !l.startsWith('  '));
+    expect(lines).toEqual(['Frontline cannot start: Redis at REDIS_URL (redis://127.0.0.1:1) does not answer: start it, or mend the setting']);
+    expect(stdout).toMatch(/"event":"store.unreachable"[^\n]*"error":"ECONNREFUSED"/);
+    expect(stdout + stderr).not.toContain('hunter2');
+  });
 });

@@ -114,6 +114,9 @@ it('while Redis is gone: not ready, clear errors, the caller put through, one lo
   expect(heard.says).toEqual([lines.error]);
   expect(heard.gather).toBeNull();
   expect(heard.enqueue ?? heard.dial).toBeTruthy();
+  // The call's end, told meanwhile, puts nobody through.
+  const ended = await caller.hangUp();
+  expect([ended.status, ended.says, ended.enqueue ?? ended.dial]).toEqual([200, [], null]);
 
   redis = redisServer(port);
   await redis.ready;

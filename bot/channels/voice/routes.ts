@@ -20,6 +20,8 @@ import { deadlineTwiml, renderTwiml, type TwimlOptions, type VoiceHandoffMode } 
 import { cutMessage } from '../limits';
 import { runOnce } from '../once';
 
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
 /** A phone call: replies are heard; links go by text message. */
 export const voice: ChannelDeclaration = { name: 'voice', capabilities: ['speech', 'sms'] };
 
@@ -70,7 +72,7 @@ export class VoiceChannel {
       res.end(twiml);
     };
     const guarded =
-      (handle: (params: Params, req: Request) => Promise<string>) =>
+      (handle: (params: Params, req: Request) => Promise<string>, failed = (params: Params, err: unknown) => this.failed(params, err)) =>
       async (req: Request, res: Response): Promise<void> => {
         if (this.opts.verify && !hasValidSignature(req, this.opts.verify.authToken, this.opts.verify.publicUrl)) {
           this.opts.log.warn('voice.bad_signature', { path: req.getPath() });
@@ -83,7 +85,7 @@ export class VoiceChannel {
           return;
         }
         const where = `${req.getPath()}?${req.getQuery() ?? ''}`;
-        xml(res, await this.once(where, params, () => handle(params, req)).catch((err: unknown) => this.failed(params, err)));
+        xml(res, await this.once(where, params, () => handle(params, req)).catch((err: unknown) => failed(params, err)));
       };
 
     server.post('/api/voice', guarded((p) => this.turn(p, { event: 'start' })));
@@ -102,10 +104,17 @@ export class VoiceChannel {
     );
     server.post(
       '/api/voice/status',
-      guarded(async (p) => {
-        await this.recordEnd(p);
-        return '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-      }),
+      guarded(
+        async (p) => {
+          await this.recordEnd(p);
+          return EMPTY_TWIML;
+        },
+        // The call has ended: there is nobody to put through, and Twilio does not repeat a status callback.
+        (p, err) => {
+          this.opts.log.error('voice.status_failed', { callSid: p.CallSid, status: p.CallStatus, error: (err as Error).name });
+          return Promise.resolve(EMPTY_TWIML);
+        },
+      ),
     );
   }
 
