@@ -88,6 +88,7 @@ class ChannelAway implements WatchedChannel {
       intervalMs: Math.min(60_000, opts.abandonMs / 4),
       perRound: SWEEP_MAX,
       failed: (err) => opts.log.warn(`${channel}.away_sweep_failed`, { error: (err as Error).name }),
+      recovered: (rounds) => opts.log.info(`${channel}.away_sweep_recovered`, { failedRounds: rounds }),
       counted: (count) => opts.log.info(`${channel}.customers_left`, { count }),
     });
   }

@@ -55,6 +55,7 @@ export class Offers {
       handle: (entry) => this.check(entry),
       intervalMs: OFFER_SWEEP_MS,
       failed: (err) => opts.log?.warn('desk.offer_sweep_failed', { error: (err as Error).name }),
+      recovered: (rounds) => opts.log?.info('desk.offer_sweep_recovered', { failedRounds: rounds }),
     });
   }
 

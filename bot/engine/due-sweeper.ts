@@ -41,8 +41,13 @@ export interface DueSweeperOptions {
   perRound?: number;
   /** The entries of a batch are handled at once rather than one after another (a slow receiver must not hold the others up). */
   parallel?: boolean;
-  /** A round failed (the store, or a handler threw): told why; the entries not finished come back after their lease. */
+  /**
+   * A round failed (the store, or a handler threw): told why, once for rounds failing in a row (a store that is
+   * down fails every round); the entries not finished come back after their lease.
+   */
   failed: (err: unknown) => void;
+  /** A round went through after `rounds` failed ones in a row. */
+  recovered?: (rounds: number) => void;
   /** A round counted `n` > 0 entries. */
   counted?: (n: number) => void;
 }
@@ -52,6 +57,8 @@ export class DueSweeper {
   private running: Promise<number> | null = null;
   private stopped = false;
   private again = false;
+  /** Rounds failed in a row. */
+  private failing = 0;
 
   constructor(private readonly opts: DueSweeperOptions) {}
 
@@ -119,8 +126,10 @@ export class DueSweeper {
         seen += entries.length;
         if (entries.length < batch) break;
       }
+      if (this.failing > 0) this.opts.recovered?.(this.failing);
+      this.failing = 0;
     } catch (err) {
-      this.opts.failed(err);
+      if (this.failing++ === 0) this.opts.failed(err);
     }
     if (counted) this.opts.counted?.(counted);
     return counted;

@@ -52,6 +52,7 @@ export class OutboxSender {
       // One slow receiver must not hold up the other messages.
       parallel: true,
       failed: (err) => opts.log.warn(`${opts.name}.outbox_failed`, { error: (err as Error).name }),
+      recovered: (rounds) => opts.log.info(`${opts.name}.outbox_recovered`, { failedRounds: rounds }),
     });
   }
 

@@ -126,8 +126,12 @@ it('while Redis is gone: not ready, clear errors, the caller put through, one lo
   expect((await say('2')).status).toBe(200);
   expect(botSaid(await read(asked.watermark))).toContain('Your order BW-550002 (Samsung Galaxy S25) is processing');
 
+  await until('the desk timers back', async () => bot.out().stdout.includes('"event":"desk.offer_sweep_recovered"'));
   const { stdout, stderr } = bot.out();
   expect(stdout.match(/"event":"store.unreachable"[^\n]*/g)).toEqual([expect.stringContaining('"error":"ECONNREFUSED"')]);
+  // The desk's timers failed every round meanwhile: each says so once, and that it recovered.
+  const events = (name: string) => stdout.split('\n').filter((l) => l.includes(`"event":"${name}"`)).length;
+  expect([events('desk.offer_sweep_failed'), events('desk.offer_sweep_recovered')]).toEqual([1, 1]);
   expect(stderr).not.toMatch(/ioredis|\n\s+at /);
 });
 
