@@ -32,6 +32,8 @@ import { RedisRecords } from './redis-records';
 const BACKSTOP_MS = 60_000;
 /** The longest a command may wait for Redis's answer. */
 const COMMAND_TIMEOUT_MS = 2000;
+/** How often an idle store asks Redis whether it still answers (a hang raises no connection error). */
+const PROBE_MS = 3000;
 /** A position beyond any history: reading from it returns only the count. */
 const END = 2 ** 31;
 
@@ -51,21 +53,32 @@ export interface StoreLog {
 
 /**
  * Tells the log when Redis stops answering (once, with the error's code: never its message or stack) and
- * when it answers again. Without an 'error' listener ioredis writes every failed reconnection, stack and
- * all, to stderr.
+ * when it answers again. A refused or lost connection is an 'error' event (without a listener ioredis writes
+ * every failed reconnection, stack and all, to stderr); a Redis that hangs with the connection open raises
+ * none, so a PING every few seconds finds it. Returns what stops the PINGs.
  */
-function watchConnection(redis: Redis, log: StoreLog | undefined): void {
+function watchConnection(redis: Redis, log: StoreLog | undefined): () => void {
   let down = false;
-  redis.on('error', (err: Error & { code?: string }) => {
+  const lost = (error: string) => {
     if (down) return;
     down = true;
-    log?.warn('store.unreachable', { store: 'redis', error: err.code ?? err.name, hint: 'Redis does not answer: requests fail and /readyz says 503 until it is back' });
-  });
-  redis.on('ready', () => {
+    log?.warn('store.unreachable', { store: 'redis', error, hint: 'Redis does not answer: requests fail and /readyz says 503 until it is back' });
+  };
+  const back = () => {
     if (!down) return;
     down = false;
     log?.info('store.reachable', { store: 'redis' });
-  });
+  };
+  redis.on('error', (err: Error & { code?: string }) => lost(err.code ?? err.name));
+  redis.on('ready', back);
+  const probe = setInterval(() => {
+    // Only a connected client can tell a hang; while reconnecting, the 'error' events speak.
+    if (redis.status !== 'ready') return;
+    // A connection lost meanwhile fails it too: that one the 'error' events tell, with its code.
+    redis.ping().then(back, (err: Error) => err.message === 'Command timed out' && lost('TIMEOUT'));
+  }, PROBE_MS);
+  probe.unref();
+  return () => clearInterval(probe);
 }
 
 export class RedisStore implements Store {
@@ -77,6 +90,7 @@ export class RedisStore implements Store {
   readonly records: RedisRecords;
   private readonly prefix: string;
   private closed: Promise<void> | null = null;
+  private readonly unwatch: () => void;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'frontline:';
@@ -92,7 +106,7 @@ export class RedisStore implements Store {
       retryStrategy: (attempt) => Math.min(attempt * 50, 500),
       commandTimeout: COMMAND_TIMEOUT_MS,
     });
-    watchConnection(this.redis, options.log);
+    this.unwatch = watchConnection(this.redis, options.log);
     this.bus = new RedisBus(this.redis, this.prefix);
     this.contacts = new RedisContacts(this.redis, this.prefix);
     this.records = new RedisRecords(this.redis, this.prefix);
@@ -220,6 +234,7 @@ export class RedisStore implements Store {
   }
 
   private async quit(): Promise<void> {
+    this.unwatch();
     await this.bus.close();
     if (this.redis.status !== 'end') await this.redis.quit();
   }

@@ -152,10 +152,14 @@ it('a Redis that hangs fails requests after a moment instead of holding them; wh
     expect(heard.gather).toBeNull();
     expect(heard.enqueue ?? heard.dial).toBeTruthy();
     expect((await ready())).toBe(503);
+    // No connection error tells a hang: the store's own PING does, once.
+    await until('logged as hung', async () => bot.out().stdout.includes('"error":"TIMEOUT"'));
   } finally {
     redis.process.kill('SIGCONT');
   }
   await until('ready again', async () => (await ready()) === 200);
+  await until('logged as back', async () => bot.out().stdout.match(/"event":"store.reachable"/g)?.length === 2);
+  expect(bot.out().stdout.match(/"event":"store.unreachable"/g)).toHaveLength(2);
   expect((await say('where is my order')).status).toBe(200);
   expect(botSaid(await read(seen.watermark))).toMatch(/order/i);
   expect(bot.out().stderr).not.toMatch(/ioredis|\n\s+at /);
