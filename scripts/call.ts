@@ -23,6 +23,18 @@ import { buildServer } from '../bot/routes';
 import { createLogger } from '../bot/log';
 import { SmsOutbox } from '../integrations/sms/outbox';
 import { parseTwiml, type TwimlAnswer } from './lib/twiml-reader';
+import { answerHelp } from './lib/usage';
+
+const USAGE = `
+npm run call -- [--from NUMBER] [--url URL]   a phone call in the terminal, signed as Twilio signs it
+
+  --from +15550100001   the caller's number (a demo customer's; default: an unknown number)
+  --url URL             call a running bot (TWILIO_AUTH_TOKEN and PUBLIC_URL from the environment);
+                        without it, a bot is started in this process on the demo
+  --help                this text
+
+Type what the caller says; #94110 presses keys; an empty line is silence.
+`;
 
 interface Target {
   baseUrl: string;
@@ -56,6 +68,7 @@ async function target(url: string | undefined): Promise<Target> {
 }
 
 async function main(): Promise<void> {
+  answerHelp(USAGE);
   const { values } = parseArgs({ options: { from: { type: 'string', default: '+15550199999' }, url: { type: 'string' } } });
   const t = await target(values.url);
   const callSid = `CA${randomBytes(16).toString('hex')}`;

@@ -19,8 +19,19 @@ import type { IdentityHint } from '../bot/engine/ports';
 import type { TurnInput, TurnOutput } from '../bot/engine/turn';
 import { createLogger } from '../bot/log';
 import { FileProfileSource } from '../integrations/ci/file-profiles';
+import { answerHelp } from './lib/usage';
+
+const USAGE = `
+npm run chat -- [--as ID | --phone NUMBER [--voice]] [--list]   a conversation with the bot in the terminal
+
+  --as C1001                     a signed-in demo customer on web chat (default: a stranger)
+  --phone +15550100001 --voice   a caller with that caller ID; keypad digits typed as #123
+  --list                         the demo customers
+  --help                         this text
+`;
 
 async function main(): Promise<void> {
+  answerHelp(USAGE);
   const { values } = parseArgs({
     options: {
       as: { type: 'string' },

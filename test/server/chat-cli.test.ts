@@ -1,4 +1,4 @@
-/** `npm run chat`: a terminal conversation that shows what the agent would see. */
+/** `npm run chat`: a terminal conversation that shows what the agent would see; `--help` of it and of `npm run call`. */
 import { npmRun, runScript } from '../support/spawn';
 
 const options = (input: string) => ({ input, env: { ...process.env, NO_COLOR: '1', DEMO_FIXED_DATES: 'true' }, timeout: 90_000 });
@@ -20,5 +20,15 @@ describe('npm run chat', () => {
   it('lists the demo customers', () => {
     const { stdout } = runScript('chat', ['--list'], options(''));
     expect(stdout).toMatch(/C1001 {2}Maya Chen {2}\+15550100001 {2}ZIP 94110/);
+  });
+
+  it.each(['chat', 'call'])('npm run %s -- --help prints how to use it, and a wrong option says so in one line', (name) => {
+    const help = npmRun(name, ['--help'], options(''));
+    expect([help.status, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toMatch(new RegExp(`^npm run ${name} -- \\[`));
+    expect(help.stdout).toContain('--help');
+    const wrong = runScript(name, ['--frmo', 'x'], options(''));
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr.trim()).toMatch(new RegExp(`^${name}: Unknown option '--frmo'`));
   });
 });
