@@ -284,6 +284,12 @@ export interface Store {
 }
 
 /** Settings every backend takes. */
+/** The part of the logger a store writes to: faults it works around (a lost connection and its return). */
+export interface StoreLog {
+  warn(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+}
+
 export interface StoreOptions {
   /** How long an idle conversation's state lives. */
   stateTtlMs: number;

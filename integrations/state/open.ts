@@ -4,9 +4,9 @@
  * else memory (nothing survives a restart).
  */
 import type { Bus } from '../../bot/engine/bus';
-import type { Store } from '../../bot/engine/store';
+import type { Store, StoreLog } from '../../bot/engine/store';
 import { MemoryStore } from './memory';
-import { RedisStore, type StoreLog } from './redis';
+import { RedisStore } from './redis';
 import { SqliteStore } from './sqlite';
 
 export interface StoreSettings {

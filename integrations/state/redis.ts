@@ -18,6 +18,7 @@ import {
   type OutcomeEvent,
   type PurgeCounts,
   type Store,
+  type StoreLog,
   type StoreOptions,
   type VersionedState,
   type WaitingContact,
@@ -43,12 +44,6 @@ export interface RedisStoreOptions extends StoreOptions {
   prefix?: string;
   /** Where a lost connection is told, once per outage, and its return (without it: not at all). */
   log?: StoreLog;
-}
-
-/** The part of the logger the store writes to. */
-export interface StoreLog {
-  warn(event: string, fields?: Record<string, unknown>): void;
-  info(event: string, fields?: Record<string, unknown>): void;
 }
 
 /**

@@ -15,12 +15,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RedisStore } from '../../integrations/state/redis';
 import { root } from '../support/harness';
+import { SECRET } from '../support/server';
 import { startBot, type StartedBot } from '../support/spawn';
 import { AUTH_TOKEN, PUBLIC_URL, phoneCall } from '../support/twilio';
+import { webCustomer } from '../support/web-customer';
 
 jest.setTimeout(120_000);
 
-const SECRET = 'store-outage-directline-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'frontline-outage-'));
 const lines = (parse(readFileSync(join(root, 'rules', 'assistant.yaml'), 'utf8')) as { messages: Record<string, string> }).messages;
 
@@ -55,8 +56,6 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   throw new Error(`not ${what} after 20 s`);
 }
 
-type Activity = { type: string; text?: string; from: { role?: string } };
-
 let redis: ReturnType<typeof redisServer>;
 let port = 0;
 let bot: StartedBot;
@@ -78,34 +77,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A Web Chat customer over Direct Line, as the page's client talks to the bot. */
-async function webChat(user: string) {
-  const dl = (path: string) => `${base}/v3/directline${path}`;
-  const gen = await fetch(dl('/tokens/generate'), { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: user } }) });
-  const { token, conversationId } = (await gen.json()) as { token: string; conversationId: string };
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  expect((await fetch(dl('/conversations'), { method: 'POST', headers })).status).toBe(201);
-  return {
-    say: (text: string) => fetch(dl(`/conversations/${conversationId}/activities`), { method: 'POST', headers, body: JSON.stringify({ type: 'message', text, from: { id: user } }) }),
-    read: async (watermark: string) => (await (await fetch(dl(`/conversations/${conversationId}/activities?watermark=${watermark}`), { headers })).json()) as { activities: Activity[]; watermark: string },
-  };
-}
-const botSaid = (set: { activities: Activity[] }) => set.activities.filter((a) => a.type === 'message' && a.from.role === 'bot').map((a) => a.text ?? '').join(' ');
 const ready = async () => (await fetch(`${base}/readyz`)).status;
 
 it('while Redis is gone: not ready, clear errors, the caller put through, one log line and no stack; back: the dialog carries on', async () => {
-  const { say, read } = await webChat('C1011');
+  const chat = await webCustomer({ url: base }, 'C1011');
 
-  expect((await say('where is my order')).status).toBe(200);
-  const asked = await read('0');
-  expect(botSaid(asked)).toContain('Which one would you like to track?');
+  expect((await chat.say('where is my order')).join(' ')).toContain('Which one would you like to track?');
   const caller = phoneCall({ baseUrl: base }, '+15550100001');
   expect((await caller.answer()).gather).not.toBeNull();
 
   await stopped(redis.process);
   await until('unready', async () => (await ready()) === 503);
 
-  const failed = await say('2');
+  const failed = await chat.post('2');
   expect(failed.status).toBe(500);
   expect(await failed.json()).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side.' } });
 
@@ -123,8 +107,7 @@ it('while Redis is gone: not ready, clear errors, the caller put through, one lo
   await until('ready again', async () => (await ready()) === 200);
   await until('logged as back', async () => bot.out().stdout.includes('"event":"store.reachable"'));
 
-  expect((await say('2')).status).toBe(200);
-  expect(botSaid(await read(asked.watermark))).toContain('Your order BW-550002 (Samsung Galaxy S25) is processing');
+  expect((await chat.say('2')).join(' ')).toContain('Your order BW-550002 (Samsung Galaxy S25) is processing');
 
   await until('the desk timers back', async () => bot.out().stdout.includes('"event":"desk.offer_sweep_recovered"'));
   const { stdout, stderr } = bot.out();
@@ -136,15 +119,14 @@ it('while Redis is gone: not ready, clear errors, the caller put through, one lo
 });
 
 it('a Redis that hangs fails requests after a moment instead of holding them; when it answers again the chat goes on', async () => {
-  const { say, read } = await webChat('C1004');
-  expect((await say('what are your store hours')).status).toBe(200);
-  const seen = await read('0');
+  const chat = await webCustomer({ url: base }, 'C1004');
+  await chat.say('what are your store hours');
   const caller = phoneCall({ baseUrl: base }, '+15550100002');
   expect((await caller.answer()).gather).not.toBeNull();
 
   redis.process.kill('SIGSTOP');
   try {
-    const failed = await say('where is my order');
+    const failed = await chat.post('where is my order');
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ error: { code: 'InternalError', message: 'Something went wrong on our side.' } });
     const heard = await caller.say('I want to talk about my bill');
@@ -160,8 +142,7 @@ it('a Redis that hangs fails requests after a moment instead of holding them; wh
   await until('ready again', async () => (await ready()) === 200);
   await until('logged as back', async () => bot.out().stdout.match(/"event":"store.reachable"/g)?.length === 2);
   expect(bot.out().stdout.match(/"event":"store.unreachable"/g)).toHaveLength(2);
-  expect((await say('where is my order')).status).toBe(200);
-  expect(botSaid(await read(seen.watermark))).toMatch(/order/i);
+  expect((await chat.say('where is my order')).join(' ')).toMatch(/order/i);
   expect(bot.out().stderr).not.toMatch(/ioredis|\n\s+at /);
 });
 

@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import { SECRET } from './server';
 
-export type StreamedActivity = { type: string; text?: string; from: { role?: string; name?: string } };
+export type StreamedActivity = { type: string; text?: string; from: { id?: string; role?: string; name?: string } };
 
 export interface StreamCustomer {
   /** The Direct Line conversation id (the engine's is `directline:` + it). */
@@ -18,6 +18,8 @@ export interface StreamCustomer {
   send(text: string): Promise<Response>;
   /** Whether an activity `check` accepts arrives within about 3 s. */
   arrives(check: (a: StreamedActivity) => boolean): Promise<boolean>;
+  /** The conversation's history as a GET from the start reads it. */
+  history(): Promise<StreamedActivity[]>;
   close(): void;
 }
 
@@ -42,6 +44,8 @@ export async function streamCustomer(app: { url: string }, user: string): Promis
       for (let i = 0; i < 150 && !seen.some(check); i++) await new Promise((r) => setTimeout(r, 20));
       return seen.some(check);
     },
+    history: async () =>
+      ((await (await fetch(dl(`/conversations/${c.conversationId}/activities`), { headers: headers(c.token) })).json()) as { activities: StreamedActivity[] }).activities,
     close: () => ws.close(),
   };
 }

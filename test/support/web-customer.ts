@@ -19,6 +19,8 @@ export interface WebCustomer {
   readonly conversationId: string;
   /** Sends a message and resolves the bot's answers to it. */
   say(text: string): Promise<string[]>;
+  /** Sends a message and gives the POST's answer as it came, read no further (for one the bot refuses). */
+  post(text: string): Promise<Response>;
   /** Every bot message so far. */
   readonly texts: string[];
   /** What arrived since the last read without the customer writing (an agent's messages, typing). */
@@ -32,7 +34,7 @@ export interface WebCustomer {
 }
 
 /** Opens a web chat; `user` is the customer id the web site signed in, none for a visitor. */
-export async function webCustomer(app: RunningApp, user?: string): Promise<WebCustomer> {
+export async function webCustomer(app: Pick<RunningApp, 'url'>, user?: string): Promise<WebCustomer> {
   const dl = (path: string) => `${app.url}/v3/directline${path}`;
   const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const gen = await fetch(dl('/tokens/generate'), { method: 'POST', headers: headers(SECRET), body: JSON.stringify(user ? { user: { id: user } } : {}) });
@@ -54,19 +56,18 @@ export async function webCustomer(app: RunningApp, user?: string): Promise<WebCu
     return out;
   };
   const read = async () => (await shown()).flatMap((a) => (a.type === 'message' ? [a.text ?? ''] : []));
+  const post = (text: string) =>
+    fetch(dl(`/conversations/${conversationId}/activities`), { method: 'POST', headers: headers(token), body: JSON.stringify({ type: 'message', text, from: { id: user ?? 'visitor' } }) });
   await read();
   return {
     conversationId: `directline:${conversationId}`,
     texts,
     async say(text: string) {
-      const res = await fetch(dl(`/conversations/${conversationId}/activities`), {
-        method: 'POST',
-        headers: headers(token),
-        body: JSON.stringify({ type: 'message', text, from: { id: user ?? 'visitor' } }),
-      });
+      const res = await post(text);
       if (res.status !== 200) throw new Error(`message refused: ${res.status}`);
       return read();
     },
+    post,
     read: shown,
     async typing() {
       const res = await fetch(dl(`/conversations/${conversationId}/activities`), {

@@ -144,19 +144,22 @@ export class VoiceChannel {
    * conversation can be read): the caller hears the apology and is put through to a person with what is known,
    * instead of Twilio's "an application error has occurred" and a hang-up.
    */
-  private async failed(p: Params, err: unknown): Promise<string> {
+  private failed(p: Params, err: unknown): Promise<string> {
     this.opts.log.error('voice.request_failed', { callSid: p.CallSid, error: (err as Error).name });
-    const { conversations } = this.opts;
-    const route = await conversations.routeNow(`voice:${p.CallSid}`, voice.name, 'The bot could not answer: its store was unavailable');
-    return deadlineTwiml(this.twimlOptions(), conversations.content().line('error'), route);
+    return this.putThroughNow(p, 'The bot could not answer: its store was unavailable', 'error');
   }
 
   /** The first delivery of this request is still at work on another instance past the deadline. */
-  private async stillRunning(p: Params): Promise<string> {
+  private stillRunning(p: Params): Promise<string> {
     this.opts.log.error('voice.repeat_unanswered', { callSid: p.CallSid });
-    const conversationId = `voice:${p.CallSid}`;
-    const route = await this.opts.conversations.routeNow(conversationId, 'voice', 'The bot did not answer in time');
-    return deadlineTwiml(this.twimlOptions(), this.opts.conversations.content().line('no_input_handoff'), route);
+    return this.putThroughNow(p, 'The bot did not answer in time', 'no_input_handoff');
+  }
+
+  /** The caller hears `line` and is put through to a person, routed from what the conversation holds now. */
+  private async putThroughNow(p: Params, reason: string, line: 'error' | 'no_input_handoff'): Promise<string> {
+    const { conversations } = this.opts;
+    const route = await conversations.routeNow(`voice:${p.CallSid}`, voice.name, reason);
+    return deadlineTwiml(this.twimlOptions(), conversations.content().line(line), route);
   }
 
   private twimlOptions(turn = 0): TwimlOptions {

@@ -132,20 +132,20 @@ function connect() {
     retryMs = Math.min(retryMs * 2, 30_000);
   });
   let pending = null;
-  events.addEventListener('contact', (e) => {
+  source.addEventListener('contact', (e) => {
     const { contact } = JSON.parse(e.data);
     notifyOffer(contact);
     clearTimeout(pending);
     pending = setTimeout(() => void refresh(), 100);
     if (ui.open && ui.open.contactId === contact.contactId) void openContact(contact.contactId, true);
   });
-  events.addEventListener('message', (e) => {
+  source.addEventListener('message', (e) => {
     const { contactId, message } = JSON.parse(e.data);
     ui.addMessage(contactId, message);
     if (message.from === 'customer') $('conversation').querySelector('.typing')?.setAttribute('hidden', '');
   });
   let typingTimer = null;
-  events.addEventListener('typing', (e) => {
+  source.addEventListener('typing', (e) => {
     const { contactId, from } = JSON.parse(e.data);
     if (from !== 'customer' || !ui.open || ui.open.contactId !== contactId) return;
     const typing = $('conversation').querySelector('.typing');
