@@ -9,8 +9,9 @@
  *   --rate R          open loop: R turns a second over a pool of conversations
  *   --conversations M open loop: conversations in the pool (default 500)
  *   --duration S      seconds of load per target (default 10)
- *   --warmup S        seconds of the same load first, not counted (default 2; 0: none): the first turns
- *                     compile the code, and a figure of the steady state should not carry them
+ *   --warmup S        seconds of the same load first, in the same run, not counted (default 2; 0: none):
+ *                     the first turns compile the code, and an open loop's pool, which starts together,
+ *                     drifts out of step; a figure of the steady state should carry neither
  *   --voice F         share of customers on the phone (default 0.3)
  *   --redis [URL]     the Redis store (default redis://127.0.0.1:6379)
  *   --data-dir DIR    the SQLite store in DIR (default: a fresh temporary folder)
@@ -155,13 +156,14 @@ async function main(): Promise<void> {
   // A long conversation sends more than a person would: its messages are not limited.
   const env: Record<string, string> = args.turns && args.turns > 20 ? { MESSAGE_RATE_BURST: String(args.turns) } : {};
   const bot = await startMeasured(args, env);
-  const plan = (base: string, durationS = args.durationS): LoadPlan => ({
+  const plan = (base: string): LoadPlan => ({
     target: { base, secret: SECRET, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN },
     mode: args.mode,
     concurrency: args.concurrency,
     rate: args.rate,
     conversations: args.conversations,
-    durationMs: durationS * 1000,
+    durationMs: args.durationS * 1000,
+    warmupMs: args.warmupS * 1000,
     voiceShare: args.voice,
     ...(args.turns ? { chatTurns: args.turns } : {}),
     ...(args.maxConversations ? { maxConversations: args.maxConversations } : {}),
@@ -169,20 +171,24 @@ async function main(): Promise<void> {
 
   const rssBefore = bot.rss();
   let peakRss = rssBefore;
-  // The same load first, not counted: the first turns compile the code.
-  const warm = (url: string) => (args.warmupS ? runForked({ ...plan(url, args.warmupS), maxConversations: undefined }) : Promise.resolve(null));
-  await warm(bot.url);
-  // RSS once a second as well, so a figure that climbs to the end (unbounded) shows apart from a plateau.
+  // RSS once a second of the measured load as well, so a figure that climbs to the end (unbounded) shows
+  // apart from a plateau.
   const timeline: number[] = [];
   let ticks = 0;
+  let measuring = false;
   const sampler = setInterval(() => {
     const rss = bot.rss();
     peakRss = Math.max(peakRss, rss);
-    if (++ticks % (args.workers ? 5 : 20) === 0) timeline.push(rss);
+    if (measuring && ++ticks % (args.workers ? 5 : 20) === 0) timeline.push(rss);
   }, args.workers ? 200 : 50);
-  const cpuBefore = bot.cpuMs();
-  const primaryBefore = bot.primaryCpuMs?.() ?? 0;
-  const result = await runForked(plan(bot.url));
+  // The warm-up (the same load first, in the same run) is not counted: CPU is read from its end.
+  let cpuBefore = bot.cpuMs();
+  let primaryBefore = bot.primaryCpuMs?.() ?? 0;
+  const result = await runForked(plan(bot.url), () => {
+    measuring = true;
+    cpuBefore = bot.cpuMs();
+    primaryBefore = bot.primaryCpuMs?.() ?? 0;
+  });
   const cpuMs = bot.cpuMs() - cpuBefore;
   const primaryMs = (bot.primaryCpuMs?.() ?? 0) - primaryBefore;
   clearInterval(sampler);
@@ -197,7 +203,6 @@ async function main(): Promise<void> {
   let baseline: LoadResult | null = null;
   if (args.baseline) {
     const bare = await startBareServer();
-    await warm(bare.url);
     baseline = await runForked(plan(bare.url));
     await bare.close();
   }

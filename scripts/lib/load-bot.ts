@@ -61,15 +61,21 @@ export async function startBenchBot(options: { redis: string | null; dataDir: st
   };
 }
 
-/** Runs one plan in a forked load client (under tsx, or compiled when this file is). */
-export function runForked(plan: LoadPlan): Promise<LoadResult> {
+/**
+ * Runs one plan in a forked load client (under tsx, or compiled when this file is); `onMeasuring` is
+ * called when its warm-up is over and the measured load begins.
+ */
+export function runForked(plan: LoadPlan, onMeasuring: () => void = () => undefined): Promise<LoadResult> {
   const ts = extname(__filename) === '.ts';
   const child = fork(join(__dirname, `load-client${ts ? '.ts' : '.js'}`), [], {
     execArgv: ts ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (r) => resolve(r as LoadResult));
+    child.on('message', (m) => {
+      if ((m as { measuring?: boolean }).measuring) onMeasuring();
+      else resolve(m as LoadResult);
+    });
     child.once('exit', (code) => reject(new Error(`the load client exited with ${code}`)));
     child.send(plan);
   });

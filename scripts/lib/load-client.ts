@@ -5,9 +5,16 @@
  *
  * Closed loop: `concurrency` customers, each sending its next turn when the
  * last was answered. Open loop: turns arrive at `rate` a second whatever the
- * answers, each to an idle conversation of a pool (grown when all are busy);
- * a turn's latency counts from when it was due, so a slow bot is not excused
- * by sending it less.
+ * answers, each to an idle conversation of a pool (grown when all are busy)
+ * picked at random: taken in turn, a pool that starts together stays in step,
+ * and every few seconds all its conversations start anew in the same second;
+ * picked at random, they drift apart over the warm-up, as customers who did
+ * not all arrive at once. A turn's latency counts from when it was due, so a
+ * slow bot is not excused by sending it less.
+ *
+ * The warm-up (`warmupMs`) is the same load in the same run, not counted: the
+ * first turns compile the code, and the pool's phases spread. The client
+ * tells its parent when the measured part begins (`{ measuring: true }`).
  *
  * Each answered turn keeps its place in its conversation (1 = the start), so
  * early and late turns of long conversations (`chatTurns`) can be compared.
@@ -22,6 +29,8 @@ export interface LoadPlan {
   /** Open loop: conversations in the pool at the start. */
   conversations: number;
   durationMs: number;
+  /** Load first, not counted (turns due before it ends are neither timed nor counted; errors are). */
+  warmupMs?: number;
   /** Share of customers on the phone (the rest on web chat). */
   voiceShare: number;
   /** Turns of each chat conversation (default: the script once through, 7). */
@@ -35,6 +44,7 @@ export interface LoadResult {
   latenciesMs: number[];
   /** For each latency, the turn's place in its conversation (1 = the start). */
   positions: number[];
+  /** Failed turns by kind, the warm-up's included: a customer saw them all the same. */
   errors: Record<string, number>;
   /** From the start to the end of the load, the wait for the last answers included. */
   elapsedMs: number;
@@ -47,14 +57,26 @@ export interface LoadResult {
   clientCpuMs: number;
 }
 
-export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => undefined): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   const positions: number[] = [];
   const errors: Record<string, number> = {};
   const turns = { chat: 0, voice: 0 };
   let made = 0;
   let sent = 0;
-  const cpu = process.cpuUsage();
+  const began = performance.now();
+  /** Where the measured part starts: turns due before it are warm-up. */
+  const started = began + (plan.warmupMs ?? 0);
+  const end = started + plan.durationMs;
+  let cpu = process.cpuUsage();
+  /** Conversations made during the warm-up (the pool's first ones among them): not counted. */
+  let made0 = 0;
+  const measure = () => {
+    cpu = process.cpuUsage();
+    made0 = made;
+    onMeasuring();
+  };
+  const measuring = plan.warmupMs ? setTimeout(measure, plan.warmupMs) : (onMeasuring(), undefined);
   const customer = (): Customer => {
     made += 1;
     // Spread the channels evenly: every k-th customer calls.
@@ -63,9 +85,11 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   };
   /** Runs the customer's next turn; false when it failed (the customer gives up and a new one comes). */
   const timed = async (c: Customer, due: number): Promise<boolean> => {
-    sent += 1;
+    const counted = due >= started;
+    if (counted) sent += 1;
     try {
       await c.turn();
+      if (!counted) return true;
       latenciesMs.push(performance.now() - due);
       positions.push(c.turns);
       turns[c.channel] += 1;
@@ -76,8 +100,6 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       return false;
     }
   };
-  const started = performance.now();
-  const end = started + plan.durationMs;
   let windowMs = plan.durationMs;
   const more = () => performance.now() < end && made < (plan.maxConversations ?? Infinity);
 
@@ -93,13 +115,22 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     );
   } else {
     const idle: Customer[] = Array.from({ length: plan.conversations }, customer);
+    /** An idle conversation at random (the last one moved into its place), or a new one when none is. */
+    const pick = (): Customer => {
+      if (!idle.length) return customer();
+      const i = Math.floor(Math.random() * idle.length);
+      const c = idle[i]!;
+      idle[i] = idle[idle.length - 1]!;
+      idle.pop();
+      return c;
+    };
     const inflight = new Set<Promise<void>>();
     const interval = 1000 / plan.rate;
     for (let n = 0; performance.now() < end; n++) {
-      const due = started + n * interval;
+      const due = began + n * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const c = idle.shift() ?? customer();
+      const c = pick();
       const turn: Promise<void> = timed(c, due)
         .then(async (ok) => {
           if (ok && !c.done) return void idle.push(c);
@@ -113,16 +144,17 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     await Promise.all(inflight);
     await Promise.all(idle.map((c) => c.close()));
   }
+  clearTimeout(measuring);
   const used = process.cpuUsage(cpu);
   const elapsedMs = performance.now() - started;
   if (plan.mode === 'closed') windowMs = elapsedMs;
-  return { turns, latenciesMs, positions, errors, elapsedMs, windowMs, conversations: made, sent, clientCpuMs: (used.user + used.system) / 1000 };
+  return { turns, latenciesMs, positions, errors, elapsedMs, windowMs, conversations: made - made0, sent, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 // Forked by the bench: one plan in, one result out.
 if (process.send) {
   process.once('message', (plan: LoadPlan) => {
-    runLoad(plan)
+    runLoad(plan, () => process.send!({ measuring: true }))
       .then((result) => process.send!(result, () => process.exit(0)))
       .catch((err: unknown) => {
         process.stderr.write(`load client failed: ${(err as Error).name}: ${(err as Error).message}\n`);

@@ -32,6 +32,18 @@ it('closed loop over chat and phone prints the figures, against the bot and the 
   expect(report.voice_turns as number).toBeGreaterThan(0);
 }, 180_000);
 
+it('open loop offers turns at the rate, over a pool of conversations, and counts none of the warm-up', async () => {
+  const run = await bench(['--json', '--rate', '40', '--duration', '1', '--warmup', '1', '--conversations', '10', '--no-baseline']);
+  expect({ status: run.status, stderr: run.status ? run.stderr : '' }).toEqual({ status: 0, stderr: '' });
+  const report = JSON.parse(run.stdout.trim()) as Record<string, number | string>;
+  expect(report).toMatchObject({ mode: 'open', rate: 40, store: 'sqlite', errors: 0 });
+  // One second measured at 40 a second, after a second of the same load that is not counted.
+  expect(report.turns).toBeGreaterThanOrEqual(38);
+  expect(report.turns).toBeLessThanOrEqual(41);
+  expect(report.chat_turns as number).toBeGreaterThan(0);
+  expect(report.voice_turns as number).toBeGreaterThan(0);
+}, 180_000);
+
 it('--workers 2 starts the bot as npm start does with WORKERS=2 and sums memory and CPU over its processes', async () => {
   // --settle (bench:memory's): the RSS read again once the load is over.
   const run = await bench(['--json', '--workers', '2', '--concurrency', '2', '--duration', '1', '--no-baseline', '--settle', '1']);
