@@ -3,7 +3,10 @@
  * loop: SQLite's auto-checkpoint runs inside a commit on the bot's own
  * connection, fsyncs included. Here it is off, and a worker thread with its
  * own connection to the same file checkpoints (PASSIVE) every `intervalMs`.
- * A worker that fails is reported once and auto-checkpoint comes back on.
+ * Past `restartPages` it asks for a gap in the writes: the bot's writes are
+ * held (`WriteGap`) while it RESTARTs, at most `GAP_MAX_MS`, and the next
+ * write starts the WAL over. A worker that fails is reported once and
+ * auto-checkpoint comes back on.
  */
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
@@ -30,6 +33,15 @@ export interface CheckpointerOptions {
   workerFile?: string;
 }
 
+/** Where the worker's gap is made: the writing connection's group commit (sqlite-commit.ts). */
+export interface WriteGap {
+  /** Holds new writes once the open transaction has ended; resolves then. */
+  hold(): Promise<void>;
+  release(): void;
+}
+
+/** The longest the writes are held for the worker's RESTART, whatever it answers. */
+const GAP_MAX_MS = 1000;
 /** SQLite's default auto-checkpoint, in pages, restored when the worker fails. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 /** The WAL file is cut back to this when it starts over, after a burst grew it. */
@@ -47,6 +59,8 @@ export class WalCheckpointer {
   private nextId = 0;
   private readonly waiting = new Map<number, (result: CheckpointResult) => void>();
   private readonly timed: ((result: CheckpointResult) => void)[] = [];
+  /** While the writes are held for the worker: the guard that lets them go if it never answers. */
+  private gapTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly file: string,
@@ -54,6 +68,8 @@ export class WalCheckpointer {
     private readonly options: CheckpointerOptions = {},
     /** Where a checkpoint made here runs: a connection never inside the writer's open transaction. */
     private readonly idle: Database.Database = db,
+    /** Holds the writes for the worker's RESTART (none: it RESTARTs when asked, finding a gap if it can). */
+    private readonly gap: WriteGap | null = null,
   ) {
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     db.pragma('wal_autocheckpoint = 0');
@@ -93,6 +109,7 @@ export class WalCheckpointer {
   private async stop(): Promise<void> {
     this.closing = true;
     if (this.starting) clearTimeout(this.starting);
+    this.endGap();
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -115,7 +132,7 @@ export class WalCheckpointer {
     const worker = new Worker(this.options.workerFile ?? join(__dirname, 'sqlite-checkpoint-worker.js'), {
       workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs, restartPages: this.options.restartPages ?? RESTART_PAGES },
     });
-    worker.on('message', (message: CheckpointResult & { id?: number }) => this.received(message));
+    worker.on('message', (message: CheckpointResult & { id?: number; gap?: true }) => (message.gap ? void this.makeGap(worker, message.id) : this.received(message)));
     worker.on('error', (err: Error & { code?: string }) => this.failed(err.code ?? err.name));
     worker.on('exit', (code) => this.failed(`exit ${code}`));
     // After the listeners: a 'message' listener refs the worker's port again, and a store
@@ -124,7 +141,26 @@ export class WalCheckpointer {
     return (this.worker = worker);
   }
 
+  /** Holds the writes, then lets the worker RESTART; its answer (or GAP_MAX_MS) lets them go. */
+  private async makeGap(worker: Worker, id: number | undefined): Promise<void> {
+    if (this.gap) {
+      this.gapTimer = setTimeout(() => this.endGap(), GAP_MAX_MS);
+      this.gapTimer.unref();
+      await this.gap.hold();
+    }
+    // Even when the writes were let go meanwhile: the worker waits for this to checkpoint again.
+    worker.postMessage({ gap: id });
+  }
+
+  private endGap(): void {
+    if (!this.gapTimer) return;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+    this.gap?.release();
+  }
+
   private received(message: CheckpointResult & { id?: number }): void {
+    if (message.restarted) this.endGap();
     const result = { busy: message.busy, log: message.log, checkpointed: message.checkpointed, ...(message.restarted ? { restarted: true } : {}) };
     if (message.id === undefined) for (const resolve of this.timed.splice(0)) resolve(result);
     else {
@@ -137,6 +173,7 @@ export class WalCheckpointer {
     if (this.closing || this.failedOver) return;
     this.failedOver = true;
     this.worker = null;
+    this.endGap();
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     this.options.warn?.('store.checkpointer_failed', { reason, fallback: 'auto-checkpoint on the event loop' });
     this.answerHere();

@@ -16,6 +16,10 @@
  * The write lock is taken without waiting: while another process (WORKERS,
  * a RESTART checkpoint) holds it, the writes queue and BEGIN is tried again
  * on a timer, never by sleeping on the event loop as busy_timeout does.
+ *
+ * `hold()` makes a gap for the checkpoint worker: once the open transaction
+ * is committed, new writes queue (as for a lock held elsewhere) until
+ * `release()`, so a RESTART finds no writer at once.
  */
 import type Database from 'better-sqlite3';
 import type { Sql } from './sqlite-statements';
@@ -56,6 +60,8 @@ export class GroupCommit {
   private retryMs = 1;
   private retrying: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
+  /** While a gap is held: resolved once no transaction is open (`hold()`'s promise). */
+  private held: { reached: () => void } | null = null;
   private readonly begin: Database.Statement;
   private readonly commitStatement: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -108,13 +114,35 @@ export class GroupCommit {
         else settle(null);
       };
       try {
-        if (!this.waiting.length && this.open()) return run();
+        if (!this.waiting.length && !this.held && this.open()) return run();
       } catch (error) {
         return reject(error);
       }
       this.waiting.push({ run, reject });
-      this.retryLater();
+      if (!this.held) this.retryLater();
     });
+  }
+
+  /**
+   * Holds new writes once the open transaction has ended (they queue until `release()`); resolves then,
+   * at once when none is open. A second hold while one is held resolves as the first does.
+   */
+  hold(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const previous = this.held;
+      this.held = { reached: () => (previous?.reached(), resolve()) };
+      if (!this.batch) this.held.reached();
+    });
+  }
+
+  /** Lets the writes held since `hold()` go on, in the order they came (a hold still waiting resolves). */
+  release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    held.reached();
+    this.drain();
+    if (!this.batch && !this.waiting.length) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Resolves once every write made so far has been committed (or failed). */
@@ -156,7 +184,11 @@ export class GroupCommit {
     this.batch = null;
     if (failure && this.db.inTransaction) this.rollback.run();
     for (const settle of settles) settle(failure);
-    if (this.waiting.length) this.drain();
+    if (this.held) {
+      const { reached } = this.held;
+      this.held.reached = () => undefined;
+      reached();
+    } else if (this.waiting.length) this.drain();
     else for (const resolve of this.idle.splice(0)) resolve();
   }
 
@@ -164,7 +196,7 @@ export class GroupCommit {
   private drain(): void {
     if (this.retrying) clearTimeout(this.retrying);
     this.retrying = null;
-    if (!this.waiting.length) return;
+    if (!this.waiting.length || this.held) return;
     let opened: boolean;
     try {
       opened = this.open();

@@ -89,7 +89,7 @@ export class SqliteStore implements Store {
     // The tables are there: from here on no busy wait on the writer, which would sleep on the event loop;
     // GroupCommit tries BEGIN again on a timer.
     this.db.pragma('busy_timeout = 0');
-    this.checkpointer = new WalCheckpointer(file, this.db, checkpoints, this.reader);
+    this.checkpointer = new WalCheckpointer(file, this.db, checkpoints, this.reader, this.commits);
     this.saveState = this.db.transaction((state: ConversationState, expected: number, now: Millis, events: readonly OutcomeEvent[]): number => {
       const row = this.sql('SELECT version FROM states WHERE id = ? AND expires_at > ?').get(state.conversationId, now) as Row | undefined;
       const actual = (row?.version as number | undefined) ?? 0;

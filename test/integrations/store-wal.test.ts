@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Json, Store } from '../../bot/engine/store';
 import { SqliteStore } from '../../integrations/state/sqlite';
+import { GroupCommit } from '../../integrations/state/sqlite-commit';
 import { startApp, type RunningApp } from '../support/server';
 import { chatSession } from '../support/sessions';
 import { T0 } from '../support/store-backends';
@@ -73,20 +74,65 @@ describe('the SQLite store as compose opens it', () => {
   }, 60_000);
 });
 
+/** Calls `seen` each time the group commit has made a gap in the writes (hold() resolved) or let it go. */
+function watchGaps(seen: (what: 'held' | 'released') => void): void {
+  const hold = GroupCommit.prototype.hold;
+  const release = GroupCommit.prototype.release;
+  jest.spyOn(GroupCommit.prototype, 'hold').mockImplementation(function (this: GroupCommit) {
+    return hold.call(this).then(() => seen('held'));
+  });
+  jest.spyOn(GroupCommit.prototype, 'release').mockImplementation(function (this: GroupCommit) {
+    seen('released');
+    release.call(this);
+  });
+}
+
 describe('a log grown past its size', () => {
-  it('is checkpointed with RESTART, which waits for a gap between writes, so the next write starts it over', async () => {
-    // A bot that never pauses writing leaves PASSIVE no idle log to end on; past restartPages the worker makes one.
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is RESTARTed in a gap the store makes in its writes: a write asked for meanwhile waits, then goes on and starts the log over', async () => {
+    // A bot that never pauses writing leaves PASSIVE no idle log to end on; past restartPages the worker asks for a gap.
     const store = new SqliteStore(dir, { stateTtlMs: HOUR }, { intervalMs: 600_000, restartPages: 256 });
     const write = async (key: string, items: Json[]) => void (await store.histories.appendAll(key, items, HOUR, T0));
+    const events: string[] = [];
+    let during: Promise<void> | undefined;
+    watchGaps((what) => {
+      events.push(what);
+      if (what === 'held') during = write('during', ['asked for in the gap']).then(() => void events.push('written'));
+    });
     try {
       await write('small', ['one']);
       expect((await store.checkpointer.checkpoint()).restarted).toBeUndefined();
+      expect(events).toEqual([]);
       await write('large', megabyte(0));
       const grown = await store.checkpointer.checkpoint();
       expect(grown.log).toBeGreaterThan(256);
-      expect(grown.restarted).toBe(true);
-      await write('after', ['one more']);
+      expect(grown).toMatchObject({ restarted: true, busy: 0 });
+      await during;
+      expect(events).toEqual(['held', 'released', 'written']);
+      // The write in the gap started the log over.
       expect((await store.checkpointer.checkpoint()).log).toBeLessThan(16);
+      expect((await store.histories.since('during', 0, T0)).watermark).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('holds the writes a second at most when the worker asks for a gap and never answers', async () => {
+    const silent = join(dir, 'silent-worker.js');
+    writeFileSync(
+      silent,
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', (m) => (m === 'close' ? process.exit(0) : m.gap === undefined && parentPort.postMessage({ id: m.id, gap: true })));\n`,
+    );
+    const store = new SqliteStore(join(dir, 'data'), { stateTtlMs: HOUR }, { intervalMs: 600_000, workerFile: silent });
+    let held!: () => void;
+    const gapMade = new Promise<void>((resolve) => (held = resolve));
+    watchGaps((what) => what === 'held' && held());
+    try {
+      void store.checkpointer.checkpoint();
+      await gapMade;
+      await expect(store.histories.append('after', { type: 'message', text: 'still written' }, HOUR, T0)).resolves.toBe(0);
     } finally {
       await store.close();
     }
