@@ -1,7 +1,8 @@
 /**
- * The HTTP server: health, the embedded queue for local development, and
- * whatever routes the channels add. Errors answer JSON with a code and a
- * safe message, never a stack trace or an internal error's text.
+ * The HTTP server: health and whatever routes the channels and the desk
+ * add. Errors answer JSON with a code and a safe message, never a stack
+ * trace or an internal error's text; one the store says is an outage (down,
+ * hung, locked, disk full) answers 503 with Retry-After, not 500.
  */
 import restify, { type Server } from 'restify';
 import { bodyReader } from './body-reader';
@@ -12,9 +13,12 @@ export interface ServerOptions {
   log: Logger;
   /** Reported by /healthz. */
   health: () => Record<string, unknown>;
-  /** The waiting contacts per queue; null turns GET /api/queues off. */
-  queues: (() => Promise<unknown>) | null;
+  /** Whether an error a request failed with says the store cannot be used right now (`Store.unavailable`). */
+  unavailable?: (err: unknown) => boolean;
 }
+
+/** How long a client is told to wait before it tries again while the store is unavailable (seconds). */
+const RETRY_AFTER_S = 5;
 
 export function createServer(opts: ServerOptions): Server {
   const server = restify.createServer({
@@ -37,20 +41,20 @@ export function createServer(opts: ServerOptions): Server {
     return next();
   });
 
-  const queues = opts.queues;
-  if (queues)
-    server.get('/api/queues', async (_req, res) => {
-      res.send(200, { queues: await queues() });
-    });
-
   // Whatever went wrong inside, the caller gets a short, safe answer.
   server.on('restifyError', (req, res, err, callback) => {
-    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 500) opts.log.error('http.error', { path: req.getPath(), status, error: err.name });
+    const outage = typeof err.statusCode !== 'number' && (opts.unavailable?.(err) ?? false);
+    const status = outage ? 503 : typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 500) opts.log.error('http.error', { path: req.getPath(), status, error: err.name, ...(outage ? { cause: 'store_unavailable' } : {}) });
     // A plain Error has no status: give it one, or restify wraps it and sends its message.
     err.statusCode = status;
-    const code = status >= 500 ? 'InternalError' : (err.body?.code ?? err.name);
-    const message = status >= 500 ? 'Something went wrong on our side.' : (err.body?.message ?? 'Bad request');
+    if (outage) res.header('Retry-After', String(RETRY_AFTER_S));
+    const code = outage ? 'ServiceUnavailable' : status >= 500 ? 'InternalError' : (err.body?.code ?? err.name);
+    const message = outage
+      ? 'Briefly unavailable: our data store does not answer. Nothing was lost; try again in a few seconds.'
+      : status >= 500
+        ? 'Something went wrong on our side.'
+        : (err.body?.message ?? 'Bad request');
     // Direct Line clients expect Direct Line's error shape and codes.
     const directLine = req.getPath().startsWith('/v3/directline');
     const dlCode: Record<string, string> = { PayloadTooLarge: 'MessageSizeTooBig', InvalidContent: 'BadArgument', UnsupportedMediaType: 'BadArgument' };

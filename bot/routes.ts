@@ -17,8 +17,7 @@ export async function buildServer(app: App): Promise<{ server: Server; mounted: 
   const server = createServer({
     log,
     health: () => ({ intents: engine.current.content.intents.size }),
-    // GET /api/queues belongs to the desk: signed-in agents, their queues (below).
-    queues: null,
+    unavailable: (err) => app.store.unavailable(err),
   });
   // /livez and /readyz; SIGTERM drains through it (bot/index.ts).
   const lifecycle = new Lifecycle(server, { contentLoaded: () => engine.current.content.intents.size > 0, ping: () => app.store.ping(), log });

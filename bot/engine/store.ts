@@ -280,16 +280,21 @@ export interface Store {
   purge(now: Millis): Promise<PurgeCounts>;
   /** Answers when the backend is reachable (readiness). */
   ping(): Promise<void>;
+  /**
+   * Whether `err` (thrown by this store) says the backend cannot be used right now, not that a request
+   * was wrong: down, hung, locked by another process, out of disk. A request it failed answers 503.
+   */
+  unavailable(err: unknown): boolean;
   close(): Promise<void>;
 }
 
-/** Settings every backend takes. */
 /** The part of the logger a store writes to: faults it works around (a lost connection and its return). */
 export interface StoreLog {
   warn(event: string, fields?: Record<string, unknown>): void;
   info(event: string, fields?: Record<string, unknown>): void;
 }
 
+/** Settings every backend takes. */
 export interface StoreOptions {
   /** How long an idle conversation's state lives. */
   stateTtlMs: number;

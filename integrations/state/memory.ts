@@ -159,6 +159,11 @@ export class MemoryStore implements Store {
 
   async ping(): Promise<void> {}
 
+  /** Memory is always there: whatever it threw is a fault of the request or of the code. */
+  unavailable(): boolean {
+    return false;
+  }
+
   async close(): Promise<void> {}
 
   private ordered(queue: string): WaitingContact[] {

@@ -42,6 +42,7 @@ function withBus(store: Store, bus: Bus): Store {
     kind, states, leases, deliveries, histories, waiting, events, contacts, outbox, records, bus,
     purge: (now) => store.purge(now),
     ping: () => store.ping(),
+    unavailable: (err) => store.unavailable(err),
     close: () => store.close(),
   };
 }

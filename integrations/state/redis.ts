@@ -52,6 +52,17 @@ export interface RedisStoreOptions extends StoreOptions {
  * every failed reconnection, stack and all, to stderr); a Redis that hangs with the connection open raises
  * none, so a PING every few seconds finds it. Returns what stops the PINGs.
  */
+/** Errors ioredis fails a command with when Redis is gone, hung or unreachable (not a reply Redis gave). */
+const OUTAGE_NAMES = new Set(['MaxRetriesPerRequestError', 'AbortError', 'InterruptError']);
+const OUTAGE_MESSAGES = new Set(['Command timed out', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"]);
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+function isOutage(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as Error & { code?: unknown }).code;
+  return OUTAGE_NAMES.has(err.name) || OUTAGE_MESSAGES.has(err.message) || (typeof code === 'string' && OUTAGE_CODES.has(code));
+}
+
 function watchConnection(redis: Redis, log: StoreLog | undefined): () => void {
   let down = false;
   const lost = (error: string) => {
@@ -215,6 +226,10 @@ export class RedisStore implements Store {
       }
     }
     return counts;
+  }
+
+  unavailable(err: unknown): boolean {
+    return isOutage(err);
   }
 
   async ping(): Promise<void> {

@@ -254,6 +254,13 @@ export class SqliteStore implements Store {
     this.read('SELECT 1').get();
   }
 
+  unavailable(err: unknown): boolean {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') return UNAVAILABLE.test(code);
+    // Closed under a request (shutting down).
+    return err instanceof TypeError && err.message === 'The database connection is not open';
+  }
+
   async close(): Promise<void> {
     // What was written is committed first; then the worker's connection and the reader: the last one to close folds the WAL into the file.
     await this.commits.flushed();
@@ -262,6 +269,9 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 }
+
+/** SQLite's (extended) codes for a file that cannot be used right now: locked elsewhere, an I/O fault, a full disk. */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
 
 /** Brings the file to this schema: a new one is created, an older one migrated, in one transaction (one process does it). */
 function migrate(db: Database.Database, dir: string): void {

@@ -15,7 +15,7 @@ let server: Server;
 let base = '';
 
 beforeAll(async () => {
-  server = createServer({ log: createLogger('debug', (l) => lines.push(l)), health: () => ({}), queues: null });
+  server = createServer({ log: createLogger('debug', (l) => lines.push(l)), health: () => ({}) });
   // A handler that slips: it returns what it was given.
   server.get('/slip', async (req, res) => {
     res.send(200, { ok: true });

@@ -13,7 +13,7 @@ import { createServer } from '../../bot/restify-server';
 let server: Server;
 let port = 0;
 beforeAll(async () => {
-  server = createServer({ log: silentLogger, health: () => ({}), queues: null });
+  server = createServer({ log: silentLogger, health: () => ({}) });
   server.post('/echo', async (req, res) => {
     res.send(200, { body: req.body as unknown });
   });
