@@ -52,15 +52,20 @@ export interface RedisStoreOptions extends StoreOptions {
  * every failed reconnection, stack and all, to stderr); a Redis that hangs with the connection open raises
  * none, so a PING every few seconds finds it. Returns what stops the PINGs.
  */
-/** Errors ioredis fails a command with when Redis is gone, hung or unreachable (not a reply Redis gave). */
-const OUTAGE_NAMES = new Set(['MaxRetriesPerRequestError', 'AbortError', 'InterruptError']);
-const OUTAGE_MESSAGES = new Set(['Command timed out', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"]);
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** What ioredis fails a command with when Redis is gone, hung or unreachable (its own errors, by message). */
+const OUTAGE_MESSAGES = new Set([
+  'Command timed out',
+  'Connection is closed.',
+  'Command aborted due to connection close',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+]);
+/** Replies Redis gives when it cannot serve now (disk full, out of memory, a replica, loading, a long script). */
+const OUTAGE_REPLIES = /^(MISCONF|OOM|READONLY|LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /;
 
 function isOutage(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const code = (err as Error & { code?: unknown }).code;
-  return OUTAGE_NAMES.has(err.name) || OUTAGE_MESSAGES.has(err.message) || (typeof code === 'string' && OUTAGE_CODES.has(code));
+  if (err.name === 'ReplyError') return OUTAGE_REPLIES.test(err.message);
+  return err.name === 'MaxRetriesPerRequestError' || OUTAGE_MESSAGES.has(err.message);
 }
 
 function watchConnection(redis: Redis, log: StoreLog | undefined): () => void {

@@ -143,9 +143,10 @@ export class WalCheckpointer {
 
   /** Holds the writes, then lets the worker RESTART; its answer (or GAP_MAX_MS) lets them go. */
   private async makeGap(worker: Worker, id: number | undefined): Promise<void> {
-    if (this.gap) {
+    // Asked for as the store closes (the worker has been told to stop): no gap, the writes go on.
+    if (this.gap && !this.closing && worker === this.worker) {
+      // Not unref'd: while it runs, writes wait on it.
       this.gapTimer = setTimeout(() => this.endGap(), GAP_MAX_MS);
-      this.gapTimer.unref();
       await this.gap.hold();
     }
     // Even when the writes were let go meanwhile: the worker waits for this to checkpoint again.

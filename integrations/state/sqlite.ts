@@ -262,16 +262,20 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // What was written is committed first; then the worker's connection and the reader: the last one to close folds the WAL into the file.
-    await this.commits.flushed();
+    // The checkpoint worker first (writes it held for a RESTART go on, and it asks for no more); then what was
+    // written is committed, and the reader and the writer close: the last one to close folds the WAL into the file.
     await this.checkpointer.close();
+    await this.commits.flushed();
     if (this.reader.open) this.reader.close();
     if (this.db.open) this.db.close();
   }
 }
 
-/** SQLite's (extended) codes for a file that cannot be used right now: locked elsewhere, an I/O fault, a full disk. */
-const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
+/**
+ * SQLite's (extended) codes for a file that cannot be used right now: locked by another process, an I/O
+ * fault, a full disk. (Not SQLITE_LOCKED: with one writing connection that is a fault of the code.)
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
 
 /** Brings the file to this schema: a new one is created, an older one migrated, in one transaction (one process does it). */
 function migrate(db: Database.Database, dir: string): void {

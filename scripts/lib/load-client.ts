@@ -69,8 +69,8 @@ export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => un
   const started = began + (plan.warmupMs ?? 0);
   const end = started + plan.durationMs;
   let cpu = process.cpuUsage();
-  /** Conversations made during the warm-up (the pool's first ones among them): not counted. */
-  let made0 = 0;
+  /** Conversations made before the measured part (the warm-up's, the pool's first ones among them): not counted. */
+  let made0: number | null = plan.warmupMs ? null : 0;
   const measure = () => {
     cpu = process.cpuUsage();
     made0 = made;
@@ -84,8 +84,7 @@ export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => un
     return calls ? callCustomer(plan.target) : chatCustomer(plan.target, plan.chatTurns);
   };
   /** Runs the customer's next turn; false when it failed (the customer gives up and a new one comes). */
-  const timed = async (c: Customer, due: number): Promise<boolean> => {
-    const counted = due >= started;
+  const timed = async (c: Customer, due: number, counted = due >= started): Promise<boolean> => {
     if (counted) sent += 1;
     try {
       await c.turn();
@@ -101,7 +100,8 @@ export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => un
     }
   };
   let windowMs = plan.durationMs;
-  const more = () => performance.now() < end && made < (plan.maxConversations ?? Infinity);
+  // --max-conversations counts the measured part's: the warm-up starts as many as it takes.
+  const more = () => performance.now() < end && (made0 === null || made - made0 < (plan.maxConversations ?? Infinity));
 
   if (plan.mode === 'closed') {
     await Promise.all(
@@ -126,12 +126,15 @@ export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => un
     };
     const inflight = new Set<Promise<void>>();
     const interval = 1000 / plan.rate;
-    for (let n = 0; performance.now() < end; n++) {
+    // Exactly `rate` a second, counted by number (not by a due time that rounding puts a hair either side).
+    const warmTurns = Math.round((plan.rate * (plan.warmupMs ?? 0)) / 1000);
+    const total = warmTurns + Math.round((plan.rate * plan.durationMs) / 1000);
+    for (let n = 0; n < total; n++) {
       const due = began + n * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       const c = pick();
-      const turn: Promise<void> = timed(c, due)
+      const turn: Promise<void> = timed(c, due, n >= warmTurns)
         .then(async (ok) => {
           if (ok && !c.done) return void idle.push(c);
           await c.close();
@@ -140,7 +143,8 @@ export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => un
         .finally(() => inflight.delete(turn));
       inflight.add(turn);
     }
-    windowMs = performance.now() - started;
+    // The measured turns' time, or longer when the client could not send them on time.
+    windowMs = Math.max(plan.durationMs, performance.now() - started);
     await Promise.all(inflight);
     await Promise.all(idle.map((c) => c.close()));
   }
@@ -148,7 +152,7 @@ export async function runLoad(plan: LoadPlan, onMeasuring: () => void = () => un
   const used = process.cpuUsage(cpu);
   const elapsedMs = performance.now() - started;
   if (plan.mode === 'closed') windowMs = elapsedMs;
-  return { turns, latenciesMs, positions, errors, elapsedMs, windowMs, conversations: made - made0, sent, clientCpuMs: (used.user + used.system) / 1000 };
+  return { turns, latenciesMs, positions, errors, elapsedMs, windowMs, conversations: made - (made0 ?? made), sent, clientCpuMs: (used.user + used.system) / 1000 };
 }
 
 // Forked by the bench: one plan in, one result out.

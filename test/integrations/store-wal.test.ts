@@ -87,6 +87,17 @@ function watchGaps(seen: (what: 'held' | 'released') => void): void {
   });
 }
 
+/** A checkpoint worker that asks for a gap when asked to checkpoint, and never RESTARTs in it. */
+function silentWorker(): string {
+  const file = join(dir, 'silent-worker.js');
+  writeFileSync(
+    file,
+    `const { parentPort } = require('node:worker_threads');
+     parentPort.on('message', (m) => (m === 'close' ? process.exit(0) : m.gap === undefined && parentPort.postMessage({ id: m.id, gap: true })));\n`,
+  );
+  return file;
+}
+
 describe('a log grown past its size', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -119,22 +130,42 @@ describe('a log grown past its size', () => {
   });
 
   it('holds the writes a second at most when the worker asks for a gap and never answers', async () => {
-    const silent = join(dir, 'silent-worker.js');
-    writeFileSync(
-      silent,
-      `const { parentPort } = require('node:worker_threads');
-       parentPort.on('message', (m) => (m === 'close' ? process.exit(0) : m.gap === undefined && parentPort.postMessage({ id: m.id, gap: true })));\n`,
-    );
+    const silent = silentWorker();
     const store = new SqliteStore(join(dir, 'data'), { stateTtlMs: HOUR }, { intervalMs: 600_000, workerFile: silent });
-    let held!: () => void;
-    const gapMade = new Promise<void>((resolve) => (held = resolve));
-    watchGaps((what) => what === 'held' && held());
+    const events: string[] = [];
+    let written: Promise<void> | undefined;
+    watchGaps((what) => {
+      events.push(what);
+      if (what === 'held') written = store.histories.append('after', { type: 'message', text: 'still written' }, HOUR, T0).then(() => void events.push('written'));
+    });
     try {
       void store.checkpointer.checkpoint();
-      await gapMade;
-      await expect(store.histories.append('after', { type: 'message', text: 'still written' }, HOUR, T0)).resolves.toBe(0);
+      while (!written) await new Promise((resolve) => setTimeout(resolve, 10));
+      await written;
+      // The write waited for the gap to end, and it ended without the worker.
+      expect(events).toEqual(['held', 'released', 'written']);
     } finally {
       await store.close();
+    }
+  });
+
+  it('lets the writes held in a gap go on when the store closes, and they are kept', async () => {
+    const silent = silentWorker();
+    const data = join(dir, 'data');
+    const store = new SqliteStore(data, { stateTtlMs: HOUR }, { intervalMs: 600_000, workerFile: silent });
+    let written: Promise<number> | undefined;
+    watchGaps((what) => {
+      if (what === 'held') written = store.histories.append('held', { type: 'message', text: 'kept' }, HOUR, T0);
+    });
+    void store.checkpointer.checkpoint();
+    while (!written) await new Promise((resolve) => setTimeout(resolve, 10));
+    await store.close();
+    await expect(written).resolves.toBe(0);
+    const reopened = new SqliteStore(data, { stateTtlMs: HOUR }, { intervalMs: 600_000 });
+    try {
+      expect((await reopened.histories.since('held', 0, T0)).entries.map((e) => e.item)).toEqual([{ type: 'message', text: 'kept' }]);
+    } finally {
+      await reopened.close();
     }
   });
 });
