@@ -12,6 +12,8 @@ type Listener = (message: Json) => void;
 
 export class RedisBus implements Bus {
   private subscriber: Redis | null = null;
+  /** Once closed, a subscription opens nothing (a connection would keep the process alive) and hears nothing. */
+  private closed = false;
   private readonly topics = new Map<string, Set<Listener>>();
   /** SUBSCRIBE/UNSUBSCRIBE commands not yet acknowledged by Redis. */
   private pending: Promise<unknown>[] = [];
@@ -26,6 +28,7 @@ export class RedisBus implements Bus {
   }
 
   subscribe(topic: string, listener: Listener): () => void {
+    if (this.closed) return () => undefined;
     let listeners = this.topics.get(topic);
     if (!listeners) {
       this.topics.set(topic, (listeners = new Set()));
@@ -45,6 +48,7 @@ export class RedisBus implements Bus {
 
   /** Closes the listening connection; the store closes its own. */
   async close(): Promise<void> {
+    this.closed = true;
     this.topics.clear();
     const subscriber = this.subscriber;
     this.subscriber = null;

@@ -3,10 +3,14 @@
  * subscribers of a topic and stops after unsubscribing; Redis also carries a
  * message from one instance to a subscriber on another (pub/sub), which is
  * what lets a Web Chat stream on instance A hear a reply made on instance B.
- * A store closed twice at once closes, its listening connection with it.
+ * A store closed twice at once closes, its listening connection with it; a
+ * subscription made after it closed opens no connection that would keep the
+ * process alive.
  */
+import { spawn } from 'node:child_process';
 import type { Json, Store } from '../../bot/engine/store';
-import { describeEachBackend } from '../support/store-backends';
+import { root } from '../support/harness';
+import { describeEachBackend, REDIS_URL } from '../support/store-backends';
 
 /** The next message `store` hears on `topic`. */
 function next(store: Store, topic: string): Promise<Json> {
@@ -58,6 +62,25 @@ describeEachBackend('store bus', (backend) => {
   });
 
   if (backend.name === 'redis') {
+    it('opens no connection for a subscription made after it closed (a late desk stream at shutdown): the process ends', async () => {
+      const script = `
+        const { RedisStore } = require('./integrations/state/redis');
+        const store = new RedisStore({ url: ${JSON.stringify(REDIS_URL)}, prefix: 'after-close:', stateTtlMs: 60000 });
+        store.close().then(() => {
+          store.bus.subscribe('t', () => undefined);
+          process.stdout.write('subscribed after close');
+        });
+      `;
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      // A process kept alive by a connection never exits: it is ended here, and the exit code says so.
+      const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      clearTimeout(stuck);
+      expect({ out, code }).toEqual({ out: 'subscribed after close', code: 0 });
+    }, 20_000);
+
     it('carries a message published on one instance to a subscriber on a second instance', async () => {
       const other = backend.reopen();
       const arrived = next(other, 'dl:c1');
