@@ -486,7 +486,8 @@ export const assistantSchema = z
     /**
      * While the customer waits for a person: a short message that ends (or starts) with one of
      * `goodbye_words` ("thanks, bye") is not added to the contact; the bot asks whether they want
-     * to leave the queue (`wait_leave_question`), and a yes withdraws the request.
+     * to leave the queue (`wait_leave_question`), and a yes withdraws the request. While a question
+     * waits, such a message leaves the flow and ends the conversation (`goodbye`), never an answer.
      */
     waiting: z
       .object({ goodbye_words: z.array(z.string().min(1)).default([]) })

@@ -6,13 +6,13 @@
 import { agentLabelOf } from '../content/schemas';
 import type { TurnContext } from './context';
 import { acceptAnswer, fitsAnswer, retryAnswer, runDialog } from './dialog-runner';
-import { correction, leaving, notKnowing, otherRequest } from './interrupt';
+import { correction, leaving, notKnowing, otherRequest, saysGoodbye } from './interrupt';
 import { respond, serve } from './serve';
 import { answerVerification } from './verify';
 
 /**
  * A message while a question waits (a dialog's slot, or verification).
- * In order: a change of mind, another request the classifier is sure of,
+ * In order: a change of mind, "I don't know", a goodbye, another request the classifier is sure of,
  * the answer, a correction ("no, I meant …"), any other clear request;
  * only then is it a bad answer, asked again.
  */
@@ -32,6 +32,15 @@ export async function inFlow(ctx: TurnContext, text: string): Promise<void> {
     const verifying = state.verifying !== null;
     leaveFlow(ctx, verifying ? 'did not know the answer to verification' : 'did not know the answer');
     ctx.say(verifying ? 'dont_know_verification' : 'dont_know_answer');
+    return;
+  }
+  // "ok bye then": the customer is leaving, not answering. Three of them were three failed verifications
+  // and a handoff nobody needed; now the flow is left (the agent would read why) and the chat ends.
+  if (saysGoodbye(content, text)) {
+    leaveFlow(ctx, 'said goodbye');
+    ctx.say('goodbye');
+    state.ended = true;
+    ctx.output.ended = true;
     return;
   }
   // "I want to cancel" is a new request, not a wrong ZIP code; digits are an answer.

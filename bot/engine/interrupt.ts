@@ -111,11 +111,11 @@ export function leaving(content: Content, text: string): { rest: string } | null
   return { rest };
 }
 
-/** A short message that ends or starts with a goodbye (`waiting.goodbye_words`): "thanks, bye", "ok bye then". */
+/** A short message with a goodbye in it (`waiting.goodbye_words`): "bye", "thanks, bye", "ok bye then". */
 export function saysGoodbye(content: Content, text: string): boolean {
   const said = plainWords(text);
   if (said.split(' ').length > 5) return false;
-  return phrases(content).goodbye.some((p) => said === p || said.endsWith(` ${p}`) || said.startsWith(`${p} `));
+  return phrases(content).goodbye.some((p) => mentions(said, p));
 }
 
 /** Words that may follow "I don't know" in an answer ("idk the zip code"); more is a sentence of its own. */
