@@ -3,8 +3,8 @@
  * nothing when a tab closes (nor does an instance killed with kill -9), and a
  * reload must not count as leaving, so: a conversation's stream holds a
  * short lease in the store (a note renewed while the stream lives, on
- * whichever instance holds it), and opening a stream puts an entry in the
- * store's outbox (topic `<channel>.away`). The sweep of any instance takes
+ * whichever instance holds it), and opening a stream or polling puts an
+ * entry in the store's outbox (topic `<channel>.away`). The sweep of any instance takes
  * the entry and, once no stream holds the lease and the customer has not
  * come back (no stream, poll or message) for WEBCHAT_ABANDON_MINUTES, records
  * them as left (a contact still waiting is abandoned and leaves the queue).
@@ -125,13 +125,20 @@ class ChannelAway implements WatchedChannel {
     await this.opts.store.outbox.add(this.topic, id, '', now);
   }
 
-  /** The client polled (no stream): noted now and then, so a polling customer is not gone. */
+  /**
+   * The client polled (no stream): noted now and then, so a polling customer is not gone; and the sweep
+   * looks at the conversation, so one who stops polling leaves too (a client that never opens a stream
+   * was never looked at, and waited in the queue for ever).
+   */
   polled(id: string): Promise<void> {
     const now = this.ms();
     if (now - (this.polledAt.get(id) ?? 0) < POLL_NOTE_MS) return Promise.resolve();
     if (this.polledAt.size > 10_000) this.polledAt.clear();
     this.polledAt.set(id, now);
-    return this.track(() => this.note(`${this.channel}:poll:${id}`, { open: false, at: now }));
+    return this.track(async () => {
+      await this.note(`${this.channel}:poll:${id}`, { open: false, at: now });
+      await this.opts.store.outbox.add(this.topic, id, '', now);
+    });
   }
 
   /** Records as left every customer gone for the time; returns how many. */

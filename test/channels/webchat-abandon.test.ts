@@ -75,6 +75,18 @@ it('a message or a poll without a stream counts as being there', async () => {
   expect(await sofia.status()).toBe('abandoned');
 });
 
+it('a customer who only polls (no stream ever) and stops polling leaves the queue after the time', async () => {
+  const sofia = await waitingSofia(app.url, app);
+  expect((await fetch(dl(`/conversations/${sofia.id}/activities?watermark=0`), { headers: auth(sofia.token) })).status).toBe(200);
+  await minutes(4);
+  await app.directLine.away.sweep();
+  expect(await sofia.status()).toBe('waiting');
+  await minutes(2);
+  await app.directLine.away.sweep();
+  expect(await sofia.status()).toBe('abandoned');
+  expect(await sofia.queued()).toBe(false);
+});
+
 it('an open stream its instance no longer renews holds the place for WEBCHAT_STREAM_LEASE_SECONDS, then the customer is gone', async () => {
   const slow = await startApp({ WEBCHAT_ABANDON_MINUTES: '5', WEBCHAT_STREAM_LEASE_SECONDS: '600' });
   try {
