@@ -29,7 +29,8 @@ export function openStore(settings: StoreSettings): Store {
   if (settings.redisUrl)
     return new RedisStore({ url: settings.redisUrl, ...options, ...(settings.redisPrefix ? { prefix: settings.redisPrefix } : {}), ...(settings.log ? { log: settings.log } : {}) });
   if (settings.dataDir) {
-    const sqlite = new SqliteStore(settings.dataDir, options, { ...(settings.log ? { warn: settings.log.warn.bind(settings.log) } : {}) });
+    // With WORKERS (a bus between them), other processes write the file too: no gaps for the checkpoint.
+    const sqlite = new SqliteStore(settings.dataDir, options, { ...(settings.log ? { warn: settings.log.warn.bind(settings.log) } : {}), gaps: !settings.bus });
     return settings.bus ? withBus(sqlite, settings.bus) : sqlite;
   }
   return new MemoryStore(options);

@@ -4,7 +4,7 @@
  * and fsyncs both, which on the bot's own connection stalls the event loop.
  * Plain JavaScript so that it loads the same under tsx, jest and plain node.
  *
- * workerData: { file, driver (better-sqlite3's path), intervalMs, restartPages }.
+ * workerData: { file, driver (better-sqlite3's path), intervalMs, restartPages, gaps }.
  * Messages in: { id } checkpoint now; { gap: id } the bot's writes are held, RESTART now; 'close'.
  * Out: { id?, busy, log, checkpointed, restarted? } a checkpoint made; { id?, gap: true } hold the writes.
  */
@@ -35,7 +35,8 @@ function checkpoint(id) {
   const result = db.pragma('wal_checkpoint(PASSIVE)')[0];
   // One gap at a time: a checkpoint asked for while one is awaited is only the PASSIVE.
   if (result.log <= workerData.restartPages || gapAsked) return parentPort.postMessage({ id, ...result });
-  if (gapsFilled >= GAPS_BEFORE_WAITING) {
+  // Without gaps (other processes write the file too) or after gaps their writes filled: RESTART waits for one.
+  if (!workerData.gaps || gapsFilled >= GAPS_BEFORE_WAITING) {
     gapsFilled = 0;
     return parentPort.postMessage({ id, ...db.pragma('wal_checkpoint(RESTART)')[0], restarted: true });
   }

@@ -31,6 +31,11 @@ export interface CheckpointerOptions {
   warn?: (event: string, fields: Record<string, unknown>) => void;
   /** The worker's script (tests give a broken one). */
   workerFile?: string;
+  /**
+   * Whether a RESTART gets a gap in this process's writes (default true). Off when other processes write
+   * the same file (WORKERS): a gap here does not stop theirs, and the RESTART waits for a gap in them as before.
+   */
+  gaps?: boolean;
 }
 
 /** Where the worker's gap is made: the writing connection's group commit (sqlite-commit.ts). */
@@ -130,7 +135,13 @@ export class WalCheckpointer {
     if (this.closing) return null;
     if (this.worker || this.failedOver) return this.worker;
     const worker = new Worker(this.options.workerFile ?? join(__dirname, 'sqlite-checkpoint-worker.js'), {
-      workerData: { file: this.file, driver: require.resolve('better-sqlite3'), intervalMs: this.intervalMs, restartPages: this.options.restartPages ?? RESTART_PAGES },
+      workerData: {
+        file: this.file,
+        driver: require.resolve('better-sqlite3'),
+        intervalMs: this.intervalMs,
+        restartPages: this.options.restartPages ?? RESTART_PAGES,
+        gaps: this.options.gaps ?? true,
+      },
     });
     worker.on('message', (message: CheckpointResult & { id?: number; gap?: true }) => (message.gap ? void this.makeGap(worker, message.id) : this.received(message)));
     worker.on('error', (err: Error & { code?: string }) => this.failed(err.code ?? err.name));

@@ -129,6 +129,21 @@ describe('a log grown past its size', () => {
     }
   });
 
+  it('is RESTARTed without a gap when other processes write the file too (WORKERS): this process is not held', async () => {
+    const store = new SqliteStore(dir, { stateTtlMs: HOUR }, { intervalMs: 600_000, restartPages: 256, gaps: false });
+    const events: string[] = [];
+    watchGaps((what) => events.push(what));
+    try {
+      await store.histories.appendAll('large', megabyte(0), HOUR, T0);
+      expect(await store.checkpointer.checkpoint()).toMatchObject({ restarted: true, busy: 0 });
+      expect(events).toEqual([]);
+      await store.histories.append('after', 'one more', HOUR, T0);
+      expect((await store.checkpointer.checkpoint()).log).toBeLessThan(16);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('holds the writes a second at most when the worker asks for a gap and never answers', async () => {
     const silent = silentWorker();
     const store = new SqliteStore(join(dir, 'data'), { stateTtlMs: HOUR }, { intervalMs: 600_000, workerFile: silent });
