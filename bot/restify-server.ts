@@ -43,8 +43,9 @@ export function createServer(opts: ServerOptions): Server {
 
   // Whatever went wrong inside, the caller gets a short, safe answer.
   server.on('restifyError', (req, res, err, callback) => {
-    const outage = typeof err.statusCode !== 'number' && (opts.unavailable?.(err) ?? false);
-    const status = outage ? 503 : typeof err.statusCode === 'number' ? err.statusCode : 500;
+    const given = typeof err.statusCode === 'number' ? err.statusCode : null;
+    const outage = given === null && (opts.unavailable?.(err) ?? false);
+    const status = given ?? (outage ? 503 : 500);
     if (status >= 500) opts.log.error('http.error', { path: req.getPath(), status, error: err.name, ...(outage ? { cause: 'store_unavailable' } : {}) });
     // A plain Error has no status: give it one, or restify wraps it and sends its message.
     err.statusCode = status;

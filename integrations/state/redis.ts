@@ -46,12 +46,6 @@ export interface RedisStoreOptions extends StoreOptions {
   log?: StoreLog;
 }
 
-/**
- * Tells the log when Redis stops answering (once, with the error's code: never its message or stack) and
- * when it answers again. A refused or lost connection is an 'error' event (without a listener ioredis writes
- * every failed reconnection, stack and all, to stderr); a Redis that hangs with the connection open raises
- * none, so a PING every few seconds finds it. Returns what stops the PINGs.
- */
 /** What ioredis fails a command with when Redis is gone, hung or unreachable (its own errors, by message). */
 const OUTAGE_MESSAGES = new Set([
   'Command timed out',
@@ -68,6 +62,12 @@ function isOutage(err: unknown): boolean {
   return err.name === 'MaxRetriesPerRequestError' || OUTAGE_MESSAGES.has(err.message);
 }
 
+/**
+ * Tells the log when Redis stops answering (once, with the error's code: never its message or stack) and
+ * when it answers again. A refused or lost connection is an 'error' event (without a listener ioredis writes
+ * every failed reconnection, stack and all, to stderr); a Redis that hangs with the connection open raises
+ * none, so a PING every few seconds finds it. Returns what stops the PINGs.
+ */
 function watchConnection(redis: Redis, log: StoreLog | undefined): () => void {
   let down = false;
   const lost = (error: string) => {

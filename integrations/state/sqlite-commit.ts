@@ -60,8 +60,10 @@ export class GroupCommit {
   private retryMs = 1;
   private retrying: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
-  /** While a gap is held: resolved once no transaction is open (`hold()`'s promise). */
-  private held: { reached: () => void } | null = null;
+  /** Whether a gap is held: new writes queue until `release()`. */
+  private held = false;
+  /** `hold()`s waiting for the open transaction to end. */
+  private holding: (() => void)[] = [];
   private readonly begin: Database.Statement;
   private readonly commitStatement: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -128,19 +130,16 @@ export class GroupCommit {
    * at once when none is open. A second hold while one is held resolves as the first does.
    */
   hold(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const previous = this.held;
-      this.held = { reached: () => (previous?.reached(), resolve()) };
-      if (!this.batch) this.held.reached();
-    });
+    this.held = true;
+    if (!this.batch) return Promise.resolve();
+    return new Promise<void>((resolve) => this.holding.push(resolve));
   }
 
   /** Lets the writes held since `hold()` go on, in the order they came (a hold still waiting resolves). */
   release(): void {
-    const held = this.held;
-    if (!held) return;
-    this.held = null;
-    held.reached();
+    if (!this.held) return;
+    this.held = false;
+    for (const resolve of this.holding.splice(0)) resolve();
     this.drain();
     if (!this.batch && !this.waiting.length) for (const resolve of this.idle.splice(0)) resolve();
   }
@@ -184,11 +183,8 @@ export class GroupCommit {
     this.batch = null;
     if (failure && this.db.inTransaction) this.rollback.run();
     for (const settle of settles) settle(failure);
-    if (this.held) {
-      const { reached } = this.held;
-      this.held.reached = () => undefined;
-      reached();
-    } else if (this.waiting.length) this.drain();
+    if (this.held) for (const resolve of this.holding.splice(0)) resolve();
+    else if (this.waiting.length) this.drain();
     else for (const resolve of this.idle.splice(0)) resolve();
   }
 
